@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that newscrawl's build, tests and benchmarks need.
+# Idempotent; run as root (or through sudo). Used by the README commands and .ci/run.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config ccache git python3 curl ca-certificates
+  clang libclang-rt-14-dev clang-format
+  libcurl4-openssl-dev libgumbo-dev libboost-dev librocksdb-dev libspdlog-dev libyaml-cpp-dev
+  libgtest-dev libgmock-dev libicu-dev libpugixml-dev libsystemd-dev libnats-dev nats-server
+  nlohmann-json3-dev libcli11-dev libxxhash-dev libbenchmark-dev zlib1g-dev libbrotli-dev
+  systemd
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
