@@ -23,13 +23,19 @@ std::string ArticleIdFor(std::string_view canonical_url);
 // 32 lower-case hex digits: XXH3-128 of NormalizeTextForHash(text).
 std::string ContentHash(std::string_view text);
 
-// Lower-cased word tokens of the normalised text (Unicode letters and digits; ICU word break).
+// Lower-cased (case-folded) word tokens of the normalised text: runs of Unicode letters, digits
+// and combining marks; in scripts written without spaces (CJK, kana, Thai, Lao, Khmer, Myanmar)
+// every letter is its own token.
 std::vector<std::string> WordTokens(std::string_view text);
 
 // 64-bit SimHash over word shingles of `shingle_words` words (Charikar; xxhash per shingle).
 uint64_t SimHash64(std::string_view text, int shingle_words = 5);
 
+// SimHash64 of an already computed shingle set (ShingleHashes); 0 for an empty set.
+uint64_t SimHashOfShingles(const std::vector<uint64_t>& shingles);
+
 // Hashes of the distinct word shingles of `text`, sorted ascending (for overlap checks).
+// A text with fewer than `shingle_words` words (but at least one) is one shingle.
 std::vector<uint64_t> ShingleHashes(std::string_view text, int shingle_words = 5);
 
 // |A ∩ B| / min(|A|, |B|) over two sorted shingle-hash sets; 0 when either is empty.
