@@ -7,11 +7,14 @@
 //                  found by the HTML-standard prescan of the first 4096 bytes;
 //   4. "detected": ICU charset detection (ucsdet) over a bounded prefix, when it is confident;
 //   5. "default":  utf-8 when the bytes are valid UTF-8, else windows-1252 (WHATWG's default).
-// A declared (caller or meta) charset is overridden in one case: the bytes are valid UTF-8 and
-// contain non-ASCII sequences while the declaration names a single-byte Western legacy encoding
-// (iso-8859-1, windows-1252, us-ascii, ...). Such pages are mis-declared (very common after a site
-// migrates to UTF-8) and are decoded as UTF-8; `source` then says "detected". A declared UTF-16 on
-// bytes without a BOM is treated as UTF-8 (the HTML standard does the same for meta).
+// A declared (caller or meta) charset is overridden in two cases. (a) It names a legacy encoding
+// but the bytes are (almost all) valid UTF-8 with non-ASCII sequences: the page is mis-declared
+// (very common after a site migrates to UTF-8; legacy text practically never forms valid UTF-8
+// sequences by chance) and is decoded as UTF-8; `source` then says "detected". (b) It names
+// UTF-8 but most non-ASCII sequences are invalid: the declaration is skipped and the next rule
+// applies. A declared UTF-16 on bytes without a BOM is treated as UTF-8 (as the HTML standard
+// does for meta). When nothing is declared and the bytes are not UTF-8, a meta declaration up to
+// 32 KiB into the page is still honoured (long <head>s), before detection.
 // Unknown charset names are ignored (the next rule applies); they are never an error.
 // Invalid sequences become U+FFFD. Work is bounded: prescan and detection read bounded prefixes,
 // and conversion is linear in the input. Pure ASCII / valid UTF-8 input takes a fast path that
