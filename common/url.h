@@ -22,6 +22,7 @@ struct Url {
   std::string fragment;  // without '#'; empty when absent (see has_fragment)
   bool has_query = false;
   bool has_fragment = false;
+  bool has_authority = false;  // "//" present; ToString writes "//" also whenever host is set
 
   // The URL as a string, components re-joined per RFC 3986 §5.3.
   std::string ToString() const;
