@@ -1,0 +1,27 @@
+#include "store/near_dup.h"
+
+#include "common/near_duplicate.h"
+
+namespace newscrawl::store {
+
+NearDupProbe MakeNearDupProbe(const Article& article) {
+  NearDupSignature signature = NearDupSignatureOf(article.text);
+  NearDupProbe probe;
+  probe.index_keys = NearDupIndexKeys(signature);
+  probe.signature = signature.Serialize();
+  return probe;
+}
+
+std::vector<std::string> IndexKeysOfSignature(std::string_view signature) {
+  auto parsed = NearDupSignature::Parse(signature);
+  if (!parsed.ok()) return {};
+  return NearDupIndexKeys(parsed.value());
+}
+
+bool SignaturesMatch(std::string_view a, std::string_view b) {
+  auto sa = NearDupSignature::Parse(a);
+  auto sb = NearDupSignature::Parse(b);
+  return sa.ok() && sb.ok() && IsNearDuplicate(sa.value(), sb.value());
+}
+
+}  // namespace newscrawl::store

@@ -1,0 +1,35 @@
+// The store's one door to near-duplicate detection (common/near_duplicate.h): which band-index
+// keys an article is filed under, the signature bytes kept for verification, and the
+// verification itself.
+//
+// The band keys and the signature bytes are stored on disk: when common/near_duplicate.h changes
+// its key derivation (kNearDupIndexVersion), the store's format version must change too (or the
+// band_index and signatures column families be rebuilt). Pure functions, thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/article.h"
+
+namespace newscrawl::store {
+
+struct NearDupProbe {
+  std::vector<std::string> index_keys;  // band_index keys: look up, then file the article under
+  std::string signature;                // serialised signature, stored in the signatures CF
+};
+
+// Computes the probe of `article` from its text. Expensive (tokenising, hashing): call it
+// outside locks.
+NearDupProbe MakeNearDupProbe(const Article& article);
+
+// The band keys of a stored signature (to remove an old version from the index); empty when the
+// bytes do not parse.
+std::vector<std::string> IndexKeysOfSignature(std::string_view signature);
+
+// True when the two stored signatures are of near-duplicate texts. A signature that does not
+// parse never matches.
+bool SignaturesMatch(std::string_view a, std::string_view b);
+
+}  // namespace newscrawl::store
