@@ -1,0 +1,278 @@
+#include "parser/content_extractor.h"
+
+#include <string_view>
+
+#include "common/url.h"
+#include "parser/content_tree.h"
+#include "parser/dom.h"
+
+namespace newscrawl::content {
+namespace {
+
+// Heading candidates longer than this (weighted chars) are not tested against the phrase list.
+constexpr uint32_t kMaxHeadingChars = 48;
+// "Tags: a, b, c" style one-line blocks up to this size are tested by their prefix.
+constexpr uint32_t kMaxPrefixedLineChars = 300;
+
+bool IsHeadingTag(GumboTag tag) {
+  return tag == GUMBO_TAG_H2 || tag == GUMBO_TAG_H3 || tag == GUMBO_TAG_H4 || tag == GUMBO_TAG_H5 ||
+         tag == GUMBO_TAG_H6;
+}
+
+class Cleaner {
+ public:
+  Cleaner(const ContentTree& tree, int container, const BoilerplatePhrases& phrases)
+      : el_(tree.elements), container_(container), phrases_(phrases), drop_(el_.size(), 0) {}
+
+  // Marks the elements of the container that must not be rendered as text.
+  const std::vector<char>& Run() {
+    const int end = container_ + el_[container_].subtree_size;
+    for (int i = container_ + 1; i < end;) {
+      if (drop_[i] || ShouldDrop(i)) {
+        drop_[i] = 1;
+        i += el_[i].subtree_size;
+        continue;
+      }
+      HeadingKind kind = HeadingKindOf(i);
+      if (kind != HeadingKind::kNone) {
+        DropSection(i, kind);
+        i += el_[i].subtree_size;
+        continue;
+      }
+      if (IsPrefixedBoilerplateLine(i)) {
+        drop_[i] = 1;
+        i += el_[i].subtree_size;
+        continue;
+      }
+      ++i;
+    }
+    return drop_;
+  }
+
+ private:
+  bool ShouldDrop(int i) const {
+    const ElementInfo& e = el_[i];
+    if (e.skipped || e.suppressed) return true;
+    GumboTag tag = dom::TagOf(e.node);
+    if (tag == GUMBO_TAG_H1) return true;
+    // Link lists and link boxes (menus, "more news", tag clouds).
+    if (e.anchors >= 2 && e.link_chars * 2 > e.text_chars && tag != GUMBO_TAG_A) return true;
+    return false;
+  }
+
+  HeadingKind HeadingKindOf(int i) const {
+    const ElementInfo& e = el_[i];
+    if (e.text_chars == 0 || e.text_chars > kMaxHeadingChars) return HeadingKind::kNone;
+    GumboTag tag = dom::TagOf(e.node);
+    // Test the outermost element of a chain of wrappers around the same text, and headings.
+    bool outermost = e.parent < 0 || el_[e.parent].text_chars != e.text_chars;
+    if (!outermost && !IsHeadingTag(tag)) return HeadingKind::kNone;
+    return phrases_.Classify(dom::NodeTextCollapsed(e.node));
+  }
+
+  bool IsPrefixedBoilerplateLine(int i) const {
+    const ElementInfo& e = el_[i];
+    if (e.text_chars <= kMaxHeadingChars / 4 || e.text_chars > kMaxPrefixedLineChars) return false;
+    if (!dom::IsBlockTag(dom::TagOf(e.node))) return false;
+    std::string text = dom::NodeTextCollapsed(e.node);
+    size_t colon = text.find(':');
+    if (colon == std::string::npos || colon == 0 || colon > 40) return false;
+    return phrases_.Classify(std::string_view(text).substr(0, colon)) == HeadingKind::kTrailer;
+  }
+
+  // True when sibling `s` is running text of the article, which ends a trailer's item list.
+  bool IsArticleText(int s) const {
+    const ElementInfo& e = el_[s];
+    GumboTag tag = dom::TagOf(e.node);
+    if (IsHeadingTag(tag)) {
+      return e.link_chars * 2 < e.text_chars &&
+             phrases_.Classify(dom::NodeTextCollapsed(e.node)) == HeadingKind::kNone;
+    }
+    return e.good_chars >= 80 && e.link_chars * 5 < e.text_chars && e.anchors < 2 &&
+           tag != GUMBO_TAG_UL && tag != GUMBO_TAG_OL;
+  }
+
+  // Drops heading `i` (lifted to the outermost wrapper holding only it) and its items: the
+  // following siblings, all of them after a comments heading, else up to the next article text.
+  void DropSection(int i, HeadingKind kind) {
+    int a = i;
+    while (el_[a].parent > container_ && el_[el_[a].parent].text_chars == el_[a].text_chars) {
+      a = el_[a].parent;
+    }
+    drop_[a] = 1;
+    int parent = el_[a].parent;
+    if (parent < 0) return;
+    const int parent_end = parent + el_[parent].subtree_size;
+    for (int s = a + el_[a].subtree_size; s < parent_end; s += el_[s].subtree_size) {
+      if (kind == HeadingKind::kTrailer && IsArticleText(s)) break;
+      drop_[s] = 1;
+    }
+  }
+
+  const std::vector<ElementInfo>& el_;
+  const int container_;
+  const BoilerplatePhrases& phrases_;
+  std::vector<char> drop_;
+};
+
+std::string_view ImageSource(const GumboNode* img) {
+  for (std::string_view attr : {"data-src", "data-original", "data-lazy-src", "src"}) {
+    std::string_view v = dom::GetAttribute(img, attr);
+    if (!v.empty() && v.substr(0, 5) != "data:") return v;
+  }
+  return {};
+}
+
+// Caption of an image outside <figure>: an element near it whose class/id names a caption.
+std::string NearbyCaption(const std::vector<ElementInfo>& el, int img) {
+  int scope = img;
+  for (int up = 0; up < 3 && el[scope].parent >= 0; ++up) {
+    scope = el[scope].parent;
+    if (el[scope].subtree_size > 24) break;
+    for (int k = scope + 1; k < scope + el[scope].subtree_size; ++k) {
+      std::string hints = dom::ClassAndIdLower(el[k].node);
+      if (el[k].text_chars > 0 &&
+          (hints.find("caption") != std::string::npos || hints.find("desc") != std::string::npos ||
+           hints.find("chu-thich") != std::string::npos)) {
+        return dom::NodeTextCollapsed(el[k].node);
+      }
+    }
+  }
+  return "";
+}
+
+class Renderer {
+ public:
+  Renderer(const ContentTree& tree, const std::vector<char>& drop, const ContentOptions& options,
+           ContentResult* result)
+      : el_(tree.elements), drop_(drop), options_(options), result_(result) {}
+
+  void Render(int container) {
+    struct Frame {
+      const GumboNode* node;
+      int index;  // element index; -1 for text nodes
+      bool exit;
+    };
+    std::vector<Frame> stack;
+    stack.push_back({el_[container].node, container, false});
+    std::vector<std::pair<const GumboNode*, int>> children;
+    while (!stack.empty()) {
+      Frame f = stack.back();
+      stack.pop_back();
+      if (f.index < 0) {
+        line_.append(f.node->v.text.text);
+        continue;
+      }
+      GumboTag tag = dom::TagOf(f.node);
+      if (f.exit) {
+        if (dom::IsBlockTag(tag)) Flush();
+        continue;
+      }
+      const ElementInfo& e = el_[f.index];
+      if (tag == GUMBO_TAG_FIGURE && !e.skipped) {
+        AddFigure(f.index);
+        continue;
+      }
+      if (f.index != container && (drop_[f.index] || e.skipped || e.suppressed)) continue;
+      if (tag == GUMBO_TAG_IMG) AddImage(e.node, NearbyCaption(el_, f.index));
+      if (dom::IsBlockTag(tag)) {
+        Flush();
+        stack.push_back({f.node, f.index, true});
+      }
+      // Children in reverse so the first is processed first; element indexes follow pre-order.
+      children.clear();
+      int next = f.index + 1;
+      const GumboVector& kids = f.node->v.element.children;
+      for (unsigned int k = 0; k < kids.length; ++k) {
+        auto* child = static_cast<const GumboNode*>(kids.data[k]);
+        if (dom::IsElementNode(child)) {
+          children.push_back({child, next});
+          next += el_[next].subtree_size;
+        } else if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE ||
+                   child->type == GUMBO_NODE_CDATA) {
+          children.push_back({child, -1});
+        }
+      }
+      for (size_t k = children.size(); k > 0; --k) {
+        stack.push_back({children[k - 1].first, children[k - 1].second, false});
+      }
+    }
+    Flush();
+  }
+
+ private:
+  void Flush() {
+    if (line_.empty()) return;
+    std::string text = dom::CollapseWhitespace(line_);
+    line_.clear();
+    if (text.empty()) return;
+    result_->container_chars += WeightedChars(text);
+    result_->paragraphs.push_back(std::move(text));
+  }
+
+  void AddImage(const GumboNode* img, std::string caption) {
+    std::string_view src = ImageSource(img);
+    if (src.empty()) return;
+    std::string url =
+        options_.base_url.empty() ? std::string(src) : ResolveUrlString(options_.base_url, src);
+    if (url.empty()) return;
+    for (const ArticleImage& existing : result_->images) {
+      if (existing.url == url) return;
+    }
+    result_->images.push_back({std::move(url), std::move(caption)});
+  }
+
+  void AddFigure(int figure) {
+    const GumboNode* img = nullptr;
+    std::string caption;
+    for (int k = figure + 1; k < figure + el_[figure].subtree_size; ++k) {
+      GumboTag tag = dom::TagOf(el_[k].node);
+      if (tag == GUMBO_TAG_IMG && img == nullptr) img = el_[k].node;
+      if (tag == GUMBO_TAG_FIGCAPTION && caption.empty()) {
+        caption = dom::NodeTextCollapsed(el_[k].node);
+      }
+    }
+    if (img != nullptr) AddImage(img, std::move(caption));
+  }
+
+  const std::vector<ElementInfo>& el_;
+  const std::vector<char>& drop_;
+  const ContentOptions& options_;
+  ContentResult* result_;
+  std::string line_;
+};
+
+}  // namespace
+
+ContentResult ExtractContent(const GumboNode* body, const ContentOptions& options) {
+  ContentResult result;
+  if (body == nullptr || options.phrases == nullptr) return result;
+  ContentTree tree = BuildTree(body);
+  int container = SelectContainer(&tree);
+  const std::vector<ElementInfo>& el = tree.elements;
+  result.body_chars = el[0].text_chars;
+  result.body_link_chars = el[0].link_chars;
+  result.container_good_chars = el[container].good_chars;
+  result.container_is_root = container == 0;
+  for (int k = container; k < container + el[container].subtree_size; ++k) {
+    if (IsHeadingTag(dom::TagOf(el[k].node)) && el[k].text_chars > 0 &&
+        el[k].link_chars * 2 > el[k].text_chars) {
+      ++result.link_headings;
+    }
+  }
+  Cleaner cleaner(tree, container, *options.phrases);
+  const std::vector<char>& drop = cleaner.Run();
+  Renderer renderer(tree, drop, options, &result);
+  renderer.Render(container);
+  if (!options.title.empty()) {
+    std::string title = dom::CollapseWhitespace(options.title);
+    std::vector<std::string> kept;
+    for (std::string& p : result.paragraphs) {
+      if (p != title) kept.push_back(std::move(p));
+    }
+    result.paragraphs = std::move(kept);
+  }
+  return result;
+}
+
+}  // namespace newscrawl::content

@@ -1,0 +1,187 @@
+#include "parser/content_tree.h"
+
+#include "parser/dom.h"
+
+namespace newscrawl::content {
+namespace {
+
+// A block shorter than this (weighted chars) is not a paragraph of running text.
+constexpr uint32_t kMinParagraphChars = 40;
+
+bool IsSkippedTag(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_OPTION:
+    case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_INPUT:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_OBJECT:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH:
+    case GUMBO_TAG_CANVAS:
+    case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_TITLE:
+    case GUMBO_TAG_LABEL:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsParagraphBlock(const ElementInfo& e) {
+  return e.own_chars >= kMinParagraphChars && e.own_link_chars * 3 <= e.own_chars;
+}
+
+// Recomputes the subtree sums bottom-up (pre-order reversed visits children before parents).
+// With `use_suppression`, paragraphs inside suppressed subtrees count as bad text.
+void Accumulate(ContentTree* tree, bool use_suppression) {
+  std::vector<ElementInfo>& el = tree->elements;
+  for (ElementInfo& e : el) {
+    e.text_chars = e.link_chars = e.good_chars = e.bad_chars = 0;
+    e.anchors = 0;
+  }
+  for (size_t i = el.size(); i-- > 0;) {
+    ElementInfo& e = el[i];
+    if (dom::IsElement(e.node, GUMBO_TAG_A) && dom::HasAttribute(e.node, "href")) ++e.anchors;
+    if (e.own_chars > 0) {
+      e.text_chars += e.own_chars;
+      e.link_chars += e.own_link_chars;
+      if (IsParagraphBlock(e) && !(use_suppression && e.suppressed)) {
+        e.good_chars += e.own_chars - e.own_link_chars;
+        e.bad_chars += e.own_link_chars;
+      } else {
+        e.bad_chars += e.own_chars;
+      }
+    }
+    if (e.parent >= 0) {
+      ElementInfo& p = el[e.parent];
+      p.text_chars += e.text_chars;
+      p.link_chars += e.link_chars;
+      p.good_chars += e.good_chars;
+      p.bad_chars += e.bad_chars;
+      p.anchors += e.anchors;
+    }
+  }
+}
+
+bool NeverSuppressed(GumboTag tag) {
+  return tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_MAIN;
+}
+
+}  // namespace
+
+uint32_t WeightedChars(std::string_view text) {
+  uint32_t count = 0;
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      if (c > ' ') ++count;
+      ++i;
+    } else if (c < 0xE0) {
+      // Two-byte sequences: Latin, Greek, Cyrillic, Arabic, Hebrew... (U+00A0 is a space).
+      if (!(c == 0xC2 && i + 1 < n && s[i + 1] == 0xA0)) ++count;
+      i += 2;
+    } else if (c < 0xF0) {
+      uint32_t cp =
+          i + 2 < n ? ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu) : 0;
+      bool cjk = (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x9FFF) ||
+                 (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF);
+      bool space = cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200B);
+      if (!space) count += cjk ? 3 : 1;
+      i += 3;
+    } else {
+      ++count;
+      i += 4;
+    }
+  }
+  return count;
+}
+
+ContentTree BuildTree(const GumboNode* root) {
+  ContentTree tree;
+  std::vector<ElementInfo>& el = tree.elements;
+  el.reserve(1024);
+  struct Frame {
+    const GumboNode* node;
+    int parent;
+    bool in_link;
+    bool skipped;
+  };
+  std::vector<Frame> stack;
+  stack.push_back({root, -1, false, false});
+  while (!stack.empty()) {
+    Frame f = stack.back();
+    stack.pop_back();
+    const GumboNode* node = f.node;
+    if (dom::IsElementNode(node)) {
+      int index = static_cast<int>(el.size());
+      el.emplace_back();
+      ElementInfo& info = el.back();
+      GumboTag tag = node->v.element.tag;
+      info.node = node;
+      info.parent = f.parent;
+      info.hint = ClassifyHints(node);
+      info.skipped = f.skipped || IsSkippedTag(tag) || info.hint == Hint::kHidden;
+      info.block = (f.parent < 0 || dom::IsBlockTag(tag)) ? index : el[f.parent].block;
+      bool in_link = f.in_link || tag == GUMBO_TAG_A;
+      const GumboVector& children = node->v.element.children;
+      for (unsigned int k = children.length; k > 0; --k) {
+        stack.push_back(
+            {static_cast<const GumboNode*>(children.data[k - 1]), index, in_link, info.skipped});
+      }
+    } else if ((node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) && !f.skipped &&
+               f.parent >= 0) {
+      uint32_t n = WeightedChars(node->v.text.text);
+      ElementInfo& block = el[el[f.parent].block];
+      block.own_chars += n;
+      if (f.in_link) block.own_link_chars += n;
+    }
+  }
+  for (size_t i = el.size(); i-- > 1;) el[el[i].parent].subtree_size += el[i].subtree_size;
+  return tree;
+}
+
+int SelectContainer(ContentTree* tree) {
+  std::vector<ElementInfo>& el = tree->elements;
+  if (el.empty()) return 0;
+  Accumulate(tree, /*use_suppression=*/false);
+  const uint32_t page_good = el[0].good_chars;
+  for (size_t i = 0; i < el.size(); ++i) {
+    ElementInfo& e = el[i];
+    GumboTag tag = dom::TagOf(e.node);
+    bool boilerplate = e.hint == Hint::kNegative || IsFurnitureTag(tag);
+    // A "boilerplate" element holding most of the page's running text is mislabelled (a body
+    // class like "has-comments", a <form> wrapping the whole page): keep it.
+    if (boilerplate && (NeverSuppressed(tag) || e.good_chars * 2 > page_good)) boilerplate = false;
+    e.suppressed = boilerplate || (e.parent >= 0 && el[e.parent].suppressed);
+  }
+  Accumulate(tree, /*use_suppression=*/true);
+
+  int best = 0;
+  double best_score = 0;
+  for (size_t i = 0; i < el.size(); ++i) {
+    const ElementInfo& e = el[i];
+    if (e.suppressed || e.skipped || e.good_chars == 0) continue;
+    GumboTag tag = dom::TagOf(e.node);
+    if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_P) continue;
+    double good = e.good_chars;
+    if (e.hint == Hint::kPositive) good *= 1.25;
+    if (tag == GUMBO_TAG_ARTICLE) good *= 1.1;
+    double score = good - static_cast<double>(e.bad_chars);
+    if (score > best_score) {
+      best_score = score;
+      best = static_cast<int>(i);
+    }
+  }
+  return best;
+}
+
+}  // namespace newscrawl::content

@@ -1,0 +1,137 @@
+#include "parser/extract.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "parser/boilerplate.h"
+#include "parser/charset.h"
+#include "parser/content_extractor.h"
+#include "parser/content_tree.h"
+#include "parser/dom.h"
+#include "parser/html_prefilter.h"
+#include "parser/metadata.h"
+
+namespace newscrawl {
+namespace {
+
+// Below this much body text (weighted chars, about 60 words) a page is not an article.
+constexpr uint32_t kMinArticleChars = 350;
+
+// Binary data (images, archives, PDFs) has NUL bytes early; HTML in any ASCII-compatible
+// charset never does. (UTF-16 is caught by its BOM in DecodeHtml before we get here.)
+bool LooksBinary(std::string_view bytes) {
+  std::string_view head = bytes.substr(0, 1024);
+  size_t nuls = std::count(head.begin(), head.end(), '\0');
+  return nuls > 4;
+}
+
+bool UrlIsSiteRoot(std::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return false;
+  size_t path = url.find_first_of("/?#", scheme + 3);
+  if (path == std::string_view::npos) return true;
+  std::string_view rest = url.substr(path);
+  return rest == "/" || rest.substr(0, 2) == "/?" || rest.substr(0, 2) == "/#" ||
+         rest == "/index.html" || rest == "/index.php" || rest == "/index.htm";
+}
+
+bool MentionsConsent(std::string_view text) {
+  std::string lower = dom::AsciiLower(text);
+  for (std::string_view w : {"cookie", "consent", "gdpr", "privacy settings"}) {
+    if (lower.find(w) != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool IsArticleType(std::string_view type) {
+  return type.find("article") != std::string_view::npos || type == "blogposting" ||
+         type == "report" || type == "liveblogposting";
+}
+
+// Decides is_article / not_article_reason from what the extractor saw.
+void DecideIsArticle(const content::ContentResult& content, const PageMetadata& meta,
+                     std::string_view url, size_t input_bytes, const std::string& text,
+                     Article* article) {
+  auto reject = [&](const char* reason) {
+    article->is_article = false;
+    article->not_article_reason = reason;
+  };
+  const bool typed_article = IsArticleType(meta.page_type);
+  if (content.container_chars < kMinArticleChars) {
+    if (content.body_chars < 200 && input_bytes > 20000) return reject("empty_js_shell");
+    if (content.body_chars < 3000 && MentionsConsent(text.empty() ? meta.title : text)) {
+      return reject("consent_wall");
+    }
+    return reject("too_little_text");
+  }
+  if (typed_article) return;
+  if (UrlIsSiteRoot(url)) return reject("home_page");
+  if (content.link_headings >= 6 && content.container_good_chars < 400u * content.link_headings) {
+    return reject("listing_page");
+  }
+}
+
+std::string JoinParagraphs(const std::vector<std::string>& paragraphs) {
+  std::string text;
+  for (const std::string& p : paragraphs) {
+    if (!text.empty()) text.push_back('\n');
+    text.append(p);
+  }
+  return text;
+}
+
+}  // namespace
+
+Result<Article> ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
+  if (bytes.empty()) return Status::InvalidArgument("empty document");
+  Article article;
+  article.url = options.url;
+  article.http.content_type = options.content_type;
+  if (LooksBinary(bytes)) {
+    article.is_article = false;
+    article.not_article_reason = "not_html";
+    return article;
+  }
+  Result<DecodedHtml> decoded = DecodeHtml(bytes, options.charset);
+  if (!decoded.ok()) return decoded.status();
+  article.http.charset = decoded->charset;
+
+  PrefilterOptions prefilter_options;
+  prefilter_options.max_bytes = options.max_input_bytes;
+  prefilter_options.max_depth = options.max_depth;
+  PrefilterResult filtered = PrefilterHtml(decoded->utf8, prefilter_options);
+  decoded->utf8.clear();
+  decoded->utf8.shrink_to_fit();
+  dom::ParsedHtml parsed = dom::ParsedHtml::Parse(filtered.html);
+
+  PageMetadata meta = ExtractMetadata(parsed.document(), options.url);
+  content::BoilerplatePhrases phrases(options.extra_boilerplate_phrases);
+  content::ContentOptions content_options;
+  content_options.phrases = &phrases;
+  content_options.base_url = options.url;
+  content_options.title = meta.title;
+  content::ContentResult content = content::ExtractContent(parsed.body(), content_options);
+
+  article.text = JoinParagraphs(content.paragraphs);
+  article.canonical_url = meta.canonical_url;
+  article.site = meta.site;
+  article.title = meta.title;
+  article.lead = meta.lead;
+  article.authors = meta.authors;
+  article.published_at = meta.published_at;
+  article.modified_at = meta.modified_at;
+  article.language = meta.language;
+  article.section = meta.section;
+  article.tags = meta.tags;
+  // Body images (they carry captions) first, then the page's declared images.
+  article.images = std::move(content.images);
+  for (ArticleImage& image : meta.images) {
+    bool seen = false;
+    for (const ArticleImage& existing : article.images) seen = seen || existing.url == image.url;
+    if (!seen) article.images.push_back(std::move(image));
+  }
+  DecideIsArticle(content, meta, options.url, bytes.size(), article.text, &article);
+  return article;
+}
+
+}  // namespace newscrawl

@@ -1,0 +1,242 @@
+#include "parser/html_prefilter.h"
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace newscrawl {
+namespace {
+
+char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsTagNameEnd(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/' || c == '>';
+}
+
+// A lower-cased tag name; names longer than the buffer keep their prefix (they match nothing).
+struct TagName {
+  char text[16];
+  size_t size = 0;
+  std::string_view view() const { return std::string_view(text, size); }
+  bool is(std::string_view name) const { return view() == name; }
+};
+
+// Reads the tag name starting at `pos`; returns the position after it.
+size_t ReadTagName(std::string_view html, size_t pos, TagName* name) {
+  name->size = 0;
+  while (pos < html.size() && !IsTagNameEnd(html[pos])) {
+    if (name->size < sizeof(name->text)) name->text[name->size++] = LowerAscii(html[pos]);
+    ++pos;
+  }
+  return pos;
+}
+
+// Position just after the '>' that ends the tag whose attributes start at `pos` (quotes
+// respected); html.size() when the tag is not closed.
+size_t FindTagEnd(std::string_view html, size_t pos) {
+  char quote = 0;
+  for (; pos < html.size(); ++pos) {
+    char c = html[pos];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      // Quotes only open a value after '='; a stray quote elsewhere must not swallow the page.
+      size_t back = pos;
+      while (back > 0 && (html[back - 1] == ' ' || html[back - 1] == '\t')) --back;
+      if (back > 0 && html[back - 1] == '=') quote = c;
+    } else if (c == '>') {
+      return pos + 1;
+    }
+  }
+  return html.size();
+}
+
+// Case-insensitive search for "</name" from `pos`; returns the position after the closing
+// tag's '>' or html.size() when absent.
+size_t SkipPastEndTag(std::string_view html, size_t pos, std::string_view name) {
+  while (pos < html.size()) {
+    const void* hit = std::memchr(html.data() + pos, '<', html.size() - pos);
+    if (hit == nullptr) return html.size();
+    size_t lt = static_cast<const char*>(hit) - html.data();
+    if (lt + 1 + name.size() < html.size() && html[lt + 1] == '/') {
+      bool match = true;
+      for (size_t k = 0; k < name.size(); ++k) {
+        if (LowerAscii(html[lt + 2 + k]) != name[k]) {
+          match = false;
+          break;
+        }
+      }
+      if (match && lt + 2 + name.size() <= html.size() &&
+          (lt + 2 + name.size() == html.size() || IsTagNameEnd(html[lt + 2 + name.size()]))) {
+        return FindTagEnd(html, lt + 2 + name.size());
+      }
+    }
+    pos = lt + 1;
+  }
+  return html.size();
+}
+
+bool IsDroppedWithContent(const TagName& n) {
+  static constexpr std::string_view kNames[] = {"script",   "style",    "svg",      "math",
+                                                "noscript", "template", "iframe",   "object",
+                                                "canvas",   "select",   "textarea", "button"};
+  for (std::string_view k : kNames) {
+    if (n.is(k)) return true;
+  }
+  return false;
+}
+
+bool IsVoid(const TagName& n) {
+  static constexpr std::string_view kNames[] = {"area",  "base",   "br",    "col",  "embed",
+                                                "hr",    "img",    "input", "link", "meta",
+                                                "param", "source", "track", "wbr",  "keygen"};
+  for (std::string_view k : kNames) {
+    if (n.is(k)) return true;
+  }
+  return false;
+}
+
+// Block starts that close an open <p> (HTML tree construction, "in body" insertion mode).
+bool ClosesParagraph(const TagName& n) {
+  static constexpr std::string_view kNames[] = {
+      "p",       "div",     "ul",         "ol",     "dl",      "h1",      "h2",       "h3",
+      "h4",      "h5",      "h6",         "table",  "section", "article", "aside",    "header",
+      "footer",  "nav",     "blockquote", "pre",    "form",    "figure",  "fieldset", "main",
+      "address", "details", "figcaption", "hgroup", "menu",    "center",  "dir",      "summary"};
+  for (std::string_view k : kNames) {
+    if (n.is(k)) return true;
+  }
+  return false;
+}
+
+bool IsLdJsonScript(std::string_view attrs) {
+  // attrs is the raw tag text; look for application/ld+json anywhere in it.
+  static constexpr std::string_view kType = "ld+json";
+  if (attrs.size() < kType.size()) return false;
+  for (size_t i = 0; i + kType.size() <= attrs.size(); ++i) {
+    size_t k = 0;
+    while (k < kType.size() && LowerAscii(attrs[i + k]) == kType[k]) ++k;
+    if (k == kType.size()) return true;
+  }
+  return false;
+}
+
+// Estimates the element stack to cap nesting depth.
+class DepthTracker {
+ public:
+  explicit DepthTracker(int max_depth) : max_depth_(max_depth) {}
+
+  // Returns true when the start tag must be kept.
+  bool OnStartTag(const TagName& n) {
+    if (IsVoid(n)) return true;
+    if (ClosesParagraph(n)) PopIfTop("p");
+    if (n.is("li")) PopIfTop("li");
+    if (n.is("dt") || n.is("dd")) {
+      if (!PopIfTop("dt")) PopIfTop("dd");
+    }
+    if (n.is("td") || n.is("th") || n.is("tr")) {
+      if (!PopIfTop("td")) PopIfTop("th");
+      if (n.is("tr")) PopIfTop("tr");
+    }
+    if (n.is("option")) PopIfTop("option");
+    bool keep = static_cast<int>(stack_.size()) < max_depth_;
+    stack_.push_back({n, !keep});
+    return keep;
+  }
+
+  // Returns true when the end tag must be kept.
+  bool OnEndTag(const TagName& n) {
+    // Look a bounded distance down the stack: a stray end tag must not cost O(depth).
+    size_t limit = stack_.size() > 32 ? stack_.size() - 32 : 0;
+    for (size_t i = stack_.size(); i > limit; --i) {
+      if (stack_[i - 1].name.view() == n.view()) {
+        bool dropped = stack_[i - 1].dropped;
+        stack_.resize(i - 1);
+        return !dropped;
+      }
+    }
+    return true;
+  }
+
+ private:
+  struct Entry {
+    TagName name;
+    bool dropped;
+  };
+  bool PopIfTop(std::string_view name) {
+    if (!stack_.empty() && stack_.back().name.is(name)) {
+      stack_.pop_back();
+      return true;
+    }
+    return false;
+  }
+  int max_depth_;
+  std::vector<Entry> stack_;
+};
+
+}  // namespace
+
+PrefilterResult PrefilterHtml(std::string_view input, const PrefilterOptions& options) {
+  PrefilterResult result;
+  std::string_view html = input;
+  if (html.size() > options.max_bytes) {
+    size_t cut = html.rfind('<', options.max_bytes);
+    html = html.substr(0, cut == std::string_view::npos || cut == 0 ? options.max_bytes : cut);
+    result.truncated = true;
+  }
+  std::string& out = result.html;
+  out.reserve(html.size() / 2);
+  DepthTracker depth(options.max_depth);
+  size_t copy_from = 0;  // start of the pending run of bytes to copy
+  size_t pos = 0;
+  auto skip = [&](size_t from, size_t to) {  // drops html[from, to)
+    out.append(html.data() + copy_from, from - copy_from);
+    copy_from = to;
+  };
+  TagName name;
+  while (pos < html.size()) {
+    const void* hit = std::memchr(html.data() + pos, '<', html.size() - pos);
+    if (hit == nullptr) break;
+    size_t lt = static_cast<const char*>(hit) - html.data();
+    if (lt + 1 >= html.size()) break;
+    char next = html[lt + 1];
+    if (next == '!' && html.compare(lt, 4, "<!--") == 0) {
+      size_t end = html.find("-->", lt + 4);
+      end = end == std::string_view::npos ? html.size() : end + 3;
+      skip(lt, end);
+      pos = end;
+    } else if (next == '/' && lt + 2 < html.size() && IsAsciiAlpha(html[lt + 2])) {
+      size_t after_name = ReadTagName(html, lt + 2, &name);
+      size_t end = FindTagEnd(html, after_name);
+      if (!depth.OnEndTag(name)) {
+        skip(lt, end);
+        result.flattened = true;
+      }
+      pos = end;
+    } else if (IsAsciiAlpha(next)) {
+      size_t after_name = ReadTagName(html, lt + 1, &name);
+      size_t end = FindTagEnd(html, after_name);
+      if (IsDroppedWithContent(name)) {
+        if (name.is("script") && IsLdJsonScript(html.substr(lt, end - lt))) {
+          pos = SkipPastEndTag(html, end, "script");  // kept verbatim
+        } else {
+          size_t close = SkipPastEndTag(html, end, name.view());
+          skip(lt, close);
+          pos = close;
+        }
+      } else {
+        if (!depth.OnStartTag(name)) {
+          skip(lt, end);
+          result.flattened = true;
+        }
+        pos = end;
+      }
+    } else {
+      pos = lt + 1;  // "<!doctype", "<?xml", or a literal '<' in text
+    }
+  }
+  out.append(html.data() + copy_from, html.size() - copy_from);
+  return result;
+}
+
+}  // namespace newscrawl
