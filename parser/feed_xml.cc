@@ -131,7 +131,8 @@ FeedEntry ParseAtomEntry(const pugi::xml_node& entry_node, std::string_view feed
 
 Result<Feed> ParseXmlFeed(std::string_view body, std::string_view feed_url) {
   pugi::xml_document doc;
-  Status load = xml::LoadXml(body, &doc);
+  size_t error_offset = 0;
+  Status load = xml::LoadXml(body, &doc, &error_offset);
   pugi::xml_node root = doc.document_element();
   if (!root) {
     return Status::InvalidArgument(load.ok() ? "not a feed: no root element"
@@ -175,6 +176,7 @@ Result<Feed> ParseXmlFeed(std::string_view body, std::string_view feed_url) {
       feed.warning = "feed cut at " + std::to_string(kMaxFeedEntries) + " entries";
       break;
     }
+    if (!load.ok() && !xml::ElementComplete(item, body, error_offset)) break;  // cut by the error
     FeedEntry entry = feed.format == FeedFormat::kAtom
                           ? ParseAtomEntry(item, feed_url, feed_authors)
                           : ParseRssItem(item, feed_url, feed.format == FeedFormat::kRss1);

@@ -220,12 +220,25 @@ std::string HtmlToText(std::string_view html) {
   return CollapseWhitespace(text);
 }
 
-Status LoadXml(std::string_view body, pugi::xml_document* doc) {
+Status LoadXml(std::string_view body, pugi::xml_document* doc, size_t* error_offset) {
   pugi::xml_parse_result result =
       doc->load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_auto);
+  *error_offset = static_cast<size_t>(result.offset);
   if (result) return Status::Ok();
   return Status::InvalidArgument("XML error at byte " + std::to_string(result.offset) + ": " +
                                  result.description());
+}
+
+bool ElementComplete(const pugi::xml_node& element, std::string_view body, size_t error_offset) {
+  if (element.type() != pugi::node_element) return false;
+  size_t start = static_cast<size_t>(element.offset_debug());
+  if (start >= body.size() || error_offset > body.size()) return false;
+  std::string closing = std::string("</") + element.name();
+  size_t close = body.find(closing, start);
+  if (close != std::string_view::npos && close + closing.size() <= error_offset) return true;
+  // <url/>: self-closed before the error.
+  size_t tag_end = body.find('>', start);
+  return tag_end != std::string_view::npos && tag_end < error_offset && body[tag_end - 1] == '/';
 }
 
 }  // namespace newscrawl::xml

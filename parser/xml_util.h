@@ -44,8 +44,13 @@ std::string CollapseWhitespace(std::string_view text);
 std::string HtmlToText(std::string_view html);
 
 // Parses `body` into `doc`. Returns OK for a well-formed document; otherwise InvalidArgument
-// "XML error at byte N: <description>". pugixml keeps what it parsed before the error in `doc`, so
-// callers may still read it.
-Status LoadXml(std::string_view body, pugi::xml_document* doc);
+// "XML error at byte N: <description>" and sets `*error_offset` to N. pugixml keeps what it parsed
+// before the error in `doc`, so callers may still read it (see ElementComplete).
+Status LoadXml(std::string_view body, pugi::xml_document* doc, size_t* error_offset);
+
+// For a document that failed to parse at `error_offset`: true when `element` (parsed from `body`)
+// was closed before the error, i.e. its content is whole. A <loc> cut by the error would
+// otherwise yield a wrong, shortened URL.
+bool ElementComplete(const pugi::xml_node& element, std::string_view body, size_t error_offset);
 
 }  // namespace newscrawl::xml
