@@ -4,9 +4,9 @@
 // to be stable, not linguistically exact.
 #include "common/fingerprint.h"
 
+#include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
-#include <unicode/unistr.h>
 #include <unicode/utf8.h>
 #include <xxhash.h>
 
@@ -68,17 +68,20 @@ bool IsWordChar(UChar32 c) {
   return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK;
 }
 
-void AppendLowerUtf8(UChar32 c, std::string* out) {
-  if (c < 0x80) {
-    out->push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c));
-    return;
-  }
-  c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+void AppendUtf8(UChar32 c, std::string* out) {
   char buf[U8_MAX_LENGTH];
   int32_t len = 0;
   UBool error = false;
   U8_APPEND(buf, len, U8_MAX_LENGTH, c, error);
   if (!error) out->append(buf, static_cast<size_t>(len));
+}
+
+void AppendLowerUtf8(UChar32 c, std::string* out) {
+  if (c < 0x80) {
+    out->push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c));
+    return;
+  }
+  AppendUtf8(u_foldCase(c, U_FOLD_CASE_DEFAULT), out);
 }
 
 // Calls emit(token) for every lower-cased word token of already-normalised UTF-8 text.
@@ -116,33 +119,47 @@ std::vector<uint64_t> TokenHashes(std::string_view text) {
 
 std::string NormalizeTextForHash(std::string_view utf8) {
   if (IsAscii(utf8)) return FoldAsciiWhitespace(utf8);  // ASCII is already NFC
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-  // fromUTF8 replaces ill-formed sequences with U+FFFD.
-  icu::UnicodeString source = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
-  icu::UnicodeString normalized;
-  if (U_SUCCESS(status)) {
-    nfc->normalize(source, normalized, status);
-  }
-  if (U_FAILURE(status)) normalized = source;  // ICU data missing: hash the text as decoded
-
-  icu::UnicodeString folded;
+  // Fold whitespace and repair ill-formed UTF-8 in one pass over the bytes, then compose in
+  // UTF-8 (ICU's quick check makes already-composed text, the usual case, a copy).
+  std::string folded;
+  folded.reserve(utf8.size());
+  const auto* bytes = reinterpret_cast<const uint8_t*>(utf8.data());
+  const auto length = static_cast<int32_t>(utf8.size());
   bool pending_space = false;
-  for (int32_t i = 0; i < normalized.length();) {
-    UChar32 c = normalized.char32At(i);
-    i += U16_LENGTH(c);
-    if (u_isUWhiteSpace(c)) {
-      pending_space = !folded.isEmpty();
+  for (int32_t i = 0; i < length;) {
+    if (bytes[i] < 0x80) {
+      if (IsAsciiSpace(bytes[i])) {
+        pending_space = !folded.empty();
+      } else {
+        if (pending_space) folded.push_back(' ');
+        pending_space = false;
+        folded.push_back(static_cast<char>(bytes[i]));
+      }
+      ++i;
       continue;
     }
-    if (pending_space) folded.append(static_cast<UChar>(' '));
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) c = 0xFFFD;  // ill-formed sequence
+    if (u_isUWhiteSpace(c)) {
+      pending_space = !folded.empty();
+      continue;
+    }
+    if (pending_space) folded.push_back(' ');
     pending_space = false;
-    folded.append(c);
+    AppendUtf8(c, &folded);
   }
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status)) return folded;  // ICU data missing: hash the text as decoded
+  icu::StringPiece piece(folded.data(), static_cast<int32_t>(folded.size()));
+  if (nfc->isNormalizedUTF8(piece, status) && U_SUCCESS(status)) return folded;
+  status = U_ZERO_ERROR;
   std::string out;
-  folded.toUTF8String(out);
-  return out;
+  out.reserve(folded.size());
+  icu::StringByteSink<std::string> sink(&out, static_cast<int32_t>(folded.size()));
+  nfc->normalizeUTF8(0, piece, sink, nullptr, status);
+  return U_SUCCESS(status) ? out : folded;
 }
 
 std::string ArticleIdFor(std::string_view canonical_url) {
@@ -189,13 +206,14 @@ std::vector<uint64_t> ShingleHashes(std::string_view text, int shingle_words) {
 
 uint64_t SimHashOfShingles(const std::vector<uint64_t>& shingles) {
   if (shingles.empty()) return 0;
-  std::array<int32_t, 64> votes{};
+  // Bit i is set when more than half of the shingle hashes have it set (Charikar, weight 1).
+  std::array<uint32_t, 64> ones{};
   for (uint64_t h : shingles) {
-    for (int bit = 0; bit < 64; ++bit) votes[bit] += ((h >> bit) & 1) ? 1 : -1;
+    for (int bit = 0; bit < 64; ++bit) ones[bit] += static_cast<uint32_t>((h >> bit) & 1);
   }
   uint64_t result = 0;
   for (int bit = 0; bit < 64; ++bit) {
-    if (votes[bit] > 0) result |= uint64_t{1} << bit;
+    if (2 * uint64_t{ones[bit]} > shingles.size()) result |= uint64_t{1} << bit;
   }
   return result;
 }
