@@ -8,6 +8,8 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
+#define XXH_INLINE_ALL  // tiny inputs (one word, one shingle): a call per hash costs more than the
+                        // hash
 #include <xxhash.h>
 
 #include <algorithm>
@@ -204,13 +206,37 @@ std::vector<uint64_t> ShingleHashes(std::string_view text, int shingle_words) {
   return shingles;
 }
 
+namespace {
+// kSpreadBits[b] holds bit i of b in byte i: adding it to a 64-bit accumulator counts eight bits
+// at once, each in its own byte lane.
+constexpr std::array<uint64_t, 256> kSpreadBits = [] {
+  std::array<uint64_t, 256> table{};
+  for (int b = 0; b < 256; ++b) {
+    for (int i = 0; i < 8; ++i) {
+      if ((b >> i) & 1) table[b] |= uint64_t{1} << (8 * i);
+    }
+  }
+  return table;
+}();
+}  // namespace
+
 uint64_t SimHashOfShingles(const std::vector<uint64_t>& shingles) {
   if (shingles.empty()) return 0;
   // Bit i is set when more than half of the shingle hashes have it set (Charikar, weight 1).
   std::array<uint32_t, 64> ones{};
+  std::array<uint64_t, 8> lanes{};
+  auto flush = [&] {
+    for (int byte = 0; byte < 8; ++byte) {
+      for (int i = 0; i < 8; ++i) ones[8 * byte + i] += (lanes[byte] >> (8 * i)) & 0xFF;
+      lanes[byte] = 0;
+    }
+  };
+  size_t pending = 0;
   for (uint64_t h : shingles) {
-    for (int bit = 0; bit < 64; ++bit) ones[bit] += static_cast<uint32_t>((h >> bit) & 1);
+    for (int byte = 0; byte < 8; ++byte) lanes[byte] += kSpreadBits[(h >> (8 * byte)) & 0xFF];
+    if (++pending == 255) flush(), pending = 0;  // a byte lane holds at most 255
   }
+  flush();
   uint64_t result = 0;
   for (int bit = 0; bit < 64; ++bit) {
     if (2 * uint64_t{ones[bit]} > shingles.size()) result |= uint64_t{1} << bit;

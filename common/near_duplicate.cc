@@ -97,8 +97,8 @@ NearDupSignature NearDupSignatureOf(std::string_view text, const NearDupOptions&
   NearDupSignature signature;
   signature.simhash = SimHashOfShingles(shingles);
   signature.shingles.reserve(shingles.size());
-  for (uint64_t s : shingles) signature.shingles.push_back(static_cast<uint32_t>(s));
-  std::sort(signature.shingles.begin(), signature.shingles.end());
+  // The high halves of sorted 64-bit hashes are sorted already: only duplicates to drop.
+  for (uint64_t s : shingles) signature.shingles.push_back(static_cast<uint32_t>(s >> 32));
   signature.shingles.erase(std::unique(signature.shingles.begin(), signature.shingles.end()),
                            signature.shingles.end());
   return signature;

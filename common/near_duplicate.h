@@ -59,7 +59,7 @@ struct NearDupOptions {
 };
 
 // What a store keeps per article to verify candidates: the SimHash (for reporting) and the
-// sorted distinct shingle hashes truncated to 32 bits (4 bytes per word of text; random
+// sorted distinct shingle hashes truncated to their high 32 bits (4 bytes per word of text; random
 // collisions between two articles of 1,000 shingles each are ~2e-4 expected shingles).
 struct NearDupSignature {
   uint64_t simhash = 0;
