@@ -82,28 +82,34 @@ const PhraseTables& Tables() {
 constexpr size_t kMaxHeadingBytes = 80;
 
 // Substrings of the lower-cased class+id that mark boilerplate.
+// Substrings of a lower-cased class token or id that mark boilerplate (distinctive words only:
+// short words go to kNegativeTokens, where they must match a whole '-'/'_' part).
 constexpr std::string_view kNegativeSubstrings[] = {
-    "comment",      "related",    "sidebar",      "breadcrumb", "newsletter", "advert",
-    "sponsor",      "cookie",     "consent",      "gdpr",       "promo",      "widget",
-    "disqus",       "subscri",    "recommend",    "outbrain",   "taboola",    "popular",
-    "trending",     "byline",     "social",       "sharing",    "sharebar",   "share-",
-    "-share",       "_share",     "share_",       "footer",     "navbar",     "navigation",
-    "masthead",     "pagination", "pager",        "toolbar",    "binh-luan",  "binhluan",
-    "lien-quan",    "lienquan",   "tin-khac",     "tinkhac",    "xem-nhieu",  "xemnhieu",
-    "doc-nhieu",    "docnhieu",   "moi-nhat",     "moinhat",    "tu-khoa",    "tukhoa",
-    "keyword",      "most-read",  "mostread",     "read-more",  "readmore",   "more-news",
-    "more-stories", "signup",     "login",        "caption",    "credit",     "copyright",
-    "rating",       "banner",     "modal",        "popup",      "overlay",    "author",
-    "dateline",     "timestamp",  "published",    "tag-list",   "taglist",    "tags-",
-    "post-meta",    "entry-meta", "article-meta", "jump-link",  "skip-link",  "print-",
-    "addthis",      "livefyre",   "paywall",      "teaser",     "headline"};
+    "comment",    "related",   "sidebar",   "breadcrumb", "newsletter",   "advert",
+    "sponsor",    "cookie",    "consent",   "gdpr",       "disqus",       "subscri",
+    "recommend",  "outbrain",  "taboola",   "trending",   "byline",       "social",
+    "sharing",    "sharebar",  "footer",    "navbar",     "navigation",   "masthead",
+    "pagination", "toolbar",   "binh-luan", "binhluan",   "lien-quan",    "lienquan",
+    "tin-khac",   "tinkhac",   "xem-nhieu", "xemnhieu",   "doc-nhieu",    "docnhieu",
+    "moi-nhat",   "moinhat",   "tu-khoa",   "tukhoa",     "keyword",      "most-read",
+    "mostread",   "read-more", "readmore",  "more-news",  "more-stories", "signup",
+    "caption",    "copyright", "popup",     "author",     "dateline",     "timestamp",
+    "tag-list",   "taglist",   "post-meta", "entry-meta", "article-meta", "jump-link",
+    "skip-link",  "addthis",   "livefyre",  "promoted",   "widget"};
 
-// Whole tokens (class/id split at space, '-' and '_') that mark boilerplate.
+// Words that mark boilerplate when they are a whole '-'/'_'-separated part of a class token.
 constexpr std::string_view kNegativeTokens[] = {
-    "ad",     "ads",   "adv",   "advertisement", "nav",     "menu",    "tag",      "tags",
-    "topics", "meta",  "share", "print",         "aside",   "header",  "follow",   "rss",
-    "more",   "date",  "time",  "extra",         "social",  "related", "hidden",   "tools",
-    "icons",  "embed", "video", "photo",         "gallery", "slider",  "carousel", "ticker"};
+    "ad",        "ads",     "adv",    "advertisement", "nav",     "menu",   "tag",      "tags",
+    "topics",    "meta",    "share",  "aside",         "header",  "follow", "rss",      "pager",
+    "more",      "date",    "time",   "extra",         "related", "hidden", "tools",    "login",
+    "icons",     "embed",   "video",  "photo",         "gallery", "slider", "carousel", "ticker",
+    "promo",     "popular", "credit", "credits",       "rating",  "banner", "overlay",  "modal",
+    "published", "shares",  "teaser", "teasers"};
+
+// Class tokens that say "this is (part of) the article"; they outweigh a weak negative token.
+constexpr std::string_view kWeakPositiveTokens[] = {"article", "body", "content", "entry",
+                                                    "hentry",  "main", "post",    "text",
+                                                    "story",   "blog", "single",  "news"};
 
 constexpr std::string_view kHiddenTokens[] = {
     "sr-only", "visually-hidden", "screen-reader-text", "d-none", "hide", "hidden", "invisible"};
@@ -221,12 +227,57 @@ Hint ClassifyHints(const GumboNode* element) {
       role == "banner" || role == "menu" || role == "dialog" || role == "alert") {
     return Hint::kNegative;
   }
-  std::string hints = dom::ClassAndIdLower(element);
-  if (hints.size() <= 1) return Hint::kNeutral;
-  if (AnyTokenIn(hints, " \t\n", kHiddenTokens)) return Hint::kHidden;
-  if (ContainsAny(hints, kPositiveSubstrings)) return Hint::kPositive;
-  if (ContainsAny(hints, kNegativeSubstrings)) return Hint::kNegative;
-  if (AnyTokenIn(hints, " \t\n-_", kNegativeTokens)) return Hint::kNegative;
+  // Each class token and the id are judged on their own: "post tag-news" is an article whose
+  // weak negative ("tag") is outweighed by another token ("post"), while "c-article-meta" stays
+  // negative. State classes ("has-ads", "js-...") and BEM modifiers ("--has-ads") say nothing
+  // about what the element is and are ignored.
+  std::string_view cls = dom::GetAttribute(element, "class");
+  std::string_view id = dom::GetAttribute(element, "id");
+  if (cls.empty() && id.empty()) return Hint::kNeutral;
+  bool strong_negative = false;
+  bool weak_negative = false;
+  int weak_negative_token = -1;
+  bool weak_positive_elsewhere = false;
+  int token_index = 0;
+  auto judge = [&](std::string_view raw) {
+    if (raw.empty()) return Hint::kNeutral;
+    std::string token = dom::AsciiLower(raw);
+    for (std::string_view t : kHiddenTokens) {
+      if (token == t) return Hint::kHidden;
+    }
+    for (std::string_view prefix : {"has-", "is-", "js-", "with-", "no-", "u-"}) {
+      if (token.compare(0, prefix.size(), prefix) == 0) return Hint::kNeutral;
+    }
+    size_t modifier = token.find("--");
+    if (modifier != std::string::npos && modifier > 0) token.resize(modifier);
+    if (ContainsAny(token, kPositiveSubstrings)) return Hint::kPositive;
+    if (ContainsAny(token, kNegativeSubstrings) &&
+        token.find("commentary") == std::string::npos) {  // opinion articles are articles
+      strong_negative = true;
+    } else if (AnyTokenIn(token, "-_", kNegativeTokens)) {
+      weak_negative = true;
+      if (weak_negative_token < 0) weak_negative_token = token_index;
+    }
+    if (AnyTokenIn(token, "-_", kWeakPositiveTokens)) {
+      if (weak_negative_token != token_index) weak_positive_elsewhere = true;
+    }
+    return Hint::kNeutral;
+  };
+  size_t i = 0;
+  while (i < cls.size()) {
+    size_t start = cls.find_first_not_of(" \t\n\r\f", i);
+    if (start == std::string_view::npos) break;
+    size_t end = cls.find_first_of(" \t\n\r\f", start);
+    if (end == std::string_view::npos) end = cls.size();
+    Hint h = judge(cls.substr(start, end - start));
+    if (h != Hint::kNeutral) return h;
+    ++token_index;
+    i = end;
+  }
+  Hint h = judge(id);
+  if (h != Hint::kNeutral) return h;
+  if (strong_negative) return Hint::kNegative;
+  if (weak_negative && !weak_positive_elsewhere) return Hint::kNegative;
   return Hint::kNeutral;
 }
 

@@ -103,8 +103,12 @@ class Cleaner {
     int parent = el_[a].parent;
     if (parent < 0) return;
     const int parent_end = parent + el_[parent].subtree_size;
+    const uint32_t container_good = el_[container_].good_chars;
     for (int s = a + el_[a].subtree_size; s < parent_end; s += el_[s].subtree_size) {
       if (kind == HeadingKind::kTrailer && IsArticleText(s)) break;
+      // A sibling holding a large share of the article is not an item of a trailer block (the
+      // heading sat in a page header or menu, far from the trailer).
+      if (el_[s].good_chars * 10 >= container_good * 3) break;
       drop_[s] = 1;
     }
   }
@@ -139,6 +143,33 @@ std::string NearbyCaption(const std::vector<ElementInfo>& el, int img) {
     }
   }
   return "";
+}
+
+// A lead/standfirst printed just before the body container (often in the article header, which
+// the container excludes): an element close before it whose class names a lead and whose text
+// reads like a paragraph. Returns its index or -1.
+int FindLeadBefore(const ContentTree& tree, int container) {
+  const std::vector<ElementInfo>& el = tree.elements;
+  int scope = container;
+  for (int up = 0; up < 4 && el[scope].parent > 0; ++up) scope = el[scope].parent;
+  int found = -1;
+  for (int k = scope + 1; k < container; ++k) {
+    const ElementInfo& e = el[k];
+    if (e.skipped || k + e.subtree_size > container) continue;  // skip ancestors of container
+    if (e.text_chars < 60 || e.text_chars > 1200 || e.link_chars * 5 > e.text_chars) continue;
+    if (dom::TagOf(e.node) == GUMBO_TAG_H1) continue;
+    std::string hints = dom::ClassAndIdLower(e.node);
+    for (std::string_view word :
+         {"lead", "sapo", "standfirst", "teaser", "intro", "summary", "excerpt", "subtitle",
+          "chapeau", "abstract", "subline", "description", "dek"}) {
+      if (hints.find(word) != std::string::npos) {
+        found = k;
+        break;
+      }
+    }
+    if (found == k) k += e.subtree_size - 1;  // the outermost match; its children are inside
+  }
+  return found;
 }
 
 class Renderer {
@@ -263,6 +294,13 @@ ContentResult ExtractContent(const GumboNode* body, const ContentOptions& option
   Cleaner cleaner(tree, container, *options.phrases);
   const std::vector<char>& drop = cleaner.Run();
   Renderer renderer(tree, drop, options, &result);
+  int lead = FindLeadBefore(tree, container);
+  if (lead >= 0) {
+    std::string text = dom::NodeTextCollapsed(el[lead].node);
+    result.lead = text;
+    result.container_chars += WeightedChars(text);
+    result.paragraphs.push_back(std::move(text));
+  }
   renderer.Render(container);
   if (!options.title.empty()) {
     std::string title = dom::CollapseWhitespace(options.title);

@@ -28,6 +28,7 @@ struct ContentOptions {
 struct ContentResult {
   std::vector<std::string> paragraphs;  // whitespace-folded, non-empty
   std::vector<ArticleImage> images;     // images inside the body, with captions
+  std::string lead;                     // lead printed before the body (also paragraphs[0])
   // Evidence for the is-article decision.
   uint32_t body_chars = 0;            // weighted chars of visible text on the whole page
   uint32_t body_link_chars = 0;       // of which inside links

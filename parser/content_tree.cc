@@ -7,12 +7,15 @@ namespace {
 
 // A block shorter than this (weighted chars) is not a paragraph of running text.
 constexpr uint32_t kMinParagraphChars = 40;
+#ifndef KSW
+#define KSW 2
+#endif
+constexpr uint32_t kShortTextWeight = KSW;  // in quarters
 
 bool IsSkippedTag(GumboTag tag) {
   switch (tag) {
     case GUMBO_TAG_SCRIPT:
     case GUMBO_TAG_STYLE:
-    case GUMBO_TAG_NOSCRIPT:
     case GUMBO_TAG_TEMPLATE:
     case GUMBO_TAG_TEXTAREA:
     case GUMBO_TAG_SELECT:
@@ -55,7 +58,9 @@ void Accumulate(ContentTree* tree, bool use_suppression) {
         e.good_chars += e.own_chars - e.own_link_chars;
         e.bad_chars += e.own_link_chars;
       } else {
-        e.bad_chars += e.own_chars;
+        // Short text outside links (subheadings, list items, table cells) is weak evidence
+        // against a container; link text (menus, teasers) is strong evidence.
+        e.bad_chars += e.own_link_chars + (e.own_chars - e.own_link_chars) * kShortTextWeight / 4;
       }
     }
     if (e.parent >= 0) {
@@ -71,6 +76,11 @@ void Accumulate(ContentTree* tree, bool use_suppression) {
 
 bool NeverSuppressed(GumboTag tag) {
   return tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_MAIN;
+}
+
+// Footers are never the article, however much text they hold (legal notes, addresses).
+bool IsFooterLike(const ElementInfo& e) {
+  return dom::TagOf(e.node) == GUMBO_TAG_FOOTER || dom::ClassOrIdContains(e.node, "footer");
 }
 
 }  // namespace
@@ -154,13 +164,27 @@ int SelectContainer(ContentTree* tree) {
   if (el.empty()) return 0;
   Accumulate(tree, /*use_suppression=*/false);
   const uint32_t page_good = el[0].good_chars;
+  // Running text inside elements whose hints say "article body", per subtree.
+  std::vector<uint32_t> positive_good(el.size(), 0);
+  for (size_t i = el.size(); i-- > 0;) {
+    if (el[i].hint == Hint::kPositive) positive_good[i] = el[i].good_chars;
+    if (el[i].parent >= 0 && el[el[i].parent].hint != Hint::kPositive) {
+      positive_good[el[i].parent] += positive_good[i];
+    }
+  }
   for (size_t i = 0; i < el.size(); ++i) {
     ElementInfo& e = el[i];
     GumboTag tag = dom::TagOf(e.node);
     bool boilerplate = e.hint == Hint::kNegative || IsFurnitureTag(tag);
-    // A "boilerplate" element holding most of the page's running text is mislabelled (a body
-    // class like "has-comments", a <form> wrapping the whole page): keep it.
-    if (boilerplate && (NeverSuppressed(tag) || e.good_chars * 2 > page_good)) boilerplate = false;
+    // A "boilerplate" element holding most of the page's running text is mislabelled ("ad-margins"
+    // or "content-with-sidebar" wrappers, an "author-x" post class, a <form> around the page),
+    // unless it is a footer that merely outweighs a short article.
+    if (boilerplate && e.good_chars * 2 > page_good &&
+        (positive_good[i] * 2 > e.good_chars || e.good_chars * 3 > page_good * 2 ||
+         !IsFooterLike(e))) {
+      boilerplate = false;
+    }
+    if (NeverSuppressed(tag)) boilerplate = false;
     e.suppressed = boilerplate || (e.parent >= 0 && el[e.parent].suppressed);
   }
   Accumulate(tree, /*use_suppression=*/true);

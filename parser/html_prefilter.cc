@@ -121,6 +121,19 @@ bool IsLdJsonScript(std::string_view attrs) {
   return false;
 }
 
+// True when the <noscript> whose content starts at `pos` contains paragraphs (some sites render
+// the article with JavaScript and keep a plain copy for crawlers there).
+bool NoscriptHoldsText(std::string_view html, size_t pos) {
+  size_t close = SkipPastEndTag(html, pos, "noscript");
+  std::string_view content = html.substr(pos, close - pos);
+  size_t hits = 0;
+  for (size_t p = content.find("<p"); p != std::string_view::npos; p = content.find("<p", p + 2)) {
+    if (p + 2 < content.size() && (content[p + 2] == '>' || content[p + 2] == ' ')) ++hits;
+    if (hits >= 2) return true;
+  }
+  return false;
+}
+
 // Estimates the element stack to cap nesting depth.
 class DepthTracker {
  public:
@@ -208,7 +221,7 @@ PrefilterResult PrefilterHtml(std::string_view input, const PrefilterOptions& op
     } else if (next == '/' && lt + 2 < html.size() && IsAsciiAlpha(html[lt + 2])) {
       size_t after_name = ReadTagName(html, lt + 2, &name);
       size_t end = FindTagEnd(html, after_name);
-      if (!depth.OnEndTag(name)) {
+      if (name.is("noscript") || !depth.OnEndTag(name)) {
         skip(lt, end);
         result.flattened = true;
       }
@@ -219,6 +232,11 @@ PrefilterResult PrefilterHtml(std::string_view input, const PrefilterOptions& op
       if (IsDroppedWithContent(name)) {
         if (name.is("script") && IsLdJsonScript(html.substr(lt, end - lt))) {
           pos = SkipPastEndTag(html, end, "script");  // kept verbatim
+        } else if (name.is("noscript") && NoscriptHoldsText(html, end)) {
+          // A no-JS copy of the article. Gumbo would read <noscript> content as raw text, so
+          // the tags go and the content stays (its end tag is dropped below).
+          skip(lt, end);
+          pos = end;
         } else {
           size_t close = SkipPastEndTag(html, end, name.view());
           skip(lt, close);
