@@ -137,6 +137,13 @@ class Store {
 
   Result<StoreStats> Stats() const;
 
+  // Checks the invariants of the whole store, reading all of it (tests, `newscrawl stats
+  // --verify`, after a crash): the change log holds 1..LastSeq() without gaps, each entry's
+  // record exists and carries that seq; every article's versions 1..latest exist and its URL is
+  // indexed; every URL, hash and band index entry points at a stored article; the counters match.
+  // Returns Corruption naming the first violation found.
+  Status Verify() const;
+
   // Generic small key-value storage in the reserved column families (frontier, host state,
   // robots cache). Each Put/Delete is atomic and durable like an ingest. Get: NotFound when
   // absent. Scan calls fn(key, value) for keys starting with `prefix` in order until it

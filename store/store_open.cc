@@ -4,6 +4,11 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_buffer_manager.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 #include <filesystem>
 #include <system_error>
@@ -18,7 +23,8 @@ namespace fs = std::filesystem;
 rocksdb::DBOptions MakeDbOptions(const StoreOptions& o,
                                  const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::DBOptions db;
-  db.max_background_jobs = 2;  // this machine class has 2 cores
+  db.max_background_jobs = 2;       // this machine class has 2 cores
+  db.max_file_opening_threads = 1;  // RocksDB would start 16 short-lived threads per family
   db.bytes_per_sync = 1 << 20;
   db.keep_log_file_num = 3;
   db.max_log_file_size = 4 << 20;
@@ -126,11 +132,11 @@ Store::Handles::~Handles() {
   }
 }
 
-Result<std::unique_ptr<Store::Handles>> OpenHandles(const std::string& path,
-                                                    const StoreOptions& o) {
-  bool exists = false;
-  NC_RETURN_IF_ERROR(PrepareDirectory(path, o, &exists));
+namespace {
 
+// Opens the database at `path`; creates a complete one (all families, meta keys) when !exists.
+Result<std::unique_ptr<Store::Handles>> OpenRocks(const std::string& path, const StoreOptions& o,
+                                                  bool exists) {
   auto cache = rocksdb::NewLRUCache(o.cache_bytes);
   rocksdb::DBOptions db_options = MakeDbOptions(o, cache);
   std::vector<std::string> names;
@@ -204,6 +210,41 @@ Result<std::unique_ptr<Store::Handles>> OpenHandles(const std::string& path,
                                 ColumnFamilyName(static_cast<ColumnFamily>(i)) + "\"");
   handles->write_options.sync = o.sync_writes;
   return handles;
+}
+
+// Creates a complete store in a scratch directory next to `path` and renames it into place, so
+// that a crash during creation never leaves a half-initialised store at `path` (a crash leaves
+// only the scratch directory, ".<name>.creating-<pid>", which may be deleted).
+Status CreateAtomically(const std::string& path, const StoreOptions& o) {
+  fs::path target = fs::absolute(fs::path(path)).lexically_normal();
+  if (!target.has_filename()) target = target.parent_path();
+  fs::path scratch = target.parent_path() /
+                     ("." + target.filename().string() + ".creating-" + std::to_string(getpid()));
+  std::error_code ec;
+  fs::remove_all(scratch, ec);
+  {
+    auto created = OpenRocks(scratch.string(), o, /*exists=*/false);
+    if (!created.ok()) {
+      fs::remove_all(scratch, ec);
+      return created.status();
+    }
+  }  // closed: everything synced by the initialising write
+  if (std::rename(scratch.c_str(), target.c_str()) != 0) {
+    std::string err = std::strerror(errno);
+    fs::remove_all(scratch, ec);
+    return Status::IoError("cannot move the new store into " + path + ": " + err);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store::Handles>> OpenHandles(const std::string& path,
+                                                    const StoreOptions& o) {
+  bool exists = false;
+  NC_RETURN_IF_ERROR(PrepareDirectory(path, o, &exists));
+  if (!exists) NC_RETURN_IF_ERROR(CreateAtomically(path, o));
+  return OpenRocks(path, o, /*exists=*/true);
 }
 
 }  // namespace newscrawl::store

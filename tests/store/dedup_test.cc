@@ -1,0 +1,209 @@
+// Dedup through Ingest: canonical URLs, versions, exact aliases, near-duplicates, and articles
+// that must stay apart.
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "common/fingerprint.h"
+#include "store/store.h"
+#include "tests/store/test_util.h"
+
+namespace newscrawl::store {
+namespace {
+
+using testing::MakeArticle;
+using testing::MakeParagraph;
+using testing::MakeText;
+using testing::TempDir;
+
+class DedupTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = Store::Open(dir_.path());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+  }
+  IngestResult Ingest(const Article& a) {
+    auto r = store_->Ingest(a);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? std::move(r).value() : IngestResult{Article{}, EventKind::kNone};
+  }
+  IngestResult Ingest(const std::string& url, const std::string& text) {
+    return Ingest(MakeArticle(url, text));
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(DedupTest, UrlVariantsOfOneArticleFoldIntoIt) {
+  const std::string text = MakeText(1);
+  IngestResult first = Ingest("https://news.example.com/world/story-1", text);
+  EXPECT_EQ(first.event, EventKind::kNew);
+  EXPECT_EQ(first.record.canonical_url, "https://news.example.com/world/story-1");
+  EXPECT_EQ(first.record.id, ArticleIdFor("https://news.example.com/world/story-1"));
+  const char* variants[] = {
+      "https://News.Example.COM:443/world/story-1",         // case, default port
+      "https://news.example.com/world/./story-1#comments",  // dot segment, fragment
+      "https://news.example.com/world/story-1?utm_source=tw&utm_medium=social",  // tracking
+      "https://news.example.com/world/x/../story-1?fbclid=abc",                  // dots, fbclid
+      "https://news.example.com/%77orld/story-1",  // percent-encoded unreserved character
+  };
+  for (const char* url : variants) {
+    IngestResult r = Ingest(url, text);
+    EXPECT_EQ(r.event, EventKind::kNone) << url;
+    EXPECT_EQ(r.record.id, first.record.id) << url;
+    EXPECT_EQ(r.record.seq, 1u) << url;
+  }
+  EXPECT_EQ(store_->LastSeq(), 1u);
+  // An id-like query parameter names another article.
+  IngestResult other = Ingest("https://news.example.com/world/story-1?id=2", MakeText(2));
+  EXPECT_EQ(other.event, EventKind::kNew);
+  EXPECT_NE(other.record.id, first.record.id);
+}
+
+TEST_F(DedupTest, SameSiteRelCanonicalIsTheKeyAndTheFetchedUrlFindsIt) {
+  Article a = MakeArticle("https://m.news.example.com/story-9?utm_campaign=x", MakeText(9));
+  a.canonical_url = "https://www.news.example.com/story-9";
+  IngestResult r = Ingest(a);
+  EXPECT_EQ(r.event, EventKind::kNew);
+  EXPECT_EQ(r.record.canonical_url, "https://www.news.example.com/story-9");
+  EXPECT_EQ(r.record.url, a.url);
+  // Fetching the canonical URL itself later is the same article.
+  EXPECT_EQ(Ingest("https://www.news.example.com/story-9", MakeText(9)).event, EventKind::kNone);
+  auto by_fetched = store_->GetByUrl("https://m.news.example.com/story-9");
+  ASSERT_TRUE(by_fetched.ok()) << by_fetched.status().ToString();
+  EXPECT_EQ(by_fetched->id, r.record.id);
+}
+
+TEST_F(DedupTest, RelCanonicalOfAnotherSiteIsIgnored) {
+  Article a = MakeArticle("https://blog.example.org/post", MakeText(3));
+  a.canonical_url = "https://victim.example.com/their-story";
+  IngestResult r = Ingest(a);
+  EXPECT_EQ(r.record.canonical_url, "https://blog.example.org/post");
+  EXPECT_EQ(store_->GetByUrl("https://victim.example.com/their-story").status().code(),
+            StatusCode::kNotFound);
+}
+
+TEST_F(DedupTest, IdenticalReingestIsIdempotent) {
+  Article a = MakeArticle("https://news.example.com/a", MakeText(4));
+  EXPECT_EQ(Ingest(a).event, EventKind::kNew);
+  // Whitespace and line breaks do not change the normalised text.
+  Article again = a;
+  again.text = "  " + a.text + "\n\n";
+  for (int i = 0; i < 3; ++i) {
+    IngestResult r = Ingest(again);
+    EXPECT_EQ(r.event, EventKind::kNone);
+    EXPECT_EQ(r.record.version, 1u);
+    EXPECT_EQ(r.record.text, a.text);  // the stored record, not the input
+  }
+  EXPECT_EQ(store_->LastSeq(), 1u);
+  EXPECT_TRUE(store_->Verify().ok());
+}
+
+TEST_F(DedupTest, ChangedTextIsANewVersionOfTheSameArticle) {
+  std::string v1 = MakeText(5);
+  std::string v2 = v1 + "\nUpdate: " + MakeParagraph(555, 2);
+  IngestResult first = Ingest("https://news.example.com/live", v1);
+  IngestResult second = Ingest("https://news.example.com/live", v2);
+  EXPECT_EQ(second.event, EventKind::kVersion);
+  EXPECT_EQ(second.record.id, first.record.id);
+  EXPECT_EQ(second.record.version, 2u);
+  EXPECT_EQ(second.record.seq, 2u);
+  EXPECT_TRUE(second.record.duplicate_of.empty());
+  auto latest = store_->GetById(first.record.id);
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->text, v2);
+  auto old = store_->GetRecordJson(first.record.id, 1);
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(ArticleFromJson(*old).value().text, v1);
+  // Re-ingesting the older text is a change again (the page went back): version 3.
+  EXPECT_EQ(Ingest("https://news.example.com/live", v1).record.version, 3u);
+  auto stats = store_->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->counters.articles, 1u);
+  EXPECT_EQ(stats->counters.versions, 3u);
+}
+
+TEST_F(DedupTest, SameTextAtAnotherUrlIsAnExactAlias) {
+  std::string text = MakeText(6);
+  IngestResult original = Ingest("https://news.example.com/story", text);
+  // AMP copy: same words, different line breaks.
+  std::string amp_text = text;
+  for (char& c : amp_text)
+    if (c == '\n') c = ' ';
+  IngestResult amp = Ingest("https://amp.news-cdn.example.net/story.amp", amp_text);
+  EXPECT_EQ(amp.event, EventKind::kDuplicate);
+  EXPECT_EQ(amp.record.duplicate_of, original.record.id);
+  EXPECT_NE(amp.record.id, original.record.id);
+  EXPECT_EQ(amp.record.seq, 2u);
+  auto stored = store_->GetByUrl("https://amp.news-cdn.example.net/story.amp");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->duplicate_of, original.record.id);
+  // A third copy points at the original too, not at the alias.
+  EXPECT_EQ(Ingest("https://print.example.com/s", text).record.duplicate_of, original.record.id);
+  auto stats = store_->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->counters.duplicates, 2u);
+}
+
+TEST_F(DedupTest, EditedCopyElsewhereIsANearDuplicate) {
+  std::vector<std::string> paragraphs;
+  for (int p = 0; p < 8; ++p) paragraphs.push_back(MakeParagraph(7000 + p));
+  auto join = [](const std::vector<std::string>& ps) {
+    std::string out;
+    for (const auto& p : ps) out += (out.empty() ? "" : "\n") + p;
+    return out;
+  };
+  IngestResult original = Ingest("https://news.example.com/original", join(paragraphs));
+  // Syndicated copy: a different headline, one sentence edited, the last paragraph cut, and the
+  // syndicator's own line at the end.
+  std::vector<std::string> copy = paragraphs;
+  copy[2] = "Officials later corrected the figure. " + copy[2].substr(copy[2].find(". ") + 2);
+  copy.pop_back();
+  copy.push_back("This story was first published by News Example and is republished here.");
+  Article syndicated = MakeArticle("https://aggregator.example.org/n/123", join(copy));
+  syndicated.title = "A different headline";
+  IngestResult dup = Ingest(syndicated);
+  EXPECT_EQ(dup.event, EventKind::kDuplicate);
+  EXPECT_EQ(dup.record.duplicate_of, original.record.id);
+  EXPECT_NE(dup.record.content_hash, original.record.content_hash);
+}
+
+TEST_F(DedupTest, DifferentArticlesOfOneSiteStayApart) {
+  // Same site, same template: the extracted texts share a trailer line but nothing else.
+  const std::string trailer = "Follow News Example on social media for the latest updates.";
+  for (int i = 0; i < 40; ++i) {
+    std::string text = MakeText(100 + i, 4) + "\n" + trailer;
+    IngestResult r = Ingest("https://news.example.com/2024/story-" + std::to_string(i), text);
+    EXPECT_EQ(r.event, EventKind::kNew) << i;
+    EXPECT_TRUE(r.record.duplicate_of.empty()) << i;
+  }
+  EXPECT_EQ(store_->LastSeq(), 40u);
+}
+
+TEST_F(DedupTest, IndexesFollowTheLatestVersion) {
+  std::string t1 = MakeText(8), t2 = MakeText(9);
+  IngestResult a1 = Ingest("https://news.example.com/a", t1);
+  IngestResult a2 = Ingest("https://news.example.com/a", t2);
+  EXPECT_EQ(a2.event, EventKind::kVersion);
+  // The replaced text no longer makes a duplicate; the current one does.
+  EXPECT_EQ(Ingest("https://other.example.com/x", t1).event, EventKind::kNew);
+  IngestResult copy = Ingest("https://other.example.com/y", t2);
+  EXPECT_EQ(copy.event, EventKind::kDuplicate);
+  EXPECT_EQ(copy.record.duplicate_of, a1.record.id);
+  EXPECT_TRUE(store_->Verify().ok()) << store_->Verify().ToString();
+}
+
+TEST_F(DedupTest, NonArticlesAndBadUrlsAreRefused) {
+  Article listing = MakeArticle("https://news.example.com/", MakeText(10));
+  listing.is_article = false;
+  listing.not_article_reason = "listing_page";
+  EXPECT_EQ(store_->Ingest(listing).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Ingest(MakeArticle("not a url", MakeText(11))).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->LastSeq(), 0u);
+}
+
+}  // namespace
+}  // namespace newscrawl::store
