@@ -53,6 +53,30 @@ Result<std::string> IdnToAscii(std::string_view host) {
   return out;
 }
 
+// WHATWG's forbidden host code points plus '%' (escapes are decoded before the check).
+bool IsForbiddenHostChar(char c) {
+  switch (c) {
+    case ' ':
+    case '#':
+    case '%':
+    case '/':
+    case ':':
+    case '<':
+    case '>':
+    case '?':
+    case '@':
+    case '[':
+    case '\\':
+    case ']':
+    case '^':
+    case '|':
+    case 0x7F:
+      return true;
+    default:
+      return static_cast<unsigned char>(c) < 0x20;
+  }
+}
+
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -100,15 +124,17 @@ Result<std::string> NormalizeHost(std::string_view raw) {
       i += 2;
     }
     if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
-    if (c == ' ' || c == '/' || c == '\\' || c == '?' || c == '#' || c == '@' || c == '<' ||
-        c == '>' || c == '^' || c == '|' || c == '%' || c == '[' || c == ']' ||
-        static_cast<unsigned char>(c) < 0x20) {
+    if (IsForbiddenHostChar(c))
       return Status::InvalidArgument("bad host '" + std::string(raw) + "'");
-    }
     host.push_back(ToLowerAscii(c));
   }
   if (ascii && host.find("xn--") == std::string::npos) return host;
-  return IdnToAscii(host);
+  Result<std::string> idn = IdnToAscii(host);
+  // UTS #46 without STD3 rules lets through ASCII that cannot stand in a host ("a b").
+  if (idn.ok() && std::any_of(idn->begin(), idn->end(), IsForbiddenHostChar)) {
+    return Status::InvalidArgument("bad host '" + std::string(raw) + "'");
+  }
+  return idn;
 }
 
 Status ParseReference(std::string_view text, Url* url, bool* has_scheme) {

@@ -169,7 +169,7 @@ Result<std::string> CanonicalizeUrl(std::string_view url, const CanonicalizeOpti
   if (!parsed.ok()) return parsed.status();
   Url& u = *parsed;
   // "example.com." and "example.com" name the same host.
-  if (u.host.size() > 1 && u.host.back() == '.') u.host.pop_back();
+  while (u.host.size() > 1 && u.host.back() == '.') u.host.pop_back();
   if (!u.port.empty() && std::stoi(u.port) == url_internal::DefaultPort(u.scheme)) u.port.clear();
   u.userinfo = url_internal::NormalizePercentEncoding(u.userinfo);
   u.path = url_internal::RemoveDotSegments(url_internal::NormalizePercentEncoding(u.path));

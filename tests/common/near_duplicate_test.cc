@@ -1,5 +1,7 @@
 #include "common/near_duplicate.h"
 
+#include "common/fingerprint.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -37,6 +39,8 @@ TEST(NearDupSignatureTest, SerializeRoundTripAndCorruption) {
   Result<NearDupSignature> parsed = NearDupSignature::Parse(bytes);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_EQ(*parsed, sig);
+
+  EXPECT_EQ(sig.simhash, SimHash64(MakeText(1, 200)));  // callers need not hash twice
 
   EXPECT_EQ(NearDupSignature::Parse(bytes.substr(0, 5)).status().code(), StatusCode::kCorruption);
   EXPECT_EQ(NearDupSignature::Parse(bytes.substr(0, bytes.size() - 1)).status().code(),

@@ -222,3 +222,36 @@ TEST(SameSiteTest, IgnoresWwwMobileAmpPrefixes) {
 
 }  // namespace
 }  // namespace newscrawl
+
+namespace newscrawl {
+namespace {
+
+// Random URL-ish strings (deterministic): nothing crashes (the suite runs under ASan/UBSan),
+// and whatever canonicalises is a fixed point of canonicalisation.
+TEST(UrlRobustnessTest, RandomInputsParseOrFailCleanlyAndCanonicalFormIsStable) {
+  const std::string alphabet = "abcXYZ019:/?#[]@!$&'()*+,;=%-._~ \t\xC3\xA4\xE2\x80\x8B\xFF";
+  const char* const prefixes[] = {"http://", "https://", "", "//", "HTTP://[", "http://a:"};
+  uint64_t state = 12345;
+  auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<size_t>(state >> 33);
+  };
+  int parsed = 0;
+  for (int i = 0; i < 10000; ++i) {
+    std::string input = prefixes[next() % 6];
+    size_t length = next() % 40;
+    for (size_t j = 0; j < length; ++j) input.push_back(alphabet[next() % alphabet.size()]);
+    Result<std::string> canonical = CanonicalizeUrl(input);
+    if (canonical.ok()) {
+      ++parsed;
+      Result<std::string> again = CanonicalizeUrl(*canonical);
+      ASSERT_TRUE(again.ok()) << input << " -> " << *canonical;
+      EXPECT_EQ(*again, *canonical) << input;
+    }
+    ResolveUrlString("https://example.com/a/b?c", input);  // must not crash
+  }
+  EXPECT_GT(parsed, 500);  // the generator does reach the parser's success paths
+}
+
+}  // namespace
+}  // namespace newscrawl
