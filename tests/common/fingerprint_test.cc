@@ -140,3 +140,44 @@ TEST(FillFingerprintsTest, FillsIdHashAndSimhash) {
 
 }  // namespace
 }  // namespace newscrawl
+
+namespace newscrawl {
+namespace {
+
+// Random bytes (valid and invalid UTF-8, combining marks, odd whitespace): normalisation is a
+// fixed point and tokens/shingles never crash (the suite runs under ASan/UBSan).
+TEST(NormalizeTextForHashTest, RandomInputIsFixedPoint) {
+  const std::string pieces[] = {"a",
+                                "Z",
+                                "9",
+                                " ",
+                                "\n",
+                                "\t",
+                                "\xC2\xA0",
+                                "e\xCC\x81",
+                                "\xCC\x81",
+                                "\xE1\xBA\xBF",
+                                "\xFF",
+                                "\xC3",
+                                "\xE4\xB8\xAD",
+                                "\xE2\x80\x83",
+                                ".",
+                                "\xF0\x9F\x98\x80",
+                                "\xED\xA0\x80"};
+  uint64_t state = 42;
+  for (int i = 0; i < 3000; ++i) {
+    std::string text;
+    int length = static_cast<int>(i % 40);
+    for (int j = 0; j < length; ++j) {
+      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+      text += pieces[(state >> 33) % (sizeof(pieces) / sizeof(pieces[0]))];
+    }
+    std::string normalized = NormalizeTextForHash(text);
+    ASSERT_EQ(NormalizeTextForHash(normalized), normalized) << text;
+    EXPECT_EQ(ContentHash(text), ContentHash(normalized));
+    EXPECT_EQ(ShingleHashes(text), ShingleHashes(normalized));
+  }
+}
+
+}  // namespace
+}  // namespace newscrawl
