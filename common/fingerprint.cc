@@ -111,6 +111,7 @@ void ScanTokens(std::string_view s, Emit emit) {
 
 std::vector<uint64_t> TokenHashes(std::string_view text) {
   std::vector<uint64_t> hashes;
+  hashes.reserve(text.size() / 6 + 1);  // about one token per 6 bytes of text
   ScanTokens(NormalizeTextForHash(text), [&](const std::string& token) {
     hashes.push_back(XXH3_64bits(token.data(), token.size()));
   });
@@ -140,16 +141,20 @@ std::string NormalizeTextForHash(std::string_view utf8) {
       ++i;
       continue;
     }
+    const int32_t start = i;
     UChar32 c;
     U8_NEXT(bytes, i, length, c);
-    if (c < 0) c = 0xFFFD;  // ill-formed sequence
-    if (u_isUWhiteSpace(c)) {
+    if (c >= 0 && u_isUWhiteSpace(c)) {
       pending_space = !folded.empty();
       continue;
     }
     if (pending_space) folded.push_back(' ');
     pending_space = false;
-    AppendUtf8(c, &folded);
+    if (c < 0) {
+      AppendUtf8(0xFFFD, &folded);  // ill-formed sequence
+    } else {
+      folded.append(utf8.data() + start, static_cast<size_t>(i - start));
+    }
   }
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
