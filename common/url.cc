@@ -265,7 +265,15 @@ std::string Url::ToString() const {
 }
 
 int Url::EffectivePort() const {
-  if (!port.empty()) return std::stoi(port);
+  if (!port.empty()) {
+    // Hand-filled Urls may hold anything: no exception, 0 for what is not a port.
+    int value = 0;
+    for (char c : port) {
+      if (c < '0' || c > '9' || value > 65535) return 0;
+      value = value * 10 + (c - '0');
+    }
+    return value <= 65535 ? value : 0;
+  }
   return url_internal::DefaultPort(scheme);
 }
 

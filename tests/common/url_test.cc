@@ -107,6 +107,16 @@ TEST(ParseUrlTest, Components) {
   EXPECT_EQ(plain->EffectivePort(), 80);
   EXPECT_EQ(ParseUrl("https://example.com:443/")->Origin(), "https://example.com");
   EXPECT_EQ(ParseUrl("mailto:a@example.com")->EffectivePort(), 0);
+  Url hand_filled;
+  hand_filled.scheme = "http";
+  hand_filled.host = "example.com";
+  hand_filled.port = "8o";
+  EXPECT_EQ(hand_filled.EffectivePort(), 0);
+  hand_filled.port = "99999999999";
+  EXPECT_EQ(hand_filled.EffectivePort(), 0);
+  hand_filled.port = "";
+  hand_filled.path = "/x";
+  EXPECT_EQ(hand_filled.ToString(), "http://example.com/x");
   EXPECT_EQ(ParseUrl("http://example.com/?")->ToString(), "http://example.com/?");
 }
 
