@@ -1,0 +1,67 @@
+// FetchRequest / FetchResult: what the fetcher is asked for and what it reports for every URL.
+//
+// Every request ends with exactly one FetchResult and a classified FetchOutcome; nothing is
+// dropped silently. Plain values; no shared state.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace newscrawl::crawler {
+
+enum class FetchOutcome {
+  kOk,                 // 2xx (body may be truncated: see FetchResult::truncated)
+  kNotModified,        // 304 to a conditional GET
+  kRobotsDisallowed,   // robots.txt forbids the URL for our product token
+  kRobotsUnavailable,  // robots.txt answered 5xx / could not be fetched: disallowed for now
+  kHttp3xx,            // a redirect without a usable Location, or another 3xx
+  kHttp4xx,            // includes 429 after retries / too long a Retry-After
+  kHttp5xx,
+  kTimeout,           // connect, first byte or total deadline
+  kTooLarge,          // decoded body passed max_decoded_bytes (decompression bomb)
+  kTls,               // certificate or handshake failure
+  kDns,               // name did not resolve
+  kConnect,           // connection refused / unreachable
+  kNetwork,           // reset, empty reply, broken chunking, other transport errors
+  kRefusedPrivate,    // destination resolved to a private/loopback/link-local address
+  kRedirectLoop,      // a redirect came back to a URL already in the chain
+  kTooManyRedirects,  // more than max_redirects hops
+  kInvalidUrl,        // not an absolute http(s) URL
+  kHostUnavailable,   // the host's circuit breaker is open after repeated failures
+  kCancelled,         // the fetcher shut down first
+};
+
+// Stable snake_case name used in JSON ("ok", "not_modified", "robots_disallowed", ...).
+const char* FetchOutcomeName(FetchOutcome outcome);
+
+// True for outcomes that say nothing about the page itself and may succeed later (5xx, timeouts,
+// network errors, robots unavailable, circuit open).
+bool IsTransientOutcome(FetchOutcome outcome);
+
+struct FetchRequest {
+  std::string url;  // absolute http(s) URL
+  // Conditional GET: validators from a previous fetch; a 304 answer becomes kNotModified.
+  std::string etag;
+  std::string last_modified;
+};
+
+struct FetchResult {
+  std::string url;                     // as requested
+  std::string final_url;               // after redirects (== url without redirects)
+  std::vector<std::string> redirects;  // each Location followed, in order
+  FetchOutcome outcome = FetchOutcome::kCancelled;
+  std::string error;         // for the user: what went wrong; empty when outcome is kOk
+  int status = 0;            // HTTP status of the last response; 0 when none arrived
+  std::string content_type;  // Content-Type header, verbatim
+  std::string charset;       // charset parameter of Content-Type, lower-case; may be empty
+  std::string etag;          // validators of the response, verbatim
+  std::string last_modified;
+  std::string content_encoding;
+  std::string body;        // decoded body (at most max_body_bytes)
+  bool truncated = false;  // the body was cut at max_body_bytes
+  int attempts = 0;        // transfers made for the final URL (1 + retries)
+  std::string fetched_at;  // ISO 8601 UTC time the final response completed
+  double seconds = 0;      // wall time from submission to result, including politeness waits
+};
+
+}  // namespace newscrawl::crawler

@@ -1,0 +1,448 @@
+#include "crawler/fetcher.h"
+
+#include <algorithm>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "crawler/curl_util.h"
+#include "crawler/http_client.h"
+#include "parser/robots.h"
+
+namespace newscrawl::crawler {
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+using Millis = std::chrono::milliseconds;
+
+namespace {
+
+struct Pending {
+  FetchRequest request;  // request.url is the current hop
+  UrlTarget target;
+  FetchResult result;  // filled as hops and attempts go
+  Fetcher::Callback done;
+  Clock::time_point submitted;
+};
+using PendingPtr = std::shared_ptr<Pending>;
+
+struct Host {
+  explicit Host(asio::io_context& io, std::string k) : key(std::move(k)), wake(io) {}
+  std::string key;
+  std::deque<PendingPtr> queue;
+  int in_flight = 0;
+  Clock::time_point next_start{};
+  Clock::time_point paused_until{};
+  int failures = 0;  // consecutive
+  Clock::time_point circuit_open_until{};
+  enum class Robots { kUnknown, kFetching, kReady } robots_state = Robots::kUnknown;
+  RobotsRules robots;
+  FetchOutcome robots_failure = FetchOutcome::kOk;  // != kOk: unavailable until robots_expires
+  std::string robots_error;
+  Clock::time_point robots_expires{};
+  Millis crawl_delay{0};
+  asio::steady_timer wake;
+  bool wake_armed = false;
+  Clock::time_point wake_at{};
+};
+
+}  // namespace
+
+struct Fetcher::Impl {
+  explicit Impl(FetcherOptions o)
+      : options(std::move(o)), work(io.get_executor()), rng(std::random_device{}()) {
+    client = std::make_unique<HttpClient>(io, options);
+    thread = std::thread([this] { io.run(); });
+  }
+
+  // ---------- submission and completion ----------
+
+  void Enqueue(PendingPtr p) {
+    auto target = ParseTarget(p->request.url);
+    if (!target) {
+      Complete(p, FetchOutcome::kInvalidUrl, "not an absolute http(s) URL: " + p->request.url);
+      return;
+    }
+    p->target = std::move(*target);
+    Host& host = HostFor(p->target.host_key);
+    host.queue.push_back(std::move(p));
+    Pump(host);
+  }
+
+  void Complete(const PendingPtr& p, FetchOutcome outcome, std::string error) {
+    FetchResult& r = p->result;
+    r.outcome = outcome;
+    r.error = std::move(error);
+    if (r.final_url.empty()) r.final_url = p->request.url;
+    if (r.fetched_at.empty()) r.fetched_at = NowIso8601();
+    r.seconds = std::chrono::duration<double>(Clock::now() - p->submitted).count();
+    completed.fetch_add(1, std::memory_order_relaxed);
+    Callback done = std::move(p->done);
+    done(std::move(r));
+  }
+
+  Host& HostFor(const std::string& key) {
+    auto& slot = hosts[key];
+    if (!slot) slot = std::make_unique<Host>(io, key);
+    return *slot;
+  }
+
+  // ---------- scheduling ----------
+
+  Millis HostDelay(const Host& h) const { return std::max(options.min_host_delay, h.crawl_delay); }
+
+  void Pump(Host& h) {
+    Clock::time_point now = Clock::now();
+    if (h.circuit_open_until > now) {
+      while (!h.queue.empty()) {
+        PendingPtr p = std::move(h.queue.front());
+        h.queue.pop_front();
+        Complete(
+            p, FetchOutcome::kHostUnavailable,
+            h.key + ": circuit open after " + std::to_string(h.failures) + " consecutive failures");
+      }
+      return;
+    }
+    if (options.respect_robots && !h.queue.empty()) {
+      if (h.robots_state == Host::Robots::kFetching) return;
+      if (h.robots_state == Host::Robots::kUnknown || now >= h.robots_expires) {
+        if (!GlobalSlotFree(h)) return;
+        StartRobots(h);
+        return;
+      }
+    }
+    while (!h.queue.empty()) {
+      PendingPtr& front = h.queue.front();
+      if (options.respect_robots) {
+        if (h.robots_failure != FetchOutcome::kOk) {
+          PendingPtr p = std::move(front);
+          h.queue.pop_front();
+          Complete(p, h.robots_failure, h.robots_error);
+          continue;
+        }
+        if (!h.robots.IsAllowed(front->target.path_and_query)) {
+          PendingPtr p = std::move(front);
+          h.queue.pop_front();
+          Complete(p, FetchOutcome::kRobotsDisallowed,
+                   "robots.txt of " + h.key + " disallows " + p->target.path_and_query);
+          continue;
+        }
+      }
+      if (h.in_flight >= options.max_connections_per_host) return;
+      Clock::time_point ready = std::max(h.next_start, h.paused_until);
+      if (now < ready) {
+        ArmWake(h, ready);
+        return;
+      }
+      if (!GlobalSlotFree(h)) return;
+      PendingPtr p = std::move(front);
+      h.queue.pop_front();
+      h.next_start = now + HostDelay(h);
+      StartTransfer(h, std::move(p));
+    }
+  }
+
+  bool GlobalSlotFree(Host& h) {
+    if (client->in_flight() < options.max_in_flight) return true;
+    waiting_for_slot.insert(&h);
+    return false;
+  }
+
+  void PumpWaiting() {
+    while (!waiting_for_slot.empty() && client->in_flight() < options.max_in_flight) {
+      Host* h = *waiting_for_slot.begin();
+      waiting_for_slot.erase(waiting_for_slot.begin());
+      Pump(*h);
+    }
+  }
+
+  void ArmWake(Host& h, Clock::time_point at) {
+    if (h.wake_armed && h.wake_at <= at) return;
+    h.wake_armed = true;
+    h.wake_at = at;
+    h.wake.expires_at(at);
+    Host* hp = &h;
+    h.wake.async_wait([this, hp](const boost::system::error_code& ec) {
+      if (ec) return;  // re-armed or shut down
+      hp->wake_armed = false;
+      Pump(*hp);
+    });
+  }
+
+  HttpRequest BaseRequest(const std::string& url) const {
+    HttpRequest r;
+    r.url = url;
+    r.max_body_bytes = options.max_body_bytes;
+    r.max_decoded_bytes = options.max_decoded_bytes;
+    r.connect_timeout = options.connect_timeout;
+    r.first_byte_timeout = options.first_byte_timeout;
+    r.total_timeout = options.total_timeout;
+    return r;
+  }
+
+  void StartTransfer(Host& h, PendingPtr p) {
+    HttpRequest r = BaseRequest(p->target.url);
+    if (p->result.redirects.empty()) {  // validators belong to the URL asked for, not to hops
+      if (!p->request.etag.empty()) r.headers.push_back("If-None-Match: " + p->request.etag);
+      if (!p->request.last_modified.empty()) {
+        r.headers.push_back("If-Modified-Since: " + p->request.last_modified);
+      }
+    }
+    ++h.in_flight;
+    ++p->result.attempts;
+    transfers.fetch_add(1, std::memory_order_relaxed);
+    in_flight.insert(p);
+    Host* hp = &h;
+    client->Start(std::move(r), [this, hp, p](HttpResponse response) {
+      in_flight.erase(p);
+      OnResponse(*hp, p, std::move(response));
+    });
+  }
+
+  // ---------- results ----------
+
+  void OnResponse(Host& h, const PendingPtr& p, HttpResponse resp) {
+    Clock::time_point now = Clock::now();
+    --h.in_flight;
+    h.next_start = std::max(h.next_start, now + HostDelay(h));
+    FetchResult& r = p->result;
+    r.final_url = p->target.url;
+    r.status = resp.status;
+    r.content_type = resp.content_type;
+    r.charset = CharsetOf(resp.content_type);
+    r.etag = resp.etag;
+    r.last_modified = resp.last_modified;
+    r.content_encoding = resp.content_encoding;
+    r.truncated = resp.truncated;
+    r.fetched_at = NowIso8601();
+
+    FetchOutcome outcome = resp.transport;
+    std::string error = resp.error;
+    if (outcome == FetchOutcome::kOk) {
+      int s = resp.status;
+      if (s == 304) {
+        outcome = FetchOutcome::kNotModified;
+      } else if (s >= 300 && s < 400) {
+        outcome = FetchOutcome::kHttp3xx;
+        error = "HTTP " + std::to_string(s) + " without a usable Location";
+      } else if (s >= 400 && s < 500) {
+        outcome = FetchOutcome::kHttp4xx;
+        error = "HTTP " + std::to_string(s);
+      } else if (s >= 500 || s < 200) {
+        outcome = FetchOutcome::kHttp5xx;
+        error = "HTTP " + std::to_string(s);
+      }
+    }
+    bool transient = outcome == FetchOutcome::kHttp5xx || outcome == FetchOutcome::kTimeout ||
+                     outcome == FetchOutcome::kNetwork || outcome == FetchOutcome::kConnect ||
+                     resp.status == 429;
+    if (!transient) {
+      h.failures = 0;
+      if (outcome == FetchOutcome::kHttp3xx && !resp.redirect_url.empty()) {
+        FollowRedirect(p, resp.redirect_url);
+      } else {
+        r.body = std::move(resp.body);
+        Complete(p, outcome, std::move(error));
+      }
+    } else {
+      OnTransientFailure(h, p, resp, outcome, std::move(error));
+    }
+    Pump(h);
+    PumpWaiting();
+  }
+
+  void OnTransientFailure(Host& h, const PendingPtr& p, const HttpResponse& resp,
+                          FetchOutcome outcome, std::string error) {
+    Clock::time_point now = Clock::now();
+    ++h.failures;
+    Millis pause = Backoff(h.failures);
+    bool honour_retry_after = resp.status == 429 || resp.status == 503;
+    if (honour_retry_after && !resp.retry_after.empty()) {
+      long long unix_now = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+      if (auto delay = ParseRetryAfter(resp.retry_after, unix_now)) {
+        pause = std::chrono::duration_cast<Millis>(*delay);
+        error += " (Retry-After: " + resp.retry_after + ")";
+      }
+    }
+    h.paused_until = std::max(h.paused_until, now + pause);
+    if (h.failures >= options.circuit_breaker_failures) {
+      h.circuit_open_until = now + options.circuit_open_time;
+      Complete(p, outcome, std::move(error));
+      return;
+    }
+    if (p->result.attempts <= options.max_retries && pause <= options.max_retry_after) {
+      h.queue.push_front(p);  // retried first once the pause is over
+      return;
+    }
+    Complete(p, outcome, std::move(error));
+  }
+
+  Millis Backoff(int failures) {
+    double base = static_cast<double>(options.backoff_base.count());
+    double raw = base * std::pow(2.0, std::min(failures - 1, 30));
+    raw = std::min(raw, static_cast<double>(options.backoff_max.count()));
+    std::uniform_real_distribution<double> jitter(0.5, 1.5);
+    return Millis(static_cast<long long>(raw * jitter(rng)));
+  }
+
+  void FollowRedirect(const PendingPtr& p, const std::string& location) {
+    FetchResult& r = p->result;
+    if (location == r.url ||
+        std::find(r.redirects.begin(), r.redirects.end(), location) != r.redirects.end()) {
+      r.redirects.push_back(location);
+      Complete(p, FetchOutcome::kRedirectLoop, "redirect loop back to " + location);
+      return;
+    }
+    if (static_cast<int>(r.redirects.size()) >= options.max_redirects) {
+      Complete(p, FetchOutcome::kTooManyRedirects,
+               "more than " + std::to_string(options.max_redirects) + " redirects");
+      return;
+    }
+    r.redirects.push_back(location);
+    r.attempts = 0;
+    p->request.url = location;
+    Enqueue(p);
+  }
+
+  // ---------- robots.txt ----------
+
+  void StartRobots(Host& h) {
+    h.robots_state = Host::Robots::kFetching;
+    HttpRequest r = BaseRequest(h.key + "/robots.txt");
+    r.follow_redirects = true;
+    r.max_redirects = 5;
+    r.max_body_bytes = kRobotsMaxBytes;
+    ++h.in_flight;
+    transfers.fetch_add(1, std::memory_order_relaxed);
+    robots_fetches.fetch_add(1, std::memory_order_relaxed);
+    Host* hp = &h;
+    client->Start(std::move(r), [this, hp](HttpResponse resp) {
+      OnRobots(*hp, std::move(resp));
+      Pump(*hp);
+      PumpWaiting();
+    });
+  }
+
+  void OnRobots(Host& h, HttpResponse resp) {
+    Clock::time_point now = Clock::now();
+    --h.in_flight;
+    h.robots_state = Host::Robots::kReady;
+    h.robots_failure = FetchOutcome::kOk;
+    h.robots_error.clear();
+    h.crawl_delay = Millis(0);
+    h.robots_expires = now + options.robots_cache_ttl;
+    int s = resp.status;
+    if (resp.transport == FetchOutcome::kOk && s >= 200 && s < 300) {
+      h.robots = ParseRobotsTxt(resp.body, options.robots_product_token);
+      if (h.robots.crawl_delay_seconds && *h.robots.crawl_delay_seconds > 0) {
+        auto delay = Millis(static_cast<long long>(*h.robots.crawl_delay_seconds * 1000));
+        h.crawl_delay = std::min(delay, options.max_crawl_delay);
+      }
+      return;
+    }
+    bool unavailable_is_allow =
+        (resp.transport == FetchOutcome::kOk && s >= 300 && s < 500 && s != 429) ||
+        resp.transport == FetchOutcome::kTooManyRedirects;  // RFC 9309 2.3.1.2 / 2.3.1.3
+    if (unavailable_is_allow) {
+      h.robots = RobotsRules::AllowAll();
+      return;
+    }
+    // Unreachable: disallow everything for now; never cached as "allow".
+    h.robots = RobotsRules::DisallowAll();
+    h.robots_expires = now + options.robots_retry_after_error;
+    bool same_for_page = resp.transport == FetchOutcome::kRefusedPrivate ||
+                         resp.transport == FetchOutcome::kDns ||
+                         resp.transport == FetchOutcome::kTls;
+    h.robots_failure = same_for_page ? resp.transport : FetchOutcome::kRobotsUnavailable;
+    std::string why =
+        resp.transport == FetchOutcome::kOk ? "HTTP " + std::to_string(s) : resp.error;
+    h.robots_error = "robots.txt of " + h.key + " unavailable (" + why + "); retry later";
+    if (same_for_page) h.robots_expires = now;  // fails fast each time, nothing to wait for
+  }
+
+  // ---------- shutdown ----------
+
+  void CancelAll() {
+    client.reset();  // aborts transfers without their callbacks; we complete them below
+    for (const PendingPtr& p : in_flight) Complete(p, FetchOutcome::kCancelled, "shut down");
+    in_flight.clear();
+    for (auto& [key, host] : hosts) {
+      host->wake.cancel();
+      for (const PendingPtr& p : host->queue) {
+        Complete(p, FetchOutcome::kCancelled, "shut down");
+      }
+      host->queue.clear();
+    }
+  }
+
+  FetcherOptions options;
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> work;
+  std::unique_ptr<HttpClient> client;
+  std::unordered_map<std::string, std::unique_ptr<Host>> hosts;
+  std::unordered_set<Host*> waiting_for_slot;
+  std::unordered_set<PendingPtr> in_flight;
+  std::mt19937 rng;
+  std::mutex mu;  // guards stopped
+  bool stopped = false;
+  std::atomic<uint64_t> submitted{0}, completed{0}, transfers{0}, robots_fetches{0};
+  std::thread thread;
+};
+
+Fetcher::Fetcher(FetcherOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Fetcher::~Fetcher() { Shutdown(); }
+
+void Fetcher::Fetch(FetchRequest request, Callback done) {
+  auto p = std::make_shared<Pending>();
+  p->result.url = request.url;
+  p->request = std::move(request);
+  p->done = std::move(done);
+  p->submitted = Clock::now();
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    if (!impl_->stopped) {
+      impl_->submitted.fetch_add(1, std::memory_order_relaxed);
+      asio::post(impl_->io, [impl = impl_.get(), p] { impl->Enqueue(p); });
+      return;
+    }
+  }
+  impl_->submitted.fetch_add(1, std::memory_order_relaxed);
+  impl_->Complete(p, FetchOutcome::kCancelled, "fetcher shut down");
+}
+
+void Fetcher::Shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    if (impl_->stopped) return;
+    impl_->stopped = true;
+  }
+  // Runs after every Enqueue posted before `stopped` was set.
+  asio::post(impl_->io, [impl = impl_.get()] {
+    impl->CancelAll();
+    impl->work.reset();
+    impl->io.stop();
+  });
+  impl_->thread.join();
+}
+
+FetcherStats Fetcher::stats() const {
+  FetcherStats s;
+  s.submitted = impl_->submitted.load();
+  s.completed = impl_->completed.load();
+  s.transfers = impl_->transfers.load();
+  s.robots_fetches = impl_->robots_fetches.load();
+  return s;
+}
+
+}  // namespace newscrawl::crawler

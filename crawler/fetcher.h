@@ -1,0 +1,67 @@
+// Fetcher: polite, asynchronous fetching of many URLs at once.
+//
+// One I/O thread runs a Boost.Asio io_context driving a libcurl multi handle (HttpClient). On top
+// of it, per host (scheme + host + port):
+//  - a FIFO queue; at most max_connections_per_host transfers in flight;
+//  - min_host_delay between two requests (robots.txt Crawl-delay raises it, capped);
+//  - robots.txt (RFC 9309) fetched through the same client before the first request, cached for
+//    robots_cache_ttl; 4xx = allow all; 5xx / network error = disallow all (outcome
+//    robots_unavailable) until robots_retry_after_error, never cached as "allow"; up to 5
+//    redirects. The robots.txt fetch itself is not followed by the politeness delay;
+//  - Retry-After on 429/503 pauses the host; other 5xx, timeouts and network errors pause it with
+//    exponential backoff and jitter; the URL is retried up to max_retries times;
+//  - a circuit breaker: after circuit_breaker_failures consecutive failures its queued URLs fail
+//    fast (host_unavailable) for circuit_open_time.
+// Redirects are followed by the fetcher itself, hop by hop, so each hop goes through the target
+// host's queue, robots.txt and the resolved-address check (FetcherOptions::allow_*).
+// Nothing is persisted; the frontier belongs to the caller.
+//
+// Thread safety: Fetch(), stats() and Shutdown() may be called from any thread except the I/O
+// thread (Fetch() may also be called from a callback). Each `done` callback runs on the I/O thread
+// exactly once and must not block: hand page parsing to a worker pool.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "crawler/fetch_result.h"
+#include "crawler/fetcher_options.h"
+
+namespace newscrawl::crawler {
+
+struct FetcherStats {
+  uint64_t submitted = 0;
+  uint64_t completed = 0;
+  uint64_t transfers = 0;  // HTTP exchanges started (robots.txt, retries and hops included)
+  uint64_t robots_fetches = 0;
+};
+
+class Fetcher {
+ public:
+  using Callback = std::function<void(FetchResult)>;
+
+  // Starts the I/O thread.
+  explicit Fetcher(FetcherOptions options);
+  // Calls Shutdown().
+  ~Fetcher();
+  Fetcher(const Fetcher&) = delete;
+  Fetcher& operator=(const Fetcher&) = delete;
+
+  // Queues `request`. `done` gets exactly one FetchResult: immediately (on this thread) with
+  // kCancelled after Shutdown(), otherwise later on the I/O thread.
+  void Fetch(FetchRequest request, Callback done);
+
+  // Completes everything pending or in flight with kCancelled and joins the I/O thread.
+  // Idempotent. Not callable from the I/O thread.
+  void Shutdown();
+
+  FetcherStats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace newscrawl::crawler
