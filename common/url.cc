@@ -91,6 +91,8 @@ std::string CleanInput(std::string_view text) {
   size_t begin = 0, end = text.size();
   while (begin < end && static_cast<unsigned char>(text[begin]) <= 0x20) ++begin;
   while (end > begin && static_cast<unsigned char>(text[end - 1]) <= 0x20) --end;
+  std::string_view trimmed = text.substr(begin, end - begin);
+  if (trimmed.find_first_of("\t\n\r") == std::string_view::npos) return std::string(trimmed);
   std::string out;
   out.reserve(end - begin);
   for (size_t i = begin; i < end; ++i) {

@@ -76,6 +76,9 @@ int DefaultPort(std::string_view scheme) {
 bool IsSpecialScheme(std::string_view scheme) { return DefaultPort(scheme) != 0; }
 
 std::string EncodeDisallowed(std::string_view s) {
+  if (std::none_of(s.begin(), s.end(), [](char c) { return IsDisallowed(c); })) {
+    return std::string(s);
+  }
   std::string out;
   out.reserve(s.size());
   for (unsigned char c : s) {
