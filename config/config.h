@@ -53,7 +53,7 @@ struct Seed {
 };
 
 struct SiteConfig {
-  std::string name;  // unique, [a-z0-9_-]+; used in metrics labels and logs
+  std::string name;         // unique, [a-z0-9_-]+; used in metrics labels and logs
   std::vector<Seed> seeds;  // at least one
   // Also read the Sitemap: lines of the hosts' robots.txt.
   bool use_robots_sitemaps = true;
@@ -98,9 +98,9 @@ struct IdentityConfig {
 };
 
 struct PolitenessConfig {
-  uint32_t per_host_connections = 1;                // transfers in flight to one host
-  ConfigDuration min_delay{1000};                   // between two requests to one host
-  ConfigDuration crawl_delay_cap{30'000};           // robots.txt Crawl-delay honoured up to this
+  uint32_t per_host_connections = 1;       // transfers in flight to one host
+  ConfigDuration min_delay{1000};          // between two requests to one host
+  ConfigDuration crawl_delay_cap{30'000};  // robots.txt Crawl-delay honoured up to this
   ConfigDuration robots_cache_ttl{std::chrono::hours(24)};
   ConfigDuration robots_retry_after_error{60'000};  // robots.txt 5xx/network error: retry after
   ConfigDuration max_retry_after{120'000};          // longer Retry-After: the URL fails
