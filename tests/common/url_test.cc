@@ -131,6 +131,13 @@ TEST(ParseUrlTest, HostsIdnAndIpv6) {
       {"http://[::1]/", "[::1]"},
       {"http://127.0.0.1:8080/", "127.0.0.1"},
       {"http://%65xample.com/", "example.com"},
+      {"http://fa\xC3\x9F.de/", "xn--fa-hia.de"},  // nontransitional: ß kept
+      {"http://example\xE3\x80\x82"
+       "com/",
+       "example.com"},  // IDEOGRAPHIC FULL STOP
+      {"http://%C3%BC"
+       "ber.example/",
+       "xn--ber-goa.example"},  // escaped UTF-8
   };
   for (const Case& c : kCases) {
     Result<Url> u = ParseUrl(c.input);
