@@ -105,7 +105,10 @@ class Cleaner {
     const int parent_end = parent + el_[parent].subtree_size;
     const uint32_t container_good = el_[container_].good_chars;
     for (int s = a + el_[a].subtree_size; s < parent_end; s += el_[s].subtree_size) {
-      if (kind == HeadingKind::kTrailer && IsArticleText(s)) break;
+      if (kind == HeadingKind::kTrailer &&
+          (IsArticleText(s) || HeadingKindOf(s) != HeadingKind::kNone)) {
+        break;  // article text resumes, or the next boilerplate block starts (handled by Run)
+      }
       // A sibling holding a large share of the article is not an item of a trailer block (the
       // heading sat in a page header or menu, far from the trailer).
       if (el_[s].good_chars * 10 >= container_good * 3) break;
