@@ -1,0 +1,256 @@
+// CollectPageFacts: see meta_collect.h.
+#include "parser/meta_collect.h"
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parser/dom.h"
+
+namespace newscrawl {
+namespace {
+
+constexpr size_t kMaxCandidates = 40;
+constexpr size_t kMaxCandidateText = 300;
+
+bool ContainsAny(const std::string& hay, std::initializer_list<const char*> needles) {
+  for (const char* n : needles) {
+    if (hay.find(n) != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool IsChromeHint(const std::string& class_id) {
+  return ContainsAny(
+      class_id,
+      {"menu",       "navbar",      "topbar",   "top-bar",      "top_bar",   "header-top",
+       "top-header", "site-header", "sidebar",  "footer",       "comment",   "related",
+       "today",      "time-now",    "timenow",  "current-date", "clock",     "weather",
+       "breaking",   "ticker",      "cookie",   "popular",      "most-read", "tin-lien-quan",
+       "binh-luan",  "xem-nhieu",   "tin-khac", "widget"});
+}
+
+bool IsDateHint(const std::string& class_id) {
+  return ContainsAny(class_id, {"date", "time", "publish", "posted", "ngay", "dateline", "byline",
+                                "post-meta", "entry-meta", "article-meta", "meta-info"});
+}
+
+bool IsBylineHint(const std::string& class_id) {
+  return ContainsAny(class_id, {"author", "byline", "tac-gia", "tacgia", "writer", "reporter"}) &&
+         !ContainsAny(class_id, {"author-bio", "authorbio", "author-desc", "about-author"});
+}
+
+bool IsSapoHint(const std::string& class_id) {
+  return ContainsAny(class_id, {"sapo", "standfirst", "chapeau", "article-lead", "lead-text",
+                                "summary", "excerpt", "article-intro", "description", "dek",
+                                "subtitle", "teaser", "deck"}) ||
+         class_id == "lead" || class_id.rfind("lead ", 0) == 0;
+}
+
+std::string ScriptText(const GumboNode* script) {
+  std::string text;
+  const GumboVector& children = script->v.element.children;
+  for (unsigned int i = 0; i < children.length; ++i) {
+    auto* child = static_cast<const GumboNode*>(children.data[i]);
+    if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_CDATA ||
+        child->type == GUMBO_NODE_WHITESPACE) {
+      text += child->v.text.text;
+    }
+  }
+  return text;
+}
+
+bool HasToken(std::string_view list, std::string_view token) {
+  std::string lower = dom::AsciiLower(list);
+  size_t start = 0;
+  while (start < lower.size()) {
+    size_t end = lower.find_first_of(" \t\n", start);
+    if (end == std::string::npos) end = lower.size();
+    if (std::string_view(lower).substr(start, end - start) == token) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// Collapsed text of `node`, giving up (returning "") once it exceeds `limit` bytes: candidates
+// are short, and a long container must not cost a full subtree copy each time.
+std::string BoundedText(const GumboNode* node, size_t limit) {
+  std::string text;
+  bool too_long = false;
+  dom::WalkPreOrder(node, [&](const GumboNode* n, int) {
+    if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_CDATA ||
+        n->type == GUMBO_NODE_WHITESPACE) {
+      text += n->v.text.text;
+      if (text.size() > 4 * limit) {
+        too_long = true;
+        return dom::WalkAction::kStop;
+      }
+      return dom::WalkAction::kDescend;
+    }
+    GumboTag tag = dom::TagOf(n);
+    if (tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE || tag == GUMBO_TAG_NOSCRIPT ||
+        tag == GUMBO_TAG_TEMPLATE) {
+      return dom::WalkAction::kSkipChildren;
+    }
+    if (dom::IsBlockTag(tag) || tag == GUMBO_TAG_BR) text.push_back(' ');
+    return dom::WalkAction::kDescend;
+  });
+  if (too_long) return "";
+  std::string collapsed = dom::CollapseWhitespace(text);
+  return collapsed.size() > limit ? "" : collapsed;
+}
+
+struct Scope {
+  bool chrome = false;
+  bool article = false;
+  bool breadcrumb = false;
+};
+
+}  // namespace
+
+PageFacts CollectPageFacts(const GumboNode* document) {
+  PageFacts facts;
+  std::vector<Scope> scopes(1);
+  int order = 0;
+  bool breadcrumb_done = false;
+  int breadcrumb_depth = -1;
+  auto add = [](std::vector<TextCandidate>& list, const GumboNode* node, int order, const Scope& s,
+                bool after_h1) {
+    if (list.size() >= kMaxCandidates) return;
+    std::string text = BoundedText(node, kMaxCandidateText);
+    if (!text.empty()) list.push_back(TextCandidate{std::move(text), order, s.article, after_h1});
+  };
+  dom::WalkPreOrder(document, [&](const GumboNode* node, int depth) {
+    if (node->type == GUMBO_NODE_DOCUMENT) return dom::WalkAction::kDescend;
+    if (!dom::IsElementNode(node)) return dom::WalkAction::kSkipChildren;
+    ++order;
+    if (static_cast<size_t>(depth) + 1 >= scopes.size()) scopes.resize(depth + 2);
+    Scope parent = depth > 0 ? scopes[depth - 1] : Scope{};
+    if (breadcrumb_depth >= 0 && depth <= breadcrumb_depth) {
+      breadcrumb_depth = -1;
+      if (!facts.breadcrumb.empty()) breadcrumb_done = true;
+    }
+    Scope& scope = scopes[depth];
+    scope = parent;
+    GumboTag tag = dom::TagOf(node);
+    std::string class_id = dom::ClassAndIdLower(node);
+    std::string_view itemprop = dom::GetAttribute(node, "itemprop");
+    std::string_view itemtype = dom::GetAttribute(node, "itemtype");
+    if (tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_MAIN || itemprop == "articleBody" ||
+        itemtype.find("Article") != std::string_view::npos ||
+        itemtype.find("BlogPosting") != std::string_view::npos) {
+      scope.article = true;
+    }
+    if (!scope.article && (tag == GUMBO_TAG_NAV || tag == GUMBO_TAG_FOOTER ||
+                           tag == GUMBO_TAG_ASIDE || tag == GUMBO_TAG_HEADER)) {
+      scope.chrome = true;
+    }
+    if (IsChromeHint(class_id)) scope.chrome = true;
+    bool after_h1 = facts.h1_order >= 0;
+
+    switch (tag) {
+      case GUMBO_TAG_HTML:
+        if (facts.html_lang.empty()) facts.html_lang = std::string(dom::GetAttribute(node, "lang"));
+        if (facts.html_lang.empty()) {
+          facts.html_lang = std::string(dom::GetAttribute(node, "xml:lang"));
+        }
+        break;
+      case GUMBO_TAG_TITLE:
+        if (facts.title.empty()) facts.title = BoundedText(node, 2000);
+        return dom::WalkAction::kSkipChildren;
+      case GUMBO_TAG_META: {
+        std::string_view key = dom::GetAttribute(node, "property");
+        if (key.empty()) key = dom::GetAttribute(node, "name");
+        if (key.empty()) key = itemprop;
+        if (key.empty()) key = dom::GetAttribute(node, "http-equiv");
+        std::string_view content = dom::GetAttribute(node, "content");
+        if (!key.empty() && !content.empty() && facts.metas.size() < 500) {
+          facts.metas.emplace_back(dom::AsciiLower(key), dom::CollapseWhitespace(content));
+        }
+        return dom::WalkAction::kSkipChildren;
+      }
+      case GUMBO_TAG_LINK: {
+        std::string_view rel = dom::GetAttribute(node, "rel");
+        if (HasToken(rel, "canonical") && facts.canonical_href.empty()) {
+          facts.canonical_href = dom::CollapseWhitespace(dom::GetAttribute(node, "href"));
+        }
+        return dom::WalkAction::kSkipChildren;
+      }
+      case GUMBO_TAG_SCRIPT:
+        if (dom::AsciiLower(dom::GetAttribute(node, "type")).find("ld+json") != std::string::npos) {
+          facts.ld_scripts.push_back(ScriptText(node));
+        }
+        return dom::WalkAction::kSkipChildren;
+      case GUMBO_TAG_STYLE:
+      case GUMBO_TAG_NOSCRIPT:
+      case GUMBO_TAG_TEMPLATE:
+        return dom::WalkAction::kSkipChildren;
+      case GUMBO_TAG_H1:
+        if (facts.h1_order < 0 && !scope.chrome &&
+            !(class_id.find("logo") != std::string::npos ||
+              class_id.find("site-title") != std::string::npos ||
+              class_id.find("brand") != std::string::npos)) {
+          std::string text = BoundedText(node, 2000);
+          if (!text.empty()) {
+            facts.h1 = std::move(text);
+            facts.h1_order = order;
+          }
+        }
+        break;
+      case GUMBO_TAG_TIME:
+        if (!scope.chrome && dom::HasAttribute(node, "datetime") &&
+            facts.time_datetimes.size() < kMaxCandidates) {
+          facts.time_datetimes.push_back(TextCandidate{
+              std::string(dom::GetAttribute(node, "datetime")), order, scope.article, after_h1});
+        }
+        if (!scope.chrome) add(facts.date_texts, node, order, scope, after_h1);
+        break;
+      case GUMBO_TAG_A:
+        if (HasToken(dom::GetAttribute(node, "rel"), "author") && facts.rel_author.size() < 10) {
+          std::string text = BoundedText(node, kMaxCandidateText);
+          if (!text.empty()) facts.rel_author.push_back(std::move(text));
+        }
+        if (scope.breadcrumb && !breadcrumb_done && facts.breadcrumb.size() < 20) {
+          std::string text = BoundedText(node, kMaxCandidateText);
+          if (!text.empty()) facts.breadcrumb.push_back(std::move(text));
+        }
+        break;
+      default:
+        break;
+    }
+    if (!itemprop.empty() && facts.itemprops.size() < 100) {
+      std::string_view value = dom::GetAttribute(node, "content");
+      if (value.empty()) value = dom::GetAttribute(node, "datetime");
+      std::string text = value.empty() ? BoundedText(node, kMaxCandidateText) : std::string(value);
+      if (itemprop == "author" || itemprop == "creator") {
+        // <span itemprop=author><span itemprop=name>X</span></span>: the text is the name.
+        if (!scope.chrome) facts.itemprops.emplace_back(std::string(itemprop), text);
+      } else if (text.size() <= kMaxCandidateText) {
+        facts.itemprops.emplace_back(std::string(itemprop), text);
+      }
+    }
+    if (!breadcrumb_done && breadcrumb_depth < 0 &&
+        class_id.find("breadcrumb") != std::string::npos) {
+      scope.breadcrumb = true;
+      breadcrumb_depth = depth;
+    }
+    if (scope.chrome || tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML) {
+      return dom::WalkAction::kDescend;
+    }
+    if (!class_id.empty() && class_id != " ") {
+      if (IsDateHint(class_id)) add(facts.date_texts, node, order, scope, after_h1);
+      if (IsBylineHint(class_id)) add(facts.bylines, node, order, scope, after_h1);
+      if (IsSapoHint(class_id) && facts.sapos.size() < 5) {
+        std::string text = BoundedText(node, 1500);
+        if (text.size() >= 40) {
+          facts.sapos.push_back(TextCandidate{std::move(text), order, scope.article, after_h1});
+        }
+      }
+    }
+    return dom::WalkAction::kDescend;
+  });
+  return facts;
+}
+
+}  // namespace newscrawl

@@ -1,0 +1,209 @@
+// Text normalisers for metadata: see meta_text.h.
+#include "parser/meta_text.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "parser/dom.h"
+
+namespace newscrawl {
+namespace {
+
+std::string Lower(std::string_view s) { return dom::AsciiLower(s); }
+
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
+}
+
+std::string TrimPunctuation(std::string_view s) {
+  auto junk = [](char c) {
+    return static_cast<unsigned char>(c) <= ' ' || c == ',' || c == ':' || c == ';' || c == '-' ||
+           c == '|' || c == '/' || c == '(' || c == ')' || c == '.' || c == '*';
+  };
+  while (!s.empty() && junk(s.front())) s.remove_prefix(1);
+  // Keep a final '.' of an initial ("John Q.") only when the name has more than one letter run.
+  while (!s.empty() && junk(s.back()) && s.back() != '.') s.remove_suffix(1);
+  if (!s.empty() && s.back() == '.' && s.size() >= 3 && s[s.size() - 3] != ' ') s.remove_suffix(1);
+  return std::string(s);
+}
+
+void SplitOn(std::vector<std::string>& parts, std::string_view sep, bool ignore_case) {
+  std::vector<std::string> out;
+  for (const std::string& p : parts) {
+    size_t start = 0;
+    std::string hay = ignore_case ? Lower(p) : p;
+    while (true) {
+      size_t at = hay.find(sep, start);
+      if (at == std::string::npos) {
+        out.push_back(p.substr(start));
+        break;
+      }
+      out.push_back(p.substr(start, at - start));
+      start = at + sep.size();
+    }
+  }
+  parts.swap(out);
+}
+
+bool PlausibleName(const std::string& name) {
+  if (name.size() < 2 || name.size() > 60) return false;
+  if (name.find('@') != std::string::npos || name.find("://") != std::string::npos) return false;
+  if (std::any_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return false;
+  }
+  size_t words = 1 + std::count(name.begin(), name.end(), ' ');
+  if (words > 6) return false;
+  static const char* kNotNames[] = {"admin",  "administrator", "staff",    "editor",  "unknown",
+                                    "guest",  "anonymous",     "facebook", "twitter", "share",
+                                    "posted", "published",     "updated",  "by"};
+  for (const char* n : kNotNames) {
+    if (EqualsIgnoreCase(name, n)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> NormalizeAuthorNames(std::string_view byline) {
+  std::string text = dom::CollapseWhitespace(byline);
+  // Cut at what usually follows the name in a byline.
+  static const char* kCuts[] = {" | ",      "|",       " • ",       "•",         " · ",
+                                " - ",      " — ",     " – ",       "\u2014",    " published",
+                                " updated", " posted", " cập nhật", " đăng lúc", " on ",
+                                " am ",     " le ",    " vom ",     " ngày "};
+  for (const char* cut : kCuts) {
+    std::string lower = Lower(text);
+    size_t at = lower.find(cut);
+    if (at != std::string::npos && at > 0) text.resize(at);
+  }
+  static const char* kPrefixes[] = {
+      "written by ", "posted by ", "reported by ", "story by ",    "words by ",  "by: ",
+      "by ",         "theo ",      "tác giả: ",    "tác giả ",     "tác giả:",   "author: ",
+      "author ",     "autor: ",    "von ",         "par ",         "por ",       "di ",
+      "door ",       "text: ",     "bài: ",        "bài và ảnh: ", "thực hiện: "};
+  bool stripped = true;
+  while (stripped) {
+    stripped = false;
+    std::string trimmed = TrimPunctuation(text);
+    text = trimmed;
+    for (const char* prefix : kPrefixes) {
+      if (StartsWithIgnoreCase(text, prefix)) {
+        text = text.substr(std::string_view(prefix).size());
+        stripped = true;
+        break;
+      }
+    }
+  }
+  std::vector<std::string> parts{text};
+  SplitOn(parts, " and ", true);
+  SplitOn(parts, " & ", false);
+  SplitOn(parts, " và ", true);
+  SplitOn(parts, ", ", false);
+  SplitOn(parts, ";", false);
+  std::vector<std::string> names;
+  for (const std::string& p : parts) {
+    std::string name = TrimPunctuation(p);
+    if (!PlausibleName(name)) continue;
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  return names;
+}
+
+std::string StripSiteSuffix(std::string_view title_in, std::string_view site_name,
+                            std::string_view host, bool aggressive) {
+  std::string title = dom::CollapseWhitespace(title_in);
+  // The host's main label: "www.vnexpress.net" -> "vnexpress".
+  std::string host_label = Lower(host);
+  if (host_label.rfind("www.", 0) == 0) host_label = host_label.substr(4);
+  host_label = host_label.substr(0, host_label.find('.'));
+  auto names_site = [&](std::string_view segment) {
+    std::string s = Lower(dom::CollapseWhitespace(segment));
+    std::string compact;
+    for (char c : s) {
+      if (c != ' ' && c != '.' && c != '-') compact.push_back(c);
+    }
+    if (!site_name.empty() && s == Lower(dom::CollapseWhitespace(site_name))) return true;
+    if (!host_label.empty() &&
+        (compact == host_label || s == Lower(host) || compact.rfind(host_label, 0) == 0)) {
+      return true;
+    }
+    return false;
+  };
+  static const char* kSeparators[] = {" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / "};
+  for (const char* sep : kSeparators) {
+    std::string_view sv(sep);
+    size_t last = title.rfind(sv);
+    if (last != std::string::npos && last > 0) {
+      std::string head = title.substr(0, last), tail = title.substr(last + sv.size());
+      size_t tail_words = 1 + std::count(tail.begin(), tail.end(), ' ');
+      if (names_site(tail) || (aggressive && tail_words <= 4 && head.size() > tail.size())) {
+        return StripSiteSuffix(head, site_name, host, false);
+      }
+    }
+    size_t first = title.find(sv);
+    if (first != std::string::npos && first > 0) {
+      std::string head = title.substr(0, first), tail = title.substr(first + sv.size());
+      if (names_site(head) && !tail.empty()) return tail;
+    }
+  }
+  return title;
+}
+
+std::string NormalizeLanguageTag(std::string_view tag_in) {
+  std::string tag = dom::CollapseWhitespace(tag_in.substr(0, tag_in.find(',')));
+  std::replace(tag.begin(), tag.end(), '_', '-');
+  std::string out;
+  size_t part = 0, start = 0;
+  while (start <= tag.size()) {
+    size_t dash = tag.find('-', start);
+    if (dash == std::string::npos) dash = tag.size();
+    std::string sub = tag.substr(start, dash - start);
+    if (sub.empty() || sub.size() > 8) break;
+    if (!std::all_of(sub.begin(), sub.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        })) {
+      break;
+    }
+    sub = Lower(sub);
+    if (part == 0 && (sub.size() < 2 || sub.size() > 3)) return "";
+    if (part > 0 && sub.size() == 2) {
+      for (char& c : sub) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      }
+    }
+    out += (part ? "-" : "") + sub;
+    ++part;
+    start = dash + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitKeywords(std::string_view text) {
+  std::vector<std::string> tags;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find_first_of(",;", start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string tag = dom::CollapseWhitespace(text.substr(start, end - start));
+    if (!tag.empty() && tag.size() <= 100 &&
+        std::find(tags.begin(), tags.end(), tag) == tags.end()) {
+      tags.push_back(std::move(tag));
+    }
+    start = end + 1;
+  }
+  return tags;
+}
+
+}  // namespace newscrawl

@@ -1,0 +1,302 @@
+// ExtractMetadata: gathers facts in one walk (meta_collect.h), then picks every field by the
+// order of trust documented in metadata.h.
+#include "parser/metadata.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/url.h"
+#include "parser/date_parse.h"
+#include "parser/dom.h"
+#include "parser/jsonld.h"
+#include "parser/meta_collect.h"
+#include "parser/meta_text.h"
+
+namespace newscrawl {
+namespace {
+
+constexpr size_t kMaxTags = 30;
+constexpr size_t kMaxImages = 10;
+
+// The first <meta> value among `keys` (earlier keys win over later ones).
+std::string Meta(const PageFacts& f, std::initializer_list<const char*> keys) {
+  for (const char* key : keys) {
+    for (const auto& [k, v] : f.metas) {
+      if (k == key && !v.empty()) return v;
+    }
+  }
+  return "";
+}
+
+std::vector<std::string> MetaAll(const PageFacts& f, const char* key) {
+  std::vector<std::string> values;
+  for (const auto& [k, v] : f.metas) {
+    if (k == key && !v.empty()) values.push_back(v);
+  }
+  return values;
+}
+
+std::string Itemprop(const PageFacts& f, const char* key) {
+  for (const auto& [k, v] : f.itemprops) {
+    if (k == key && !v.empty()) return v;
+  }
+  return "";
+}
+
+bool IsAbsoluteHttp(std::string_view url) {
+  return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+}
+
+std::string Absolute(std::string_view page_url, std::string_view ref) {
+  std::string r = dom::CollapseWhitespace(ref);
+  if (r.empty()) return "";
+  if (!page_url.empty()) {
+    std::string resolved = ResolveUrlString(page_url, r);
+    if (!resolved.empty()) return resolved;
+  }
+  if (r.rfind("//", 0) == 0) return "https:" + r;
+  return IsAbsoluteHttp(r) ? r : "";
+}
+
+std::string HostWithoutWww(std::string_view page_url) {
+  std::string host = HostOf(page_url);
+  if (host.rfind("www.", 0) == 0) host = host.substr(4);
+  return host;
+}
+
+// Picks the best author list: the first source yielding plausible names wins.
+std::vector<std::string> PickAuthors(const PageFacts& f, const JsonLdArticle& ld) {
+  std::vector<std::string> authors;
+  auto from = [&](const std::string& text) {
+    if (!authors.empty()) return;
+    authors = NormalizeAuthorNames(text);
+  };
+  for (const std::string& a : ld.authors) {
+    for (std::string& n : NormalizeAuthorNames(a)) {
+      if (std::find(authors.begin(), authors.end(), n) == authors.end()) authors.push_back(n);
+    }
+  }
+  from(Meta(f, {"author", "dc.creator", "sailthru.author", "parsely-author", "byl"}));
+  std::string article_author = Meta(f, {"article:author"});
+  if (article_author.find("://") == std::string::npos && article_author.find('/') != 0) {
+    from(article_author);
+  }
+  for (const std::string& r : f.rel_author) from(r);
+  from(Itemprop(f, "author"));
+  for (const TextCandidate& c : f.bylines) from(c.text);
+  return authors;
+}
+
+// Visible dates: the first candidate after the title, else the closest one before it; candidates
+// in page chrome were never collected (see meta_collect.h).
+std::optional<DateTimeParts> PickVisibleDate(const PageFacts& f, DayMonthOrder order) {
+  std::optional<DateTimeParts> before;
+  for (const std::vector<TextCandidate>* list : {&f.time_datetimes, &f.date_texts}) {
+    const std::vector<TextCandidate>& cands = *list;
+    for (const TextCandidate& c : cands) {
+      std::optional<DateTimeParts> d =
+          list == &f.time_datetimes ? ParseMachineDate(c.text) : FindDateInText(c.text, order);
+      if (!d) continue;
+      if (c.after_h1 || f.h1_order < 0 || c.in_article) return d;
+      before = d;  // keep the last (closest) one before the title
+    }
+  }
+  return before;
+}
+
+struct DatePick {
+  std::optional<DateTimeParts> published, modified;
+};
+
+DatePick PickDates(const PageFacts& f, const JsonLdArticle& ld, std::string_view page_url,
+                   bool vietnamese, DayMonthOrder order) {
+  DatePick pick;
+  auto first_machine = [](std::initializer_list<std::string> values) {
+    std::optional<DateTimeParts> d;
+    for (const std::string& v : values) {
+      if (!v.empty() && (d = ParseMachineDate(v))) return d;
+    }
+    return d;
+  };
+  pick.published = first_machine({ld.date_published,
+                                  Meta(f, {"article:published_time",
+                                           "og:article:published_time",
+                                           "og:published_time",
+                                           "article:published",
+                                           "published_time",
+                                           "datepublished",
+                                           "pubdate",
+                                           "publishdate",
+                                           "publish-date",
+                                           "publish_date",
+                                           "article.published",
+                                           "parsely-pub-date",
+                                           "sailthru.date",
+                                           "dc.date.issued",
+                                           "dcterms.issued",
+                                           "dc.date",
+                                           "dcterms.created",
+                                           "dc.date.created",
+                                           "date",
+                                           "pub_date"}),
+                                  Itemprop(f, "datePublished"), Itemprop(f, "dateCreated")});
+  if (!pick.published) pick.published = PickVisibleDate(f, order);
+  if (!pick.published) pick.published = DateFromUrl(page_url);
+  pick.modified = first_machine(
+      {ld.date_modified,
+       Meta(f, {"article:modified_time", "og:updated_time", "og:article:modified_time",
+                "article:modified", "modified_time", "datemodified", "last-modified",
+                "dcterms.modified", "dc.date.modified", "article.updated", "lastmod"}),
+       Itemprop(f, "dateModified")});
+  // A time without offset takes the offset of the page's other dates, else +07:00 on
+  // Vietnamese pages; otherwise it stays without offset.
+  std::optional<int> offset;
+  for (auto* d : {&pick.published, &pick.modified}) {
+    if (*d && d->value().has_offset && !offset) offset = d->value().offset_minutes;
+  }
+  if (!offset) {
+    for (const TextCandidate& c : f.time_datetimes) {
+      std::optional<DateTimeParts> d = ParseMachineDate(c.text);
+      if (d && d->has_offset) {
+        offset = d->offset_minutes;
+        break;
+      }
+    }
+  }
+  if (!offset && vietnamese) offset = 7 * 60;
+  for (auto* d : {&pick.published, &pick.modified}) {
+    if (*d && d->value().has_time && !d->value().has_offset && offset) {
+      d->value().has_offset = true;
+      d->value().offset_minutes = *offset;
+    }
+  }
+  return pick;
+}
+
+std::string PickSection(const PageFacts& f, const JsonLdData& ld, const std::string& title) {
+  std::string section = Meta(f, {"article:section", "og:article:section", "section"});
+  if (section.empty()) section = ld.article.section;
+  auto from_trail = [&](const std::vector<std::string>& trail) -> std::string {
+    for (size_t i = trail.size(); i > 0; --i) {
+      const std::string& item = trail[i - 1];
+      std::string lower = dom::AsciiLower(item);
+      if (item == title || item.size() > 80 ||
+          (i == trail.size() && trail.size() > 2 && title.find(item) != std::string::npos)) {
+        continue;
+      }
+      if (lower == "home" || lower == "trang chủ" || lower == "startseite" || lower == "accueil") {
+        return "";
+      }
+      return item;
+    }
+    return "";
+  };
+  if (section.empty()) section = from_trail(ld.breadcrumb);
+  if (section.empty()) section = from_trail(f.breadcrumb);
+  return dom::CollapseWhitespace(section);
+}
+
+}  // namespace
+
+PageMetadata ExtractMetadata(const GumboNode* document, std::string_view page_url) {
+  PageMetadata m;
+  if (document == nullptr) return m;
+  PageFacts f = CollectPageFacts(document);
+  JsonLdData ld = ParseJsonLd(f.ld_scripts);
+  const JsonLdArticle& a = ld.article;
+
+  // language
+  for (const std::string& candidate :
+       {f.html_lang, Meta(f, {"og:locale"}),
+        Meta(f, {"content-language", "language", "dc.language"}), a.in_language}) {
+    m.language = NormalizeLanguageTag(candidate);
+    if (!m.language.empty()) break;
+  }
+  std::string host = HostWithoutWww(page_url);
+  bool vietnamese = m.language.rfind("vi", 0) == 0 ||
+                    (host.size() > 3 && host.compare(host.size() - 3, 3, ".vn") == 0);
+  DayMonthOrder order =
+      m.language == "en-US" ? DayMonthOrder::kMonthFirst : DayMonthOrder::kDayFirst;
+
+  // site
+  m.site = Meta(f, {"og:site_name"});
+  if (m.site.empty()) m.site = a.publisher;
+  if (m.site.empty()) m.site = ld.site_name;
+  if (m.site.empty()) m.site = Meta(f, {"application-name"});
+  if (m.site.empty()) m.site = host;
+
+  // title
+  std::string og_title = Meta(f, {"og:title"});
+  std::string twitter_title = Meta(f, {"twitter:title"});
+  if (!a.headline.empty()) {
+    m.title = StripSiteSuffix(a.headline, m.site, host, false);
+  } else if (!og_title.empty()) {
+    m.title = StripSiteSuffix(og_title, m.site, host, false);
+  } else if (!twitter_title.empty()) {
+    m.title = StripSiteSuffix(twitter_title, m.site, host, false);
+  } else if (!f.h1.empty()) {
+    m.title = f.h1;
+  } else {
+    m.title = StripSiteSuffix(f.title, m.site, host, true);
+  }
+
+  // lead
+  for (const std::string& candidate :
+       {a.description, Meta(f, {"og:description"}), Meta(f, {"twitter:description"}),
+        Meta(f, {"description", "dc.description"})}) {
+    if (!candidate.empty()) {
+      m.lead = dom::CollapseWhitespace(candidate);
+      break;
+    }
+  }
+  if (m.lead.empty() && !f.sapos.empty()) m.lead = f.sapos.front().text;
+
+  m.authors = PickAuthors(f, a);
+
+  DatePick dates = PickDates(f, a, page_url, vietnamese, order);
+  if (dates.published) m.published_at = FormatIsoDate(*dates.published);
+  if (dates.modified) m.modified_at = FormatIsoDate(*dates.modified);
+
+  // canonical URL
+  for (const std::string& candidate : {f.canonical_href, Meta(f, {"og:url"})}) {
+    m.canonical_url = Absolute(page_url, candidate);
+    if (!m.canonical_url.empty()) break;
+  }
+  if (m.canonical_url.empty() && IsAbsoluteHttp(page_url)) m.canonical_url = std::string(page_url);
+
+  m.section = PickSection(f, ld, m.title);
+
+  // tags
+  std::vector<std::string> tags = MetaAll(f, "article:tag");
+  if (tags.empty()) tags = a.keywords;
+  if (tags.empty()) tags = SplitKeywords(Meta(f, {"news_keywords"}));
+  if (tags.empty()) tags = SplitKeywords(Meta(f, {"keywords"}));
+  for (std::string& t : tags) {
+    t = dom::CollapseWhitespace(t);
+    if (!t.empty() && t.size() <= 100 && m.tags.size() < kMaxTags &&
+        std::find(m.tags.begin(), m.tags.end(), t) == m.tags.end()) {
+      m.tags.push_back(t);
+    }
+  }
+
+  // images
+  std::vector<std::string> image_refs = MetaAll(f, "og:image");
+  if (image_refs.empty()) image_refs = MetaAll(f, "og:image:url");
+  if (image_refs.empty()) image_refs = MetaAll(f, "twitter:image");
+  image_refs.insert(image_refs.end(), a.images.begin(), a.images.end());
+  for (const std::string& ref : image_refs) {
+    std::string url = Absolute(page_url, ref);
+    if (url.empty() || m.images.size() >= kMaxImages) continue;
+    bool seen = std::any_of(m.images.begin(), m.images.end(),
+                            [&](const ArticleImage& i) { return i.url == url; });
+    if (!seen) m.images.push_back(ArticleImage{url, ""});
+  }
+
+  m.page_type = a.found ? a.type : dom::AsciiLower(Meta(f, {"og:type"}));
+  m.jsonld_article_body = a.article_body;
+  return m;
+}
+
+}  // namespace newscrawl
