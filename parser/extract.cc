@@ -92,6 +92,12 @@ Result<Article> ExtractArticle(std::string_view bytes, const ExtractOptions& opt
     article.not_article_reason = "not_html";
     return article;
   }
+  // Cap before decoding too: a 50 MB page must not cost a 50 MB conversion first.
+  if (bytes.size() > options.max_input_bytes) {
+    size_t cut = bytes.rfind('<', options.max_input_bytes);
+    bytes =
+        bytes.substr(0, cut == std::string_view::npos || cut == 0 ? options.max_input_bytes : cut);
+  }
   Result<DecodedHtml> decoded = DecodeHtml(bytes, options.charset);
   if (!decoded.ok()) return decoded.status();
   article.http.charset = decoded->charset;

@@ -99,10 +99,11 @@ bool IsVoid(const TagName& n) {
 // Block starts that close an open <p> (HTML tree construction, "in body" insertion mode).
 bool ClosesParagraph(const TagName& n) {
   static constexpr std::string_view kNames[] = {
-      "p",       "div",     "ul",         "ol",     "dl",      "h1",      "h2",       "h3",
-      "h4",      "h5",      "h6",         "table",  "section", "article", "aside",    "header",
-      "footer",  "nav",     "blockquote", "pre",    "form",    "figure",  "fieldset", "main",
-      "address", "details", "figcaption", "hgroup", "menu",    "center",  "dir",      "summary"};
+      "p",      "div",      "ul",     "ol",      "dl",         "h1",         "h2",
+      "h3",     "h4",       "h5",     "h6",      "table",      "section",    "article",
+      "aside",  "header",   "footer", "nav",     "blockquote", "pre",        "form",
+      "figure", "fieldset", "main",   "address", "details",    "figcaption", "hgroup",
+      "menu",   "center",   "dir",    "summary", "li",         "dd",         "dt"};
   for (std::string_view k : kNames) {
     if (n.is(k)) return true;
   }

@@ -1,0 +1,138 @@
+#include "parser/content_extractor.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "parser/content_tree.h"
+#include "parser/dom.h"
+
+namespace newscrawl::content {
+namespace {
+
+const char kParagraph[] =
+    "The council voted on Tuesday to expand the tram network, a decision that officials said "
+    "would cut travel times across the city by a third over the next decade.";
+
+std::string Para(int i) { return "<p>" + std::to_string(i) + ". " + kParagraph + "</p>"; }
+
+std::vector<std::string> Extract(const std::string& body_html) {
+  dom::ParsedHtml parsed = dom::ParsedHtml::Parse("<html><body>" + body_html + "</body></html>");
+  BoilerplatePhrases phrases;
+  ContentOptions options;
+  options.phrases = &phrases;
+  options.base_url = "https://example.com/news/a.html";
+  return ExtractContent(parsed.body(), options).paragraphs;
+}
+
+bool Contains(const std::vector<std::string>& paragraphs, const std::string& needle) {
+  for (const std::string& p : paragraphs) {
+    if (p.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(ContentTest, PicksTheArticleOverSidebarAndMenu) {
+  std::string menu = "<ul class='menu'>";
+  for (int i = 0; i < 20; ++i) menu += "<li><a href='/s" + std::to_string(i) + "'>Section</a></li>";
+  menu += "</ul>";
+  std::string sidebar = "<div class='sidebar'>";
+  for (int i = 0; i < 5; ++i)
+    sidebar += "<p>Sidebar teaser text that is long enough to count as a paragraph here.</p>";
+  sidebar += "</div>";
+  std::vector<std::string> out = Extract(menu + "<div class='main'><h1>Headline</h1>" + Para(1) +
+                                         Para(2) + Para(3) + "</div>" + sidebar);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].substr(0, 3), "1. ");
+  EXPECT_FALSE(Contains(out, "Headline"));
+  EXPECT_FALSE(Contains(out, "Section"));
+  EXPECT_FALSE(Contains(out, "Sidebar"));
+}
+
+TEST(ContentTest, KeepsSubheadingsListsTablesAndQuotes) {
+  std::vector<std::string> out = Extract(
+      "<article>" + Para(1) + "<h2>What happens next</h2>" + Para(2) +
+      "<ul><li>First stage in 2025</li><li>Second stage in 2027</li></ul>"
+      "<table><tr><td>Line</td><td>Length</td></tr><tr><td>T1</td><td>12 km</td></tr></table>"
+      "<blockquote>We are delighted, the mayor said.</blockquote>" +
+      Para(3) + "</article>");
+  EXPECT_TRUE(Contains(out, "What happens next"));
+  EXPECT_TRUE(Contains(out, "First stage in 2025"));
+  EXPECT_TRUE(Contains(out, "12 km"));
+  EXPECT_TRUE(Contains(out, "We are delighted"));
+  EXPECT_TRUE(Contains(out, "3. The council"));
+}
+
+TEST(ContentTest, TrailerHeadingInTheMiddleDropsOnlyItsItems) {
+  std::vector<std::string> out =
+      Extract("<div class='story'>" + Para(1) + Para(2) +
+              "<h3>Read more</h3><ul><li><a href='/x'>Other story one</a></li>"
+              "<li><a href='/y'>Other story two</a></li></ul>" +
+              Para(3) + Para(4) + "</div>");
+  EXPECT_FALSE(Contains(out, "Read more"));
+  EXPECT_FALSE(Contains(out, "Other story"));
+  EXPECT_TRUE(Contains(out, "3. The council"));
+  EXPECT_TRUE(Contains(out, "4. The council"));
+}
+
+TEST(ContentTest, CommentsHeadingDropsEverythingAfterIt) {
+  std::vector<std::string> out =
+      Extract("<div class='c'>" + Para(1) + Para(2) + Para(3) +
+              "<div><span>Comments (2)</span></div>"
+              "<p>Reader one wrote a long comment about how much they like the new trams.</p>"
+              "<p>Reader two disagreed and wrote an equally long reply about the buses.</p>"
+              "</div>");
+  EXPECT_EQ(out.size(), 3u);
+  EXPECT_FALSE(Contains(out, "Reader"));
+}
+
+TEST(ContentTest, TagLineAndShareBarDropped) {
+  std::vector<std::string> out = Extract(
+      "<div class='detail'>" + Para(1) + Para(2) + Para(3) +
+      "<p>Từ khóa: <a href='/t/1'>giao thông</a>, <a href='/t/2'>đô thị</a></p>"
+      "<div class='share-tools'><a href='#'>Facebook</a> <a href='#'>Twitter</a></div></div>");
+  EXPECT_EQ(out.size(), 3u);
+  EXPECT_FALSE(Contains(out, "Từ khóa"));
+  EXPECT_FALSE(Contains(out, "Facebook"));
+}
+
+TEST(ContentTest, FigureCaptionGoesToImages) {
+  dom::ParsedHtml parsed = dom::ParsedHtml::Parse(
+      "<body><article>" + Para(1) +
+      "<figure><img data-src='/img/tram.jpg' src='data:image/gif;base64,R0lG'>"
+      "<figcaption>A tram in the old town.</figcaption></figure>" +
+      Para(2) + Para(3) + "</article></body>");
+  BoilerplatePhrases phrases;
+  ContentOptions options;
+  options.phrases = &phrases;
+  options.base_url = "https://example.com/news/a.html";
+  ContentResult result = ExtractContent(parsed.body(), options);
+  ASSERT_EQ(result.images.size(), 1u);
+  EXPECT_EQ(result.images[0].url, "https://example.com/img/tram.jpg");
+  EXPECT_EQ(result.images[0].caption, "A tram in the old town.");
+  EXPECT_FALSE(Contains(result.paragraphs, "A tram in the old town"));
+}
+
+TEST(ContentTest, LeadBeforeTheBodyIsTheFirstParagraph) {
+  std::vector<std::string> out = Extract(
+      "<div class='article'><header><h1>Title</h1><p class='standfirst'>The city will spend "
+      "two billion on trams, the council decided after a long debate.</p><span class='byline'>"
+      "By A. Writer</span></header><div class='body'>" +
+      Para(1) + Para(2) + Para(3) + "</div></div>");
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[0].substr(0, 30), "The city will spend two billio");
+  EXPECT_FALSE(Contains(out, "A. Writer"));
+}
+
+TEST(ContentTest, WeightedCharsCountsCjkHeavier) {
+  EXPECT_EQ(WeightedChars("ab c"), 3u);
+  EXPECT_EQ(WeightedChars("Việt"), 4u);
+  EXPECT_EQ(WeightedChars("\xE4\xB8\xAD\xE6\x96\x87"), 6u);  // two CJK ideographs
+  EXPECT_EQ(WeightedChars("a\xC2\xA0"
+                          "b"),
+            2u);  // no-break space
+}
+
+}  // namespace
+}  // namespace newscrawl::content

@@ -1,0 +1,83 @@
+#include "parser/html_prefilter.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "parser/dom.h"
+
+namespace newscrawl {
+namespace {
+
+std::string Filter(const std::string& html) { return PrefilterHtml(html, {}).html; }
+
+TEST(PrefilterTest, RemovesScriptsStylesCommentsSvg) {
+  struct Case {
+    std::string in;
+    std::string out;
+  } cases[] = {
+      {"<p>a</p><script>var x = '<p>no</p>';</script><p>b</p>", "<p>a</p><p>b</p>"},
+      {"<p>a<!-- hidden <p>x</p> -->b</p>", "<p>ab</p>"},
+      {"<STYLE type=text/css>p{}</STYLE><p>a</p>", "<p>a</p>"},
+      {"<p>a<svg viewBox='0 0 1 1'><path d='M0'/></svg>b</p>", "<p>ab</p>"},
+      {"<p>a</p><noscript><img src=x></noscript>", "<p>a</p>"},
+      {"<p>a<button class=share>Share</button></p>", "<p>a</p>"},
+      {"<p>a</p><iframe src='//ads'>fallback</iframe>", "<p>a</p>"},
+      {"<p>x < y</p>", "<p>x < y</p>"},
+      {"<!DOCTYPE html><p title='a>b'>c</p>", "<!DOCTYPE html><p title='a>b'>c</p>"},
+      {"<p>open comment <!-- never closed", "<p>open comment "},
+      {"<script>never closed", ""},
+  };
+  for (const Case& c : cases) EXPECT_EQ(Filter(c.in), c.out) << c.in;
+}
+
+TEST(PrefilterTest, KeepsJsonLd) {
+  std::string ld = "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\"}</script>";
+  EXPECT_EQ(Filter("<head>" + ld + "<script>x()</script></head>"), "<head>" + ld + "</head>");
+}
+
+TEST(PrefilterTest, NoscriptWithParagraphsIsUnwrapped) {
+  EXPECT_EQ(Filter("<noscript><p>one</p><p>two</p></noscript>"), "<p>one</p><p>two</p>");
+}
+
+TEST(PrefilterTest, TruncatesAtTagBoundary) {
+  std::string html = "<p>" + std::string(100, 'a') + "</p><p>" + std::string(100, 'b') + "</p>";
+  PrefilterOptions options;
+  options.max_bytes = 150;
+  PrefilterResult result = PrefilterHtml(html, options);
+  EXPECT_TRUE(result.truncated);
+  EXPECT_EQ(result.html, "<p>" + std::string(100, 'a') + "</p>");
+}
+
+TEST(PrefilterTest, FlattensDeepNesting) {
+  std::string html;
+  for (int i = 0; i < 1000; ++i) html += "<div>";
+  html += "deep text";
+  for (int i = 0; i < 1000; ++i) html += "</div>";
+  PrefilterOptions options;
+  options.max_depth = 50;
+  PrefilterResult result = PrefilterHtml(html, options);
+  EXPECT_TRUE(result.flattened);
+  dom::ParsedHtml parsed = dom::ParsedHtml::Parse(result.html);
+  int max_depth = 0;
+  dom::WalkPreOrder(parsed.document(), [&](const GumboNode*, int depth) {
+    max_depth = std::max(max_depth, depth);
+    return dom::WalkAction::kDescend;
+  });
+  EXPECT_LE(max_depth, 55);
+  EXPECT_EQ(dom::NodeTextCollapsed(parsed.body()), "deep text");
+}
+
+TEST(PrefilterTest, ImpliedEndTagsDoNotCountAsDepth) {
+  std::string html = "<ul>";
+  for (int i = 0; i < 500; ++i) html += "<li><p>item";
+  html += "</ul>";
+  PrefilterOptions options;
+  options.max_depth = 20;
+  PrefilterResult result = PrefilterHtml(html, options);
+  EXPECT_FALSE(result.flattened);
+  EXPECT_EQ(result.html, html);
+}
+
+}  // namespace
+}  // namespace newscrawl
