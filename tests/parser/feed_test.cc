@@ -2,6 +2,7 @@
 #include "parser/feed.h"
 
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -263,6 +264,38 @@ TEST(FeedTest, DiscoverFeedLinksOnGarbage) {
                                 "href=/x>",
                                 "https://a.example/"),
               IsEmpty());
+}
+
+// Deterministic mutations of every fixture (byte flips, cuts, inserted markup): the parsers must
+// neither crash nor leak (ASan/LSan), and whatever they return keeps its invariants.
+TEST(FeedTest, MutatedFixturesKeepInvariants) {
+  std::mt19937 rng(20261125);
+  const char* kInserts[] = {"<", "&", "]]>", "<item>", "</channel>", "&#xD800;", "\xC3", "\0"};
+  for (const char* name : {"rss2_vnexpress_style.xml", "rss1.rdf", "atom.xml", "feed.json"}) {
+    const std::string original = ReadFixture(name);
+    for (int i = 0; i < 300; ++i) {
+      std::string body = original;
+      switch (rng() % 3) {
+        case 0:
+          for (int k = 0; k < 4; ++k) body[rng() % body.size()] = static_cast<char>(rng());
+          break;
+        case 1:
+          body.resize(rng() % body.size());
+          break;
+        default:
+          body.insert(rng() % body.size(), kInserts[rng() % 8]);
+      }
+      Result<Feed> feed = ParseFeed(body, "https://news.example.vn/rss/a.rss");
+      if (!feed.ok()) {
+        EXPECT_FALSE(feed.status().message().empty());
+        continue;
+      }
+      for (const FeedEntry& entry : feed->entries) {
+        EXPECT_TRUE(entry.url.rfind("http://", 0) == 0 || entry.url.rfind("https://", 0) == 0)
+            << entry.url;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -238,6 +239,30 @@ TEST(SitemapTest, Errors) {
     ASSERT_FALSE(sitemap.ok()) << c.body;
     EXPECT_EQ(sitemap.status().code(), StatusCode::kInvalidArgument);
     EXPECT_THAT(sitemap.status().message(), HasSubstr(c.message)) << c.body;
+  }
+}
+
+// Deterministic mutations of the fixtures, gzip included: no crash, no leak, invariants kept.
+TEST(SitemapTest, MutatedFixturesKeepInvariants) {
+  std::mt19937 rng(1952);
+  for (const char* name :
+       {"news_sitemap.xml", "news_sitemap.xml.gz", "sitemap_index.xml", "sitemap.txt"}) {
+    const std::string original = ReadSitemapFixture(name);
+    for (int i = 0; i < 300; ++i) {
+      std::string body = original;
+      if (rng() % 2 == 0) {
+        for (int k = 0; k < 3; ++k) body[2 + rng() % (body.size() - 2)] = static_cast<char>(rng());
+      } else {
+        body.resize(rng() % body.size());
+      }
+      Result<Sitemap> sitemap = ParseSitemap(body, kSitemapUrl);
+      if (!sitemap.ok()) continue;
+      EXPECT_LE(sitemap->urls.size(), kSitemapMaxUrls);
+      for (const SitemapUrl& entry : sitemap->urls) {
+        EXPECT_TRUE(entry.url.rfind("http://", 0) == 0 || entry.url.rfind("https://", 0) == 0)
+            << entry.url;
+      }
+    }
   }
 }
 
