@@ -246,6 +246,13 @@ TEST(FeedTest, DeepNestingDoesNotCrash) {
   EXPECT_EQ(feed->entries[0].summary, "deep");
 }
 
+TEST(FeedTest, DeeplyNestedJsonDoesNotCrash) {
+  std::string body = "{\"items\": " + std::string(20000, '[') + std::string(20000, ']') + "}";
+  Result<Feed> feed = ParseFeed(body, "https://a.example/feed.json");
+  ASSERT_TRUE(feed.ok()) << feed.status().ToString();
+  EXPECT_TRUE(feed->entries.empty());
+}
+
 TEST(FeedTest, DiscoverFeedLinks) {
   std::vector<std::string> links =
       DiscoverFeedLinks(ReadFixture("home_with_feeds.html"), "https://www.news.example.vn/");
