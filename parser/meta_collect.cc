@@ -1,6 +1,7 @@
 // CollectPageFacts: see meta_collect.h.
 #include "parser/meta_collect.h"
 
+#include <cstring>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -14,38 +15,88 @@ namespace {
 constexpr size_t kMaxCandidates = 40;
 constexpr size_t kMaxCandidateText = 300;
 
-bool ContainsAny(const std::string& hay, std::initializer_list<const char*> needles) {
-  for (const char* n : needles) {
-    if (hay.find(n) != std::string::npos) return true;
+bool ContainsAny(std::string_view hay, std::initializer_list<std::string_view> needles) {
+  for (std::string_view n : needles) {
+    if (hay.find(n) != std::string_view::npos) return true;
   }
   return false;
 }
 
-bool IsChromeHint(const std::string& class_id) {
-  return ContainsAny(
-      class_id,
-      {"menu",       "navbar",      "topbar",   "top-bar",      "top_bar",   "header-top",
-       "top-header", "site-header", "sidebar",  "footer",       "comment",   "related",
-       "today",      "time-now",    "timenow",  "current-date", "clock",     "weather",
-       "breaking",   "ticker",      "cookie",   "popular",      "most-read", "tin-lien-quan",
-       "binh-luan",  "xem-nhieu",   "tin-khac", "widget"});
+// Page chrome by class/id: a token that is a chrome word or starts/ends with one ("sidebar",
+// "site-footer", "menu-top"); state tokens on wrappers ("has-sidebar", "layout-sidebar-right",
+// "no-comments") and WordPress taxonomy classes ("tag-comments") do not count.
+bool IsChromeHint(std::string_view class_id) {
+  static const std::string_view kWords[] = {
+      "menu",        "nav",           "navbar",      "navigation", "topbar",   "top-bar",
+      "header-top",  "top-header",    "site-header", "sidebar",    "footer",   "comment",
+      "comments",    "related",       "today",       "time-now",   "timenow",  "current-date",
+      "clock",       "weather",       "breaking",    "ticker",     "cookie",   "popular",
+      "most-read",   "tin-lien-quan", "binh-luan",   "xem-nhieu",  "tin-khac", "widget",
+      "box-comment", "footer-links"};
+  size_t start = 0;
+  while (start < class_id.size()) {
+    size_t end = class_id.find(' ', start);
+    if (end == std::string_view::npos) end = class_id.size();
+    std::string_view token = class_id.substr(start, end - start);
+    start = end + 1;
+    if (token.empty() || token.rfind("has-", 0) == 0 || token.rfind("with-", 0) == 0 ||
+        token.rfind("no-", 0) == 0 || token.rfind("layout", 0) == 0 || token.rfind("is-", 0) == 0 ||
+        token.rfind("tag-", 0) == 0 || token.rfind("category-", 0) == 0) {
+      continue;
+    }
+    for (std::string_view w : kWords) {
+      if (token.size() < w.size()) continue;
+      if (token == w) return true;
+      char after = token[w.size()];
+      if (token.compare(0, w.size(), w) == 0 && (after == '-' || after == '_')) return true;
+      char before = token[token.size() - w.size() - 1];
+      if (token.compare(token.size() - w.size(), w.size(), w) == 0 &&
+          (before == '-' || before == '_')) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
-bool IsDateHint(const std::string& class_id) {
+bool IsDateHint(std::string_view class_id) {
   return ContainsAny(class_id, {"date", "time", "publish", "posted", "ngay", "dateline", "byline",
                                 "post-meta", "entry-meta", "article-meta", "meta-info"});
 }
 
-bool IsBylineHint(const std::string& class_id) {
+bool IsBylineHint(std::string_view class_id) {
   return ContainsAny(class_id, {"author", "byline", "tac-gia", "tacgia", "writer", "reporter"}) &&
          !ContainsAny(class_id, {"author-bio", "authorbio", "author-desc", "about-author"});
 }
 
-bool IsSapoHint(const std::string& class_id) {
+bool IsSapoHint(std::string_view class_id) {
   return ContainsAny(class_id, {"sapo", "standfirst", "chapeau", "article-lead", "lead-text",
                                 "summary", "excerpt", "article-intro", "description", "dek",
                                 "subtitle", "teaser", "deck"}) ||
-         class_id == "lead" || class_id.rfind("lead ", 0) == 0;
+         class_id == "lead " || class_id.rfind("lead ", 0) == 0;
+}
+
+// The attributes the walk looks at, read in one pass over the element's attribute list.
+struct Attrs {
+  std::string_view cls, id, itemprop, itemtype;
+};
+
+Attrs ReadAttrs(const GumboNode* node) {
+  Attrs a;
+  const GumboVector& attrs = node->v.element.attributes;
+  for (unsigned int i = 0; i < attrs.length; ++i) {
+    auto* attr = static_cast<const GumboAttribute*>(attrs.data[i]);
+    const char* n = attr->name;
+    if (n[0] == 'c' && std::strcmp(n, "class") == 0)
+      a.cls = attr->value;
+    else if (n[0] == 'i' && n[1] == 'd' && n[2] == '\0')
+      a.id = attr->value;
+    else if (n[0] == 'i' && std::strcmp(n, "itemprop") == 0)
+      a.itemprop = attr->value;
+    else if (n[0] == 'i' && std::strcmp(n, "itemtype") == 0)
+      a.itemtype = attr->value;
+  }
+  return a;
 }
 
 std::string ScriptText(const GumboNode* script) {
@@ -134,19 +185,36 @@ PageFacts CollectPageFacts(const GumboNode* document) {
     Scope& scope = scopes[depth];
     scope = parent;
     GumboTag tag = dom::TagOf(node);
-    std::string class_id = dom::ClassAndIdLower(node);
-    std::string_view itemprop = dom::GetAttribute(node, "itemprop");
-    std::string_view itemtype = dom::GetAttribute(node, "itemtype");
+    Attrs attrs = ReadAttrs(node);
+    // class + " " + id, lower-cased; "" when the element has neither (most elements).
+    std::string class_id;
+    if (!attrs.cls.empty() || !attrs.id.empty()) {
+      class_id.reserve(attrs.cls.size() + attrs.id.size() + 1);
+      class_id.append(attrs.cls).append(" ").append(attrs.id);
+      for (char& c : class_id) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+    }
+    std::string_view itemprop = attrs.itemprop;
+    std::string_view itemtype = attrs.itemtype;
     if (tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_MAIN || itemprop == "articleBody" ||
         itemtype.find("Article") != std::string_view::npos ||
         itemtype.find("BlogPosting") != std::string_view::npos) {
       scope.article = true;
     }
+    // <header>/<aside>/<footer> belong to the article when inside it or named after it
+    // ("c-article-head", "entry-header", "post-meta" asides); otherwise they are page chrome.
     if (!scope.article && (tag == GUMBO_TAG_NAV || tag == GUMBO_TAG_FOOTER ||
                            tag == GUMBO_TAG_ASIDE || tag == GUMBO_TAG_HEADER)) {
+      bool named_for_article =
+          tag != GUMBO_TAG_NAV &&
+          ContainsAny(class_id, {"article", "entry", "post", "story", "detail", "content"});
+      if (!named_for_article) scope.chrome = true;
+    }
+    if (!class_id.empty() && tag != GUMBO_TAG_BODY && tag != GUMBO_TAG_HTML &&
+        IsChromeHint(class_id)) {
       scope.chrome = true;
     }
-    if (IsChromeHint(class_id)) scope.chrome = true;
     bool after_h1 = facts.h1_order >= 0;
 
     switch (tag) {
@@ -238,7 +306,7 @@ PageFacts CollectPageFacts(const GumboNode* document) {
     if (scope.chrome || tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML) {
       return dom::WalkAction::kDescend;
     }
-    if (!class_id.empty() && class_id != " ") {
+    if (!class_id.empty()) {
       if (IsDateHint(class_id)) add(facts.date_texts, node, order, scope, after_h1);
       if (IsBylineHint(class_id)) add(facts.bylines, node, order, scope, after_h1);
       if (IsSapoHint(class_id) && facts.sapos.size() < 5) {

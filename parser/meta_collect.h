@@ -37,10 +37,10 @@ struct PageFacts {
   std::vector<std::string> breadcrumb;        // link texts of the first visible breadcrumb
 };
 
-// Walks `document` once, without recursion. Page chrome is <nav>, <footer>, <aside>, a <header>
-// not inside the article, and elements whose class/id names a menu, top bar, sidebar, footer,
-// comment, related block or a "today"/clock widget; nothing inside chrome becomes a date,
-// byline or sapo candidate.
+// Walks `document` once, without recursion. Page chrome is <nav>, and <footer>, <aside>,
+// <header> outside the article unless their class/id names the article ("entry-header"), and
+// elements whose class/id has a token naming a menu, top bar, sidebar, footer, comment, related
+// block or a "today"/clock widget; nothing inside chrome becomes a date, byline or sapo candidate.
 PageFacts CollectPageFacts(const GumboNode* document);
 
 }  // namespace newscrawl

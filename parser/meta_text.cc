@@ -48,7 +48,15 @@ void SplitOn(std::vector<std::string>& parts, std::string_view sep, bool ignore_
 
 bool PlausibleName(const std::string& name) {
   if (name.size() < 2 || name.size() > 60) return false;
-  if (name.find('@') != std::string::npos || name.find("://") != std::string::npos) return false;
+  if (name.find('@') != std::string::npos || name.find("://") != std::string::npos ||
+      name.find("[at]") != std::string::npos) {
+    return false;
+  }
+  // A host name ("lecker.de", "www.site.com") is not a person.
+  size_t dot = name.rfind('.');
+  if (name.find(' ') == std::string::npos && dot != std::string::npos && dot + 2 < name.size()) {
+    return false;
+  }
   if (std::any_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return false;
   }
@@ -56,7 +64,8 @@ bool PlausibleName(const std::string& name) {
   if (words > 6) return false;
   static const char* kNotNames[] = {"admin",  "administrator", "staff",    "editor",  "unknown",
                                     "guest",  "anonymous",     "facebook", "twitter", "share",
-                                    "posted", "published",     "updated",  "by"};
+                                    "posted", "published",     "updated",  "by",      "no author",
+                                    "none",   "null"};
   for (const char* n : kNotNames) {
     if (EqualsIgnoreCase(name, n)) return false;
   }
@@ -106,10 +115,26 @@ std::vector<std::string> NormalizeAuthorNames(std::string_view byline) {
       }
     }
   }
+  // "Recipe by Name", "Text und Interview: Name": drop a short lead-in ending in "by" or ':'.
+  for (std::string_view marker : {std::string_view(" by "), std::string_view(": ")}) {
+    std::string lower = Lower(text);
+    size_t at = lower.find(marker);
+    if (at != std::string::npos && at > 0 && at <= 30 &&
+        std::count(text.begin(), text.begin() + static_cast<long>(at), ' ') <= 3) {
+      text = TrimPunctuation(text.substr(at + marker.size()));
+    }
+  }
+  for (const char* cut : {" foto:", " photo:", " fotos:", " ảnh:", " bild:"}) {
+    size_t at = Lower(text).find(cut);
+    if (at != std::string::npos && at > 0) text.resize(at);
+  }
   std::vector<std::string> parts{text};
   SplitOn(parts, " and ", true);
   SplitOn(parts, " & ", false);
   SplitOn(parts, " và ", true);
+  SplitOn(parts, " und ", true);
+  SplitOn(parts, " et ", true);
+  SplitOn(parts, " y ", true);
   SplitOn(parts, ", ", false);
   SplitOn(parts, ";", false);
   std::vector<std::string> names;

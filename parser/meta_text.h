@@ -8,10 +8,12 @@
 namespace newscrawl {
 
 // Person names from a byline or author field: strips "By", "Written by", "Posted by", "Theo",
-// "Tác giả:", "Von", "Par", "Por", "Author:"; cuts at a separator that starts a date or other
-// matter ("|", "•", "·", " - ", "—", "Published", "Cập nhật"); splits on " and ", " & ", " và ",
-// ", " and ";"; collapses whitespace. Drops what is not a plausible name: URLs, e-mail addresses,
-// texts with digits, more than 6 words or over 60 bytes. Duplicates removed, order kept.
+// "Tác giả:", "Von", "Par", "Por", "Author:" and a short lead-in ending in " by " or ": "
+// ("Recipe by", "Text und Interview:"); cuts at a separator that starts a date or other matter
+// ("|", "•", "·", " - ", "—", "Published", "Cập nhật", "Foto:"); splits on " and ", " & ",
+// " và ", " und ", " et ", " y ", ", " and ";"; collapses whitespace. Drops what is not a
+// plausible name: URLs, e-mail addresses, host names, texts with digits, more than 6 words or
+// over 60 bytes, placeholders ("admin", "No Author"). Duplicates removed, order kept.
 std::vector<std::string> NormalizeAuthorNames(std::string_view byline);
 
 // Removes a site suffix or prefix from a page title: " - VnExpress", " | Site", " – Site",

@@ -123,6 +123,14 @@ TEST(MetadataTest, AuthorNameNormalisation) {
   EXPECT_THAT(NormalizeAuthorNames("https://example.com/author/x"), IsEmpty());
   EXPECT_THAT(NormalizeAuthorNames("news@example.com"), IsEmpty());
   EXPECT_THAT(NormalizeAuthorNames("Posted on 12/03/2023"), IsEmpty());
+  EXPECT_THAT(NormalizeAuthorNames("Lars Fischer und Alina Schadwinkel"),
+              ElementsAre("Lars Fischer", "Alina Schadwinkel"));
+  EXPECT_THAT(NormalizeAuthorNames("Recipe by Eat What Tonight"), ElementsAre("Eat What Tonight"));
+  EXPECT_THAT(NormalizeAuthorNames("Interview: Jens Bergmann Foto: Michael Hudler"),
+              ElementsAre("Jens Bergmann"));
+  EXPECT_THAT(NormalizeAuthorNames("www.example-news.com"), IsEmpty());
+  EXPECT_THAT(NormalizeAuthorNames("No Author"), IsEmpty());
+  EXPECT_THAT(NormalizeAuthorNames("T. V. Raman"), ElementsAre("T. V. Raman"));
 }
 
 TEST(MetadataTest, PublishedSourcesAndTrustOrder) {
