@@ -36,7 +36,16 @@ constexpr std::string_view kTrailerPhrases[] = {
     "Weitere Artikel", "Mehr zum Thema", "Das könnte Sie auch interessieren", "Auch interessant",
     "Lesen Sie auch", "Ähnliche Artikel", "Verwandte Artikel", "Meistgelesen", "Meist gelesen",
     "Schlagwörter", "Teilen", "Artikel teilen", "Lire aussi", "À lire aussi", "Sur le même sujet",
-    "Articles similaires", "Les plus lus", "Partager", "Voir aussi"};
+    "Articles similaires", "Les plus lus", "Partager", "Voir aussi",
+    // "Read also" and "back" lines in other languages
+    "Auch lesen", "Lies auch", "Lesen Sie mehr", "Das könnte dich auch interessieren",
+    "Das Thema könnte dich auch interessieren", "Diese Seite teilen", "Zurück",
+    "Zurück zur Startseite", "Zurück zur Übersicht", "Zurück zur Listenansicht",
+    "Zurück zur vorherigen Seite", "Vorschau auf den nächsten Artikel", "Zobacz także",
+    "Zobacz też", "Czytaj także", "Czytaj też", "Przeczytaj także", "Dowiedz się więcej",
+    "Le puede interesar", "Te puede interesar", "Puedes ver", "Lee también", "Ver también", "Mire",
+    "Leia também", "Veja também", "Leggi anche", "Vedi anche", "Lees ook", "Read also", "Also see",
+    "Watch", "Related coverage", "Missed the main event"};
 
 constexpr std::string_view kCommentPhrases[] = {"Phản hồi",
                                                 "Bình luận",

@@ -13,6 +13,11 @@ namespace {
 constexpr uint32_t kMaxHeadingChars = 48;
 // "Tags: a, b, c" style one-line blocks up to this size are tested by their prefix.
 constexpr uint32_t kMaxPrefixedLineChars = 300;
+// Text next to an image up to this size (weighted chars) is its caption or credit.
+constexpr uint32_t kMaxCaptionChars = 120;
+
+// drop_ value of a block whose text is an image caption (rendered into images[], not text).
+constexpr char kImageBlock = 2;
 
 bool IsHeadingTag(GumboTag tag) {
   return tag == GUMBO_TAG_H2 || tag == GUMBO_TAG_H3 || tag == GUMBO_TAG_H4 || tag == GUMBO_TAG_H5 ||
@@ -29,7 +34,7 @@ class Cleaner {
     const int end = container_ + el_[container_].subtree_size;
     for (int i = container_ + 1; i < end;) {
       if (drop_[i] || ShouldDrop(i)) {
-        drop_[i] = 1;
+        drop_[i] = IsImageBlock(i) ? kImageBlock : 1;
         i += el_[i].subtree_size;
         continue;
       }
@@ -57,6 +62,19 @@ class Cleaner {
     if (tag == GUMBO_TAG_H1) return true;
     // Link lists and link boxes (menus, "more news", tag clouds).
     if (e.anchors >= 2 && e.link_chars * 2 > e.text_chars && tag != GUMBO_TAG_A) return true;
+    if (IsImageBlock(i)) return true;
+    return false;
+  }
+
+  // A small block holding an image and a line of text: the text is a caption or a photo credit
+  // ("AFP / Marco Bertorello"), which belongs to images[], not to the body.
+  bool IsImageBlock(int i) const {
+    const ElementInfo& e = el_[i];
+    if (e.text_chars == 0 || e.text_chars > kMaxCaptionChars || e.good_chars > 0) return false;
+    if (e.subtree_size > 16 || !dom::IsBlockTag(dom::TagOf(e.node))) return false;
+    for (int k = i + 1; k < i + e.subtree_size; ++k) {
+      if (dom::TagOf(el_[k].node) == GUMBO_TAG_IMG) return true;
+    }
     return false;
   }
 
@@ -207,7 +225,10 @@ class Renderer {
         AddFigure(f.index);
         continue;
       }
-      if (f.index != container && (drop_[f.index] || e.skipped || e.suppressed)) continue;
+      if (f.index != container && (drop_[f.index] || e.skipped || e.suppressed)) {
+        if (drop_[f.index] == kImageBlock) AddImageBlock(f.index);
+        continue;
+      }
       if (tag == GUMBO_TAG_IMG) AddImage(e.node, NearbyCaption(el_, f.index));
       if (dom::IsBlockTag(tag)) {
         Flush();
@@ -254,6 +275,15 @@ class Renderer {
       if (existing.url == url) return;
     }
     result_->images.push_back({std::move(url), std::move(caption)});
+  }
+
+  void AddImageBlock(int block) {
+    for (int k = block + 1; k < block + el_[block].subtree_size; ++k) {
+      if (dom::TagOf(el_[k].node) == GUMBO_TAG_IMG) {
+        AddImage(el_[k].node, dom::NodeTextCollapsed(el_[block].node));
+        return;
+      }
+    }
   }
 
   void AddFigure(int figure) {
