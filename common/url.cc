@@ -352,10 +352,8 @@ Result<Url> ResolveUrl(const Url& base, std::string_view reference) {
   return target;
 }
 
-std::string ResolveUrlString(std::string_view base, std::string_view reference) {
-  Result<Url> parsed_base = ParseUrl(base);
-  if (!parsed_base.ok()) return "";
-  Result<Url> resolved = ResolveUrl(*parsed_base, reference);
+std::string ResolveUrlString(const Url& base, std::string_view reference) {
+  Result<Url> resolved = ResolveUrl(base, reference);
   if (!resolved.ok()) return "";
   if (url_internal::IsSpecialScheme(resolved->scheme) && resolved->host.empty()) return "";
   // Make the result fetchable: spaces, quotes and non-ASCII bytes percent-encoded.
@@ -363,6 +361,11 @@ std::string ResolveUrlString(std::string_view base, std::string_view reference) 
   resolved->query = url_internal::EncodeDisallowed(resolved->query);
   resolved->fragment = url_internal::EncodeDisallowed(resolved->fragment);
   return resolved->ToString();
+}
+
+std::string ResolveUrlString(std::string_view base, std::string_view reference) {
+  Result<Url> parsed_base = ParseUrl(base);
+  return parsed_base.ok() ? ResolveUrlString(*parsed_base, reference) : std::string();
 }
 
 std::string HostOf(std::string_view url) {

@@ -43,7 +43,11 @@ Result<Url> ResolveUrl(const Url& base, std::string_view reference);
 
 // Convenience for extractors: resolves `reference` against the absolute URL `base` and returns
 // the result as a string; returns "" when either is unusable (never throws).
+// The result has spaces, quotes and non-ASCII bytes percent-encoded (fetchable as it is).
 std::string ResolveUrlString(std::string_view base, std::string_view reference);
+
+// The same with a base parsed once (ParseUrl) for all the links of a page: saves a parse per link.
+std::string ResolveUrlString(const Url& base, std::string_view reference);
 
 struct CanonicalizeOptions {
   bool drop_fragment = true;         // "#section" never names a different article

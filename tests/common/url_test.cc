@@ -81,6 +81,9 @@ TEST(ResolveUrlTest, StringConvenience) {
     EXPECT_EQ(ResolveUrlString("https://example.com/news/a.html", c.input), c.expected)
         << "reference: " << c.input;
   }
+  Result<Url> base = ParseUrl("https://example.com/news/a.html");
+  ASSERT_TRUE(base.ok());
+  for (const Case& c : kCases) EXPECT_EQ(ResolveUrlString(*base, c.input), c.expected) << c.input;
   EXPECT_EQ(ResolveUrlString("not a url", "x"), "");
   EXPECT_EQ(ResolveUrlString("https://example.com", "a"), "https://example.com/a");
 }
