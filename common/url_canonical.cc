@@ -92,6 +92,9 @@ std::string EncodeDisallowed(std::string_view s) {
 }
 
 std::string NormalizePercentEncoding(std::string_view s) {
+  if (std::none_of(s.begin(), s.end(), [](char c) { return c == '%' || IsDisallowed(c); })) {
+    return std::string(s);
+  }
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
