@@ -94,17 +94,17 @@ constexpr size_t kMaxHeadingBytes = 80;
 // Substrings of a lower-cased class token or id that mark boilerplate (distinctive words only:
 // short words go to kNegativeTokens, where they must match a whole '-'/'_' part).
 constexpr std::string_view kNegativeSubstrings[] = {
-    "comment",    "related",   "sidebar",   "breadcrumb", "newsletter",   "advert",
-    "sponsor",    "cookie",    "consent",   "gdpr",       "disqus",       "subscri",
-    "recommend",  "outbrain",  "taboola",   "trending",   "byline",       "social",
-    "sharing",    "sharebar",  "footer",    "navbar",     "navigation",   "masthead",
-    "pagination", "toolbar",   "binh-luan", "binhluan",   "lien-quan",    "lienquan",
-    "tin-khac",   "tinkhac",   "xem-nhieu", "xemnhieu",   "doc-nhieu",    "docnhieu",
-    "moi-nhat",   "moinhat",   "tu-khoa",   "tukhoa",     "keyword",      "most-read",
-    "mostread",   "read-more", "readmore",  "more-news",  "more-stories", "signup",
-    "caption",    "copyright", "popup",     "author",     "dateline",     "timestamp",
-    "tag-list",   "taglist",   "post-meta", "entry-meta", "article-meta", "jump-link",
-    "skip-link",  "addthis",   "livefyre",  "promoted",   "widget"};
+    "comment",    "related",   "sidebar",    "breadcrumb",   "newsletter",   "advert",
+    "sponsor",    "cookie",    "consent",    "gdpr",         "disqus",       "subscri",
+    "recommend",  "outbrain",  "taboola",    "trending",     "byline",       "social",
+    "sharing",    "sharebar",  "footer",     "navbar",       "navigation",   "masthead",
+    "pagination", "toolbar",   "binh-luan",  "binhluan",     "lien-quan",    "lienquan",
+    "tin-khac",   "tinkhac",   "xem-nhieu",  "xemnhieu",     "doc-nhieu",    "docnhieu",
+    "moi-nhat",   "moinhat",   "tu-khoa",    "tukhoa",       "keyword",      "most-read",
+    "mostread",   "read-more", "readmore",   "more-news",    "more-stories", "signup",
+    "caption",    "copyright", "popup",      "author",       "timestamp",    "tag-list",
+    "taglist",    "post-meta", "entry-meta", "article-meta", "jump-link",    "skip-link",
+    "addthis",    "livefyre",  "promoted",   "widget"};
 
 // Words that mark boilerplate when they are a whole '-'/'_'-separated part of a class token.
 constexpr std::string_view kNegativeTokens[] = {

@@ -1,5 +1,6 @@
 #include "parser/content_extractor.h"
 
+#include <algorithm>
 #include <string_view>
 
 #include "common/url.h"
@@ -26,11 +27,12 @@ bool IsHeadingTag(GumboTag tag) {
 
 class Cleaner {
  public:
-  Cleaner(const ContentTree& tree, int container, const BoilerplatePhrases& phrases)
-      : el_(tree.elements), container_(container), phrases_(phrases), drop_(el_.size(), 0) {}
+  // Marks in `drop` the elements under `container` that must not be rendered as text.
+  Cleaner(const ContentTree& tree, int container, const BoilerplatePhrases& phrases,
+          std::vector<char>* drop)
+      : el_(tree.elements), container_(container), phrases_(phrases), drop_(*drop) {}
 
-  // Marks the elements of the container that must not be rendered as text.
-  const std::vector<char>& Run() {
+  void Run() {
     const int end = container_ + el_[container_].subtree_size;
     for (int i = container_ + 1; i < end;) {
       if (drop_[i] || ShouldDrop(i)) {
@@ -51,7 +53,6 @@ class Cleaner {
       }
       ++i;
     }
-    return drop_;
   }
 
  private:
@@ -137,7 +138,7 @@ class Cleaner {
   const std::vector<ElementInfo>& el_;
   const int container_;
   const BoilerplatePhrases& phrases_;
-  std::vector<char> drop_;
+  std::vector<char>& drop_;
 };
 
 std::string_view ImageSource(const GumboNode* img) {
@@ -173,13 +174,26 @@ int FindLeadBefore(const ContentTree& tree, int container) {
   const std::vector<ElementInfo>& el = tree.elements;
   int scope = container;
   for (int up = 0; up < 4 && el[scope].parent > 0; ++up) scope = el[scope].parent;
+  const int end = container + el[container].subtree_size;
   int found = -1;
-  for (int k = scope + 1; k < container; ++k) {
+  for (int k = scope + 1; k < end; ++k) {
     const ElementInfo& e = el[k];
-    if (e.skipped || k + e.subtree_size > container) continue;  // skip ancestors of container
+    if (k >= container) {
+      // Inside the container only what it does not render (an article <header>), and only
+      // before its first paragraph.
+      if (e.own_chars >= 40 && !e.suppressed && !e.skipped) break;
+      if (!e.suppressed) continue;
+    } else if (k + e.subtree_size > container) {
+      continue;  // an ancestor of the container
+    }
+    if (e.skipped) continue;
     if (e.text_chars < 60 || e.text_chars > 1200 || e.link_chars * 5 > e.text_chars) continue;
     if (dom::TagOf(e.node) == GUMBO_TAG_H1) continue;
     std::string hints = dom::ClassAndIdLower(e.node);
+    if (hints.find("share") != std::string::npos || hints.find("social") != std::string::npos ||
+        hints.find("newsletter") != std::string::npos) {
+      continue;  // "share this story" boxes have summaries and descriptions too
+    }
     for (std::string_view word :
          {"lead", "sapo", "standfirst", "teaser", "intro", "summary", "excerpt", "subtitle",
           "chapeau", "abstract", "subline", "description", "dek"}) {
@@ -191,6 +205,28 @@ int FindLeadBefore(const ContentTree& tree, int container) {
     if (found == k) k += e.subtree_size - 1;  // the outermost match; its children are inside
   }
   return found;
+}
+
+// Siblings of the container that continue the article (a body split over several blocks):
+// running text, few links, not boilerplate. Returned in document order, the container included.
+std::vector<int> ArticleBlocks(const ContentTree& tree, int container) {
+  const std::vector<ElementInfo>& el = tree.elements;
+  const ElementInfo& c = el[container];
+  if (c.parent < 0) return {container};
+  std::vector<int> blocks;
+  const int parent = c.parent;
+  const uint32_t min_good = std::max<uint32_t>(150, c.good_chars / 5);
+  for (int s = parent + 1; s < parent + el[parent].subtree_size; s += el[s].subtree_size) {
+    const ElementInfo& e = el[s];
+    if (s == container) {
+      blocks.push_back(s);
+    } else if (!e.suppressed && !e.skipped && e.hint != Hint::kNegative &&
+               e.good_chars >= min_good && e.link_chars * 4 < e.text_chars &&
+               e.good_chars * 2 > e.text_chars) {
+      blocks.push_back(s);
+    }
+  }
+  return blocks;
 }
 
 class Renderer {
@@ -324,8 +360,9 @@ ContentResult ExtractContent(const GumboNode* body, const ContentOptions& option
       ++result.link_headings;
     }
   }
-  Cleaner cleaner(tree, container, *options.phrases);
-  const std::vector<char>& drop = cleaner.Run();
+  std::vector<char> drop(el.size(), 0);
+  std::vector<int> blocks = ArticleBlocks(tree, container);
+  for (int block : blocks) Cleaner(tree, block, *options.phrases, &drop).Run();
   Renderer renderer(tree, drop, options, &result);
   int lead = FindLeadBefore(tree, container);
   if (lead >= 0) {
@@ -334,7 +371,7 @@ ContentResult ExtractContent(const GumboNode* body, const ContentOptions& option
     result.container_chars += WeightedChars(text);
     result.paragraphs.push_back(std::move(text));
   }
-  renderer.Render(container);
+  for (int block : blocks) renderer.Render(block);
   if (!options.title.empty()) {
     std::string title = dom::CollapseWhitespace(options.title);
     std::vector<std::string> kept;

@@ -1,0 +1,195 @@
+// `newscrawl extract`: one HTML page -> one article record (JSON line) or its text; or a whole
+// directory of <id>.html pages -> <id>.json + <id>.txt files (batch mode, --out-dir).
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli/command.h"
+#include "cli/record_sink.h"
+#include "common/article.h"
+#include "parser/extract.h"
+
+namespace newscrawl::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ExtractFlags {
+  std::string input;
+  std::string url;
+  std::string charset;
+  std::string format = "json";
+  std::string out_dir;
+  int jobs = 0;  // 0: one per core, at most 4
+  RecordSinkOptions sink;
+};
+
+Result<std::string> ReadAll(const std::string& path) {
+  if (path == "-") {
+    std::string data((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    return data;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError("cannot open " + path + ": " + std::strerror(errno));
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return Status::IoError("cannot read " + path);
+  return data;
+}
+
+Status WriteFile(const fs::path& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return Status::IoError("cannot write " + path.string() + ": " + std::strerror(errno));
+  out << data;
+  out.close();
+  if (!out) return Status::IoError("cannot write " + path.string());
+  return Status::Ok();
+}
+
+ExtractOptions OptionsFor(const ExtractFlags& flags) {
+  ExtractOptions options;
+  options.url = flags.url;
+  options.charset = flags.charset;
+  return options;
+}
+
+int RunSingle(const ExtractFlags& flags) {
+  Result<std::string> bytes = ReadAll(flags.input);
+  if (!bytes.ok()) {
+    std::fprintf(stderr, "newscrawl extract: %s\n", bytes.status().message().c_str());
+    return kExitFailure;
+  }
+  Result<Article> article = ExtractArticle(*bytes, OptionsFor(flags));
+  if (!article.ok()) {
+    std::fprintf(stderr, "newscrawl extract: %s: %s\n", flags.input.c_str(),
+                 article.status().message().c_str());
+    return kExitFailure;
+  }
+  Result<std::unique_ptr<RecordSink>> sink = RecordSink::Open(flags.sink);
+  if (!sink.ok()) {
+    std::fprintf(stderr, "newscrawl extract: %s\n", sink.status().message().c_str());
+    return kExitFailure;
+  }
+  Result<Article> record = (*sink)->Emit(std::move(article).value());
+  if (!record.ok()) {
+    std::fprintf(stderr, "newscrawl extract: %s: %s\n", flags.input.c_str(),
+                 record.status().message().c_str());
+    return kExitFailure;
+  }
+  const std::string out = flags.format == "text" ? record->text : ArticleToJson(*record);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fputc('\n', stdout);
+  return std::fflush(stdout) == 0 ? kExitOk : kExitFailure;
+}
+
+// Batch mode: extraction runs on `jobs` threads (ExtractArticle is thread-safe); the record sink
+// is not, so Emit and the file writes of each page happen under one mutex.
+int RunBatch(const ExtractFlags& flags) {
+  std::error_code ec;
+  if (!fs::is_directory(flags.input, ec)) {
+    std::fprintf(stderr, "newscrawl extract: --out-dir needs an input directory; %s is not one\n",
+                 flags.input.c_str());
+    return kExitUsage;
+  }
+  fs::create_directories(flags.out_dir, ec);
+  if (ec || !fs::is_directory(flags.out_dir)) {
+    std::fprintf(stderr, "newscrawl extract: cannot create output directory %s: %s\n",
+                 flags.out_dir.c_str(), ec.message().c_str());
+    return kExitFailure;
+  }
+  std::vector<fs::path> pages;
+  for (const fs::directory_entry& entry : fs::directory_iterator(flags.input, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".html") {
+      pages.push_back(entry.path());
+    }
+  }
+  if (ec) {
+    std::fprintf(stderr, "newscrawl extract: cannot list %s: %s\n", flags.input.c_str(),
+                 ec.message().c_str());
+    return kExitFailure;
+  }
+  std::sort(pages.begin(), pages.end());
+  Result<std::unique_ptr<RecordSink>> sink = RecordSink::Open(flags.sink);
+  if (!sink.ok()) {
+    std::fprintf(stderr, "newscrawl extract: %s\n", sink.status().message().c_str());
+    return kExitFailure;
+  }
+  int jobs = flags.jobs > 0
+                 ? flags.jobs
+                 : std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 4);
+  jobs = std::min<int>(jobs, std::max<size_t>(pages.size(), 1));
+  std::atomic<size_t> next{0};
+  std::atomic<int> failures{0};
+  std::mutex emit_mutex;
+  const ExtractOptions options = OptionsFor(flags);
+  auto worker = [&] {
+    for (size_t i = next++; i < pages.size(); i = next++) {
+      const fs::path& page = pages[i];
+      Result<std::string> bytes = ReadAll(page.string());
+      Result<Article> article = bytes.ok() ? ExtractArticle(*bytes, options) : bytes.status();
+      std::lock_guard<std::mutex> lock(emit_mutex);
+      if (article.ok()) article = (*sink)->Emit(std::move(article).value());
+      const std::string id = page.stem().string();
+      Status written = article.ok() ? WriteFile(fs::path(flags.out_dir) / (id + ".json"),
+                                                ArticleToJson(*article) + "\n")
+                                    : article.status();
+      if (written.ok()) {
+        written = WriteFile(fs::path(flags.out_dir) / (id + ".txt"), article->text + "\n");
+      }
+      if (!written.ok()) {
+        ++failures;
+        std::fprintf(stderr, "newscrawl extract: %s: %s\n", page.string().c_str(),
+                     written.message().c_str());
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 1; t < jobs; ++t) threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads) t.join();
+  std::fprintf(stderr, "newscrawl extract: %zu pages, %d failed\n", pages.size(), failures.load());
+  return failures.load() == 0 ? kExitOk : kExitFailure;
+}
+
+CommandRunner SetupExtract(CLI::App& sub) {
+  auto flags = std::make_shared<ExtractFlags>();
+  sub.add_option("input", flags->input, "HTML file, '-' for stdin, or a directory with --out-dir")
+      ->required();
+  sub.add_option("--url", flags->url, "URL the page came from (links, dates, site)");
+  sub.add_option("--charset", flags->charset, "charset of the page (as an HTTP header would say)");
+  sub.add_option("--format", flags->format, "json (the article record) or text (the body only)")
+      ->check(CLI::IsMember({"json", "text"}));
+  sub.add_option("--out-dir", flags->out_dir,
+                 "batch: write <id>.json and <id>.txt here for every <id>.html of the input dir");
+  sub.add_option("--jobs", flags->jobs, "batch: extraction threads (default: one per core, max 4)")
+      ->check(CLI::Range(0, 64));
+  AddRecordSinkOptions(sub, &flags->sink);
+  return [flags] {
+    if (!flags->out_dir.empty()) return RunBatch(*flags);
+    std::error_code ec;
+    if (flags->input != "-" && fs::is_directory(flags->input, ec)) {
+      std::fprintf(stderr,
+                   "newscrawl extract: %s is a directory; use --out-dir DIR for batch mode\n",
+                   flags->input.c_str());
+      return kExitUsage;
+    }
+    return RunSingle(*flags);
+  };
+}
+
+}  // namespace
+}  // namespace newscrawl::cli
+
+NC_REGISTER_COMMAND(extract, "extract", "Extract the article from an HTML page (or a directory)",
+                    newscrawl::cli::SetupExtract);
