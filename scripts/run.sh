@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build/release}
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNEWSCRAWL_TESTS=OFF >/dev/null
-cmake --build "$BUILD_DIR" -j "$(nproc)" --target newscrawl
+CCACHE_BASEDIR=$PWD cmake --build "$BUILD_DIR" -j "$(nproc)" --target newscrawl
 CONFIG=${NEWSCRAWL_CONFIG:-systemd/newscrawl.example.yaml}
 exec "$BUILD_DIR/cli/newscrawl" run --config "$CONFIG" "$@"
