@@ -1,10 +1,13 @@
 #include "parser/metadata.h"
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "parser/charset.h"
 #include "parser/dom.h"
 #include "parser/meta_text.h"
 
@@ -334,6 +337,50 @@ TEST(MetadataTest, EmptyAndHostileDocuments) {
   deep += "16/03/2023";
   m = Extract(deep);  // many nested candidates: bounded work, no crash
   EXPECT_EQ(m.published_at, "2023-03-16");
+}
+
+std::string ReadFixture(const std::string& name) {
+  std::ifstream in(std::string(NC_SOURCE_DIR) + "/tests/fixtures/meta/" + name, std::ios::binary);
+  EXPECT_TRUE(in.good()) << name;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// The Vietnamese page in its three encodings (see tests/fixtures/meta/make_fixtures.py) must
+// decode to the same text and give the same metadata.
+TEST(MetadataFixtureTest, VietnamesePageInUtf8Windows1258AndMisdeclared) {
+  const char* kUrl = "https://nongthonmoi.example.vn/kinh-te/gia-lua-20230316103000123.htm";
+  auto utf8 = DecodeHtml(ReadFixture("vn_article.html"), "");
+  auto legacy = DecodeHtml(ReadFixture("vn_article_cp1258.html"), "");
+  auto misdeclared = DecodeHtml(ReadFixture("vn_article_misdeclared.html"), "");
+  ASSERT_TRUE(utf8.ok() && legacy.ok() && misdeclared.ok());
+  EXPECT_EQ(utf8->charset, "utf-8");
+  EXPECT_EQ(legacy->charset, "windows-1258");
+  EXPECT_EQ(legacy->source, "meta");
+  EXPECT_EQ(misdeclared->charset, "utf-8");
+  // Same text once the charset declarations are set aside.
+  auto body = [](const std::string& html) { return html.substr(html.find("<title>")); };
+  EXPECT_EQ(body(legacy->utf8), body(utf8->utf8));
+  EXPECT_EQ(body(misdeclared->utf8), body(utf8->utf8));
+
+  for (const std::string* html : {&utf8->utf8, &legacy->utf8, &misdeclared->utf8}) {
+    dom::ParsedHtml parsed = dom::ParsedHtml::Parse(*html);
+    PageMetadata m = ExtractMetadata(parsed.document(), kUrl);
+    EXPECT_EQ(m.title, "Giá lúa gạo tăng mạnh, nông dân miền Tây phấn khởi");
+    EXPECT_EQ(m.lead,
+              "Giá lúa tại Đồng bằng sông Cửu Long tăng 300-500 đồng/kg so với tuần trước.");
+    EXPECT_THAT(m.authors, ElementsAre("Trần Thị Mỹ Linh"));  // not the commenter
+    // The article's date line, not the top bar's "today" nor a comment's or related item's.
+    EXPECT_EQ(m.published_at, "2023-03-16T10:30:00+07:00");
+    EXPECT_EQ(m.modified_at, "");
+    EXPECT_EQ(m.language, "vi");
+    EXPECT_EQ(m.canonical_url,
+              "https://nongthonmoi.example.vn/kinh-te/gia-lua-gao-tang-manh-20230316103000123.htm");
+    EXPECT_EQ(m.site, "nongthonmoi.example.vn");
+    EXPECT_EQ(m.section, "Kinh tế");
+    EXPECT_THAT(m.tags, ElementsAre("giá lúa", "gạo", "miền Tây"));
+  }
 }
 
 }  // namespace
