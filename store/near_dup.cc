@@ -9,6 +9,7 @@ NearDupProbe MakeNearDupProbe(const Article& article) {
   NearDupProbe probe;
   probe.index_keys = NearDupIndexKeys(signature);
   probe.signature = signature.Serialize();
+  probe.simhash = signature.simhash;
   return probe;
 }
 

@@ -18,6 +18,7 @@ namespace newscrawl::store {
 struct NearDupProbe {
   std::vector<std::string> index_keys;  // band_index keys: look up, then file the article under
   std::string signature;                // serialised signature, stored in the signatures CF
+  uint64_t simhash = 0;                 // SimHash64 of the text (computed on the way)
 };
 
 // Computes the probe of `article` from its text. Expensive (tokenising, hashing): call it

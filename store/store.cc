@@ -30,6 +30,28 @@ Result<std::string> IndexUrlOf(const Article& a, std::string* fetched_key) {
   return fetched;
 }
 
+// ArticleToJson ends with the three members only the store assigns. The ~5 KB record is
+// serialised before the writer lock with them unset, and completed under it.
+constexpr std::string_view kUnsetTail = R"(,"duplicate_of":null,"version":null,"seq":null})";
+
+std::string RecordWithoutStoreFields(Article a) {
+  a.duplicate_of.clear();
+  a.version = 0;
+  a.seq = 0;
+  return ArticleToJson(a);
+}
+
+std::string CompleteRecord(std::string json, const Article& a) {
+  if (json.size() < kUnsetTail.size() ||
+      std::string_view(json).substr(json.size() - kUnsetTail.size()) != kUnsetTail)
+    return ArticleToJson(a);  // the layout changed: take the slow, always-right path
+  json.resize(json.size() - kUnsetTail.size());
+  json += ",\"duplicate_of\":";
+  json += a.duplicate_of.empty() ? "null" : "\"" + a.duplicate_of + "\"";  // hex: no escaping
+  json += ",\"version\":" + std::to_string(a.version) + ",\"seq\":" + std::to_string(a.seq) + "}";
+  return json;
+}
+
 }  // namespace
 
 Store::Store(std::string path, StoreOptions options, std::unique_ptr<Handles> handles)
@@ -69,14 +91,17 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   return store;
 }
 
-Result<std::string> Store::DuplicateOf(const std::string& content_hash, const NearDupProbe& probe,
-                                       std::string_view self_raw_id) const {
+Result<Store::DedupLookup> Store::DuplicateOf(const std::string& content_hash,
+                                              const NearDupProbe& probe,
+                                              std::string_view self_raw_id) const {
   rocksdb::DB* db = handles_->db.get();
   rocksdb::ReadOptions ro;
+  DedupLookup lookup;
   std::string value;
   std::string original_raw;
   // Exact: the same normalised text under another URL.
   rocksdb::Status s = db->Get(ro, Cf(ColumnFamily::kHashIndex), content_hash, &value);
+  lookup.hash_indexed = s.ok();
   if (s.ok() && value != self_raw_id) {
     original_raw = value;
   } else if (!s.ok() && !s.IsNotFound()) {
@@ -90,9 +115,14 @@ Result<std::string> Store::DuplicateOf(const std::string& content_hash, const Ne
     db->MultiGet(ro, Cf(ColumnFamily::kBandIndex), keys.size(), keys.data(), values.data(),
                  statuses.data());
     std::set<std::string> seen;
-    for (size_t i = 0; i < keys.size() && original_raw.empty(); ++i) {
-      if (statuses[i].IsNotFound()) continue;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (statuses[i].IsNotFound()) {
+        lookup.band_values[probe.index_keys[i]] = "";
+        continue;
+      }
       if (!statuses[i].ok()) return FromRocks(statuses[i], "reading the band index");
+      lookup.band_values[probe.index_keys[i]] = values[i].ToString();
+      if (!original_raw.empty()) continue;
       for (const auto& raw : DecodeBandIds(values[i].ToStringView())) {
         if (raw == self_raw_id || !seen.insert(raw).second) continue;
         std::string other;
@@ -106,14 +136,15 @@ Result<std::string> Store::DuplicateOf(const std::string& content_hash, const Ne
       }
     }
   }
-  if (original_raw.empty()) return std::string();
+  if (original_raw.empty()) return lookup;
   // Point at the root: an original that later became a duplicate itself passes its original on.
+  lookup.duplicate_of = DecodeId(original_raw);
   s = db->Get(ro, Cf(ColumnFamily::kArticles), original_raw, &value);
   if (s.ok()) {
     auto head = DecodeArticleHead(value);
-    if (head.ok() && !head->duplicate_of.empty()) return head->duplicate_of;
+    if (head.ok() && !head->duplicate_of.empty()) lookup.duplicate_of = head->duplicate_of;
   }
-  return DecodeId(original_raw);
+  return lookup;
 }
 
 Result<IngestResult> Store::Ingest(Article article) {
@@ -126,14 +157,14 @@ Result<IngestResult> Store::Ingest(Article article) {
   if (!index_url.ok()) return index_url.status();
   article.canonical_url = index_url.value();
   article.id = ArticleIdFor(article.canonical_url);
-  if (article.content_hash.empty()) {
-    article.content_hash = ContentHash(article.text);
-    article.simhash = SimHash64(article.text);
-  }
   auto raw_id_or = EncodeId(article.id);
   if (!raw_id_or.ok()) return Status::Internal("ArticleIdFor returned \"" + article.id + "\"");
   const std::string raw_id = raw_id_or.value();
-  NearDupProbe probe = MakeNearDupProbe(article);  // the expensive part: outside the lock
+  // The expensive part (normalising, tokenising, hashing): outside the lock.
+  NearDupProbe probe = MakeNearDupProbe(article);
+  article.simhash = probe.simhash;
+  if (article.content_hash.empty()) article.content_hash = ContentHash(article.text);
+  std::string record = RecordWithoutStoreFields(article);
 
   std::lock_guard<std::mutex> lock(write_mu_);
   rocksdb::DB* db = handles_->db.get();
@@ -157,7 +188,7 @@ Result<IngestResult> Store::Ingest(Article article) {
   auto dup = DuplicateOf(article.content_hash, probe, raw_id);
   if (!dup.ok()) return dup.status();
   const uint64_t seq = last_seq_ + 1;  // only this thread (write_mu_) advances last_seq_
-  article.duplicate_of = dup.value();
+  article.duplicate_of = dup->duplicate_of;
   article.version = old ? old->version + 1 : 1;
   article.seq = seq;
   EventKind kind = old                             ? EventKind::kVersion
@@ -166,7 +197,7 @@ Result<IngestResult> Store::Ingest(Article article) {
 
   rocksdb::WriteBatch batch;
   batch.Put(Cf(ColumnFamily::kVersions), VersionKey(raw_id, article.version),
-            ArticleToJson(article));
+            CompleteRecord(std::move(record), article));
   ArticleHead head{article.version,      seq,
                    article.simhash,      article.content_hash,
                    article.duplicate_of, article.canonical_url};
@@ -179,7 +210,7 @@ Result<IngestResult> Store::Ingest(Article article) {
   }
 
   // Dedup indexes hold originals only; a new version replaces the old text's entries.
-  std::map<std::string, std::string> bands;  // band key -> new value
+  std::map<std::string, std::string>& bands = dup->band_values;  // band key -> new value
   auto band_value = [&](const std::string& key) -> std::string& {
     auto it = bands.find(key);
     if (it != bands.end()) return it->second;
@@ -198,8 +229,7 @@ Result<IngestResult> Store::Ingest(Article article) {
     batch.Delete(Cf(ColumnFamily::kSignatures), raw_id);
   }
   if (article.duplicate_of.empty()) {
-    s = db->Get(ro, Cf(ColumnFamily::kHashIndex), article.content_hash, &value);
-    if (s.IsNotFound()) batch.Put(Cf(ColumnFamily::kHashIndex), article.content_hash, raw_id);
+    if (!dup->hash_indexed) batch.Put(Cf(ColumnFamily::kHashIndex), article.content_hash, raw_id);
     for (const auto& key : probe.index_keys)
       band_value(key) = AppendBandId(band_value(key), raw_id, kMaxBandEntries);
     batch.Put(Cf(ColumnFamily::kSignatures), raw_id, probe.signature);

@@ -26,6 +26,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -103,11 +104,11 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   // Dedups and stores `article` (see the file comment). Uses article.url (required, absolute),
-  // article.canonical_url (optional), article.text; computes content_hash and simhash when
-  // content_hash is empty and trusts them otherwise; overwrites id, canonical_url, version, seq
-  // and duplicate_of. Fails with InvalidArgument for an unusable URL or a page that is not an
-  // article (is_article false), FailedPrecondition on a read-only store, IoError when RocksDB
-  // cannot write (nothing is then written and no sequence number is used).
+  // article.canonical_url (optional), article.text; computes content_hash when it is empty
+  // (trusts it otherwise: FillFingerprints may have run) and always simhash; overwrites id,
+  // canonical_url, version, seq and duplicate_of. Fails with InvalidArgument for an unusable URL or
+  // a page that is not an article (is_article false), FailedPrecondition on a read-only store,
+  // IoError when RocksDB cannot write (nothing is then written and no sequence number is used).
   Result<IngestResult> Ingest(Article article);
 
   // The latest version of the article with hex `id` / at `url` (canonicalised first; the fetched
@@ -160,7 +161,13 @@ class Store {
  private:
   Store(std::string path, StoreOptions options, std::unique_ptr<Handles> handles);
   rocksdb::ColumnFamilyHandle* Cf(ColumnFamily cf) const;
-  Result<std::string> DuplicateOf(const std::string& content_hash, const NearDupProbe& probe,
+  // What the dedup indexes say about a text; the values read are reused for the batch.
+  struct DedupLookup {
+    std::string duplicate_of;                        // hex id of the original, or empty
+    bool hash_indexed = false;                       // the content hash is in hash_index
+    std::map<std::string, std::string> band_values;  // band key -> current value ("" absent)
+  };
+  Result<DedupLookup> DuplicateOf(const std::string& content_hash, const NearDupProbe& probe,
                                   std::string_view self_raw_id) const;
 
   const std::string path_;

@@ -49,6 +49,10 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(ColumnFamily cf,
   opts.compression = rocksdb::kLZ4Compression;
   opts.level_compaction_dynamic_level_bytes = true;
   opts.write_buffer_size = 16u << 20;
+  // Most ingest lookups miss (new URLs, new hashes, empty bands): a memtable bloom filter
+  // answers those without walking the skip list.
+  opts.memtable_prefix_bloom_size_ratio = 0.05;
+  opts.memtable_whole_key_filtering = true;
   if (cf == ColumnFamily::kVersions) {
     // Records are ~5 KB: keep them in blob files so compactions move keys, not texts.
     opts.write_buffer_size = 64u << 20;

@@ -111,6 +111,8 @@ TEST_F(DedupTest, ChangedTextIsANewVersionOfTheSameArticle) {
   EXPECT_EQ(second.record.version, 2u);
   EXPECT_EQ(second.record.seq, 2u);
   EXPECT_TRUE(second.record.duplicate_of.empty());
+  // What Ingest returns is exactly what is stored (and what the feed carries).
+  EXPECT_EQ(store_->GetRecordJson(first.record.id, 2).value_or(""), ArticleToJson(second.record));
   auto latest = store_->GetById(first.record.id);
   ASSERT_TRUE(latest.ok());
   EXPECT_EQ(latest->text, v2);
@@ -137,6 +139,7 @@ TEST_F(DedupTest, SameTextAtAnotherUrlIsAnExactAlias) {
   EXPECT_EQ(amp.record.duplicate_of, original.record.id);
   EXPECT_NE(amp.record.id, original.record.id);
   EXPECT_EQ(amp.record.seq, 2u);
+  EXPECT_EQ(store_->GetRecordJson(amp.record.id, 1).value_or(""), ArticleToJson(amp.record));
   auto stored = store_->GetByUrl("https://amp.news-cdn.example.net/story.amp");
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->duplicate_of, original.record.id);
