@@ -1,0 +1,186 @@
+// `newscrawl run --config FILE`: the daemon (a systemd Type=notify service).
+//
+// READY=1 (with STATUS=) once the store is open, the workers run and the HTTP API listens;
+// WATCHDOG=1 from the event loop when systemd asks for it; STATUS= every few seconds;
+// SIGHUP: RELOADING=1, reload the file (a bad file is rejected with its errors logged and the
+// old config kept), READY=1; SIGTERM/SIGINT: STOPPING=1, drain within --drain-timeout, exit 0
+// (a second signal stops at once). Exit 1 when the config, the store or the API cannot start.
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "cli/command.h"
+#include "config/config.h"
+#include "pipeline/daemon.h"
+#include "server/http_server.h"
+#include "server/signals.h"
+#include "server/systemd_notify.h"
+
+namespace newscrawl::cli {
+namespace {
+
+struct RunFlags {
+  std::string config_path;
+  std::string drain_timeout = "10s";
+  std::string lease = "2m";
+  int workers = 0;
+};
+
+// "127.0.0.1:8080" or "[::1]:8080" -> address and port.
+bool SplitBind(const std::string& bind, std::string* address, uint16_t* port) {
+  size_t colon = bind.rfind(':');
+  if (colon == std::string::npos) return false;
+  std::string host = bind.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  try {
+    unsigned long p = std::stoul(bind.substr(colon + 1));
+    if (p > 65535) return false;
+    *port = static_cast<uint16_t>(p);
+  } catch (...) {
+    return false;
+  }
+  *address = host;
+  return !host.empty();
+}
+
+void LogIfFailed(const Status& s) {
+  if (!s.ok()) spdlog::warn("sd_notify: {}", s.ToString());
+}
+
+int RunDaemon(const RunFlags& flags) {
+  Result<Config> config = LoadConfigFile(flags.config_path);
+  if (!config.ok()) {
+    std::fprintf(stderr, "newscrawl run: %s\n", config.status().message().c_str());
+    return kExitFailure;
+  }
+  auto drain = ParseDuration(flags.drain_timeout);
+  auto lease = ParseDuration(flags.lease);
+  if (!drain.ok() || !lease.ok()) {
+    std::fprintf(stderr, "newscrawl run: --drain-timeout/--lease: %s\n",
+                 (!drain.ok() ? drain.status() : lease.status()).message().c_str());
+    return kExitUsage;
+  }
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+  std::string address;
+  uint16_t port = 0;
+  if (!SplitBind(config->http_api.bind, &address, &port)) {
+    std::fprintf(stderr, "newscrawl run: http_api.bind \"%s\" is not host:port\n",
+                 config->http_api.bind.c_str());
+    return kExitFailure;
+  }
+
+  std::atomic<server::HttpServer*> http_for_changes{nullptr};
+  pipeline::DaemonOptions options;
+  options.config = *config;
+  options.lease = *lease;
+  options.workers =
+      flags.workers > 0 ? flags.workers : std::max(2u, std::thread::hardware_concurrency());
+  options.on_changes = [&http_for_changes] {
+    if (server::HttpServer* http = http_for_changes.load()) http->NotifyChanges();
+  };
+  auto daemon = pipeline::Daemon::Start(std::move(options));
+  if (!daemon.ok()) {
+    std::fprintf(stderr, "newscrawl run: %s\n", daemon.status().ToString().c_str());
+    return kExitFailure;
+  }
+  server::HttpServerOptions http_options;
+  http_options.address = address;
+  http_options.port = port;
+  http_options.api.bearer_token = config->http_api.bearer_token;
+  auto http = std::make_unique<server::HttpServer>(http_options, (*daemon)->article_source());
+  if (Status s = http->Start(); !s.ok()) {
+    std::fprintf(stderr, "newscrawl run: HTTP API on %s: %s\n", config->http_api.bind.c_str(),
+                 s.ToString().c_str());
+    (*daemon)->Stop(std::chrono::milliseconds(0));
+    return kExitFailure;
+  }
+  http_for_changes.store(http.get());
+  http->SetReady(true);
+  spdlog::info("newscrawl run: {}; API on {}:{}", config->Summary(), address, http->port());
+  LogIfFailed(server::NotifyReady((*daemon)->StatusLine()));
+
+  boost::asio::io_context io;
+  bool stopping = false;
+  auto stop = [&](int signal_number) {
+    if (stopping) {
+      spdlog::warn("second signal {}: stopping now", signal_number);
+      std::_Exit(kExitOk);
+    }
+    stopping = true;
+    spdlog::info("signal {}: draining (up to {} ms)", signal_number, drain->count());
+    LogIfFailed(server::NotifyStopping());
+    (*daemon)->Stop(*drain);
+    http_for_changes.store(nullptr);
+    http->Stop(std::chrono::milliseconds(1000));
+    io.stop();
+  };
+  auto reload = [&] {
+    LogIfFailed(server::NotifyReloading());
+    Result<Config> fresh = LoadConfigFile(flags.config_path);
+    if (!fresh.ok()) {
+      spdlog::error("reload rejected, keeping the running config: {}", fresh.status().message());
+    } else {
+      auto notes = (*daemon)->Reload(*fresh);
+      if (!notes.ok()) {
+        spdlog::error("reload failed, keeping the running config: {}", notes.status().ToString());
+      } else {
+        spdlog::set_level(spdlog::level::from_str(fresh->log_level));
+        for (const auto& note : *notes) spdlog::warn("reload: {}", note);
+        spdlog::info("reloaded {}: {}", flags.config_path, fresh->Summary());
+      }
+    }
+    LogIfFailed(server::NotifyReady((*daemon)->StatusLine()));
+  };
+  server::SignalHandlers signals(io.get_executor(), {stop, reload});
+
+  // Heartbeat from the event loop: WATCHDOG=1 when systemd watches us, STATUS= every 5 s.
+  auto watchdog = server::WatchdogInterval();
+  const auto beat = watchdog
+                        ? std::min<std::chrono::milliseconds>(
+                              std::chrono::duration_cast<std::chrono::milliseconds>(*watchdog) / 3,
+                              std::chrono::milliseconds(5000))
+                        : std::chrono::milliseconds(5000);
+  boost::asio::steady_timer timer(io);
+  std::function<void()> heartbeat = [&] {
+    timer.expires_after(beat);
+    timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec || stopping) return;
+      if (watchdog) LogIfFailed(server::NotifyWatchdog());
+      LogIfFailed(server::NotifyStatus((*daemon)->StatusLine()));
+      heartbeat();
+    });
+  };
+  if (watchdog) LogIfFailed(server::NotifyWatchdog());
+  heartbeat();
+  io.run();
+  signals.Cancel();
+  http.reset();
+  spdlog::info("stopped: {}", (*daemon)->StatusLine());
+  daemon->reset();
+  return kExitOk;
+}
+
+CommandRunner SetupRun(CLI::App& sub) {
+  auto flags = std::make_shared<RunFlags>();
+  sub.add_option("--config", flags->config_path, "The YAML config file")->required();
+  sub.add_option("--drain-timeout", flags->drain_timeout,
+                 "On SIGTERM, time given to in-flight work (default 10s)");
+  sub.add_option("--lease", flags->lease,
+                 "How long an in-flight URL stays claimed; after a crash it is due again then "
+                 "(default 2m)");
+  sub.add_option("--workers", flags->workers, "Extraction threads (default: CPU count, >= 2)");
+  return [flags] { return RunDaemon(*flags); };
+}
+
+}  // namespace
+}  // namespace newscrawl::cli
+
+NC_REGISTER_COMMAND(run, "run", "Run the crawler daemon (systemd Type=notify service)",
+                    newscrawl::cli::SetupRun);

@@ -1,0 +1,341 @@
+#include "pipeline/daemon.h"
+
+#include <ctime>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+
+#include "common/url.h"
+
+namespace newscrawl::pipeline {
+namespace {
+
+using SiteMap = std::map<std::string, std::pair<SiteConfig, SiteRules>>;
+
+crawler::FetcherOptions FetcherOptionsFor(const DaemonOptions& options) {
+  const Config& c = options.config;
+  crawler::FetcherOptions f;
+  f.user_agent = c.identity.user_agent;
+  f.robots_product_token = c.identity.RobotsToken();
+  f.proxy = c.identity.proxy;
+  f.connect_timeout = c.limits.connect_timeout;
+  f.first_byte_timeout = c.limits.first_byte_timeout;
+  f.total_timeout = c.limits.total_timeout;
+  f.max_body_bytes = c.limits.max_body_size;
+  f.max_decoded_bytes = c.limits.max_decoded_size;
+  f.max_redirects = static_cast<int>(c.limits.max_redirects);
+  f.max_connections_per_host = static_cast<int>(c.politeness.per_host_connections);
+  f.min_host_delay = c.politeness.min_delay;
+  f.max_crawl_delay = c.politeness.crawl_delay_cap;
+  f.max_retry_after = c.politeness.max_retry_after;
+  f.max_retries = static_cast<int>(c.politeness.max_retries);
+  f.backoff_base = c.politeness.backoff_base;
+  f.backoff_max = c.politeness.backoff_max;
+  f.circuit_breaker_failures = static_cast<int>(c.politeness.circuit_breaker_failures);
+  f.circuit_open_time = c.politeness.circuit_open_time;
+  f.respect_robots = options.respect_robots;
+  f.robots_cache_ttl = c.politeness.robots_cache_ttl;
+  f.robots_retry_after_error = c.politeness.robots_retry_after_error;
+  f.allow_loopback = c.allow_private_addresses;
+  f.allow_private = c.allow_private_addresses;
+  f.max_in_flight = c.limits.max_transfers;
+  return f;
+}
+
+std::shared_ptr<const SiteMap> BuildSites(const Config& config) {
+  auto sites = std::make_shared<SiteMap>();
+  for (const auto& site : config.sites)
+    sites->emplace(site.name, std::make_pair(site, SiteRules(site)));
+  return sites;
+}
+
+UrlKind KindOf(SeedType type) {
+  switch (type) {
+    case SeedType::kFeed:
+      return UrlKind::kFeed;
+    case SeedType::kSitemap:
+      return UrlKind::kSitemap;
+    case SeedType::kSection:
+    case SeedType::kHome:
+      return UrlKind::kSection;
+  }
+  return UrlKind::kSection;
+}
+
+}  // namespace
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::optional<int64_t> ParseIsoTimeMs(std::string_view text) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  if (text.size() < 10 ||
+      std::sscanf(std::string(text.substr(0, 10)).c_str(), "%4d-%2d-%2d", &y, &mo, &d) != 3)
+    return std::nullopt;
+  size_t pos = 10;
+  int64_t offset_s = 0;
+  if (pos < text.size() && (text[pos] == 'T' || text[pos] == ' ')) {
+    std::string rest(text.substr(pos + 1));
+    int n = 0;
+    if (std::sscanf(rest.c_str(), "%2d:%2d%n", &h, &mi, &n) < 2) return std::nullopt;
+    pos += 1 + n;
+    if (pos < text.size() && text[pos] == ':') {
+      rest = std::string(text.substr(pos + 1));
+      if (std::sscanf(rest.c_str(), "%2d%n", &s, &n) < 1) return std::nullopt;
+      pos += 1 + n;
+    }
+    if (pos < text.size() && text[pos] == '.')
+      for (++pos; pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos])); ++pos) {
+      }
+    if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+      int oh = 0, om = 0;
+      rest = std::string(text.substr(pos + 1));
+      if (std::sscanf(rest.c_str(), "%2d:%2d", &oh, &om) < 1) return std::nullopt;
+      offset_s = (text[pos] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+    }
+  }
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  return (static_cast<int64_t>(timegm(&tm)) - offset_s) * 1000;
+}
+
+Daemon::Daemon(DaemonOptions options)
+    : options_(std::move(options)),
+      metrics_(options_.metrics ? options_.metrics : &MetricsRegistry::Default()) {}
+
+Daemon::~Daemon() { Stop(std::chrono::milliseconds(0)); }
+
+Result<std::unique_ptr<Daemon>> Daemon::Start(DaemonOptions options) {
+  std::unique_ptr<Daemon> daemon(new Daemon(std::move(options)));
+  const Config& config = daemon->options_.config;
+  store::StoreOptions store_options;
+  store_options.cache_bytes = daemon->options_.store_cache_bytes;
+  auto store = store::Store::Open(config.storage_path, store_options);
+  if (!store.ok()) return store.status();
+  daemon->store_ = std::move(store).value();
+  daemon->source_ = std::make_unique<StoreArticleSource>(daemon->store_.get());
+  daemon->frontier_ =
+      std::make_unique<Frontier>(daemon->store_.get(), daemon->options_.lease.count());
+  daemon->sites_ = BuildSites(config);
+  const int64_t now = NowMs();
+  for (const auto& site : config.sites) daemon->site_last_new_ms_[site.name] = now;
+  NC_RETURN_IF_ERROR(daemon->Seed(config));
+  daemon->metrics_.SetLastSeq(daemon->store_->LastSeq());
+  daemon->fetcher_ = std::make_unique<crawler::Fetcher>(FetcherOptionsFor(daemon->options_));
+  daemon->workers_ = std::make_unique<WorkerPool>(daemon->options_.workers);
+  daemon->scheduler_ = std::thread([d = daemon.get()] { d->SchedulerLoop(); });
+  return daemon;
+}
+
+Status Daemon::Seed(const Config& config) {
+  const int64_t now = NowMs();
+  for (const auto& site : config.sites) {
+    std::set<std::string> robots;
+    auto add_source = [&](const std::string& raw_url, UrlKind kind,
+                          std::chrono::milliseconds interval) -> Status {
+      auto canonical = CanonicalizeUrl(raw_url);
+      if (!canonical.ok()) return canonical.status().WithContext("site " + site.name);
+      FrontierEntry e;
+      e.url = *canonical;
+      e.kind = kind;
+      e.site = site.name;
+      e.due_ms = now;
+      e.interval_ms = interval.count();
+      e.discovered_ms = now;
+      auto added = frontier_->Add(e);
+      if (!added.ok()) return added.status();
+      if (*added) return Status::Ok();
+      // Known: a source finished by an earlier config (its site was removed) polls again.
+      auto old = frontier_->Get(e.url);
+      if (old.ok() && old->state == UrlState::kDone && IsSource(old->kind)) {
+        FrontierEntry revived = *old;
+        revived.state = UrlState::kPending;
+        revived.due_ms = now;
+        revived.site = site.name;
+        return frontier_->Update(revived);
+      }
+      return Status::Ok();
+    };
+    for (const auto& seed : site.seeds) {
+      NC_RETURN_IF_ERROR(add_source(seed.url, KindOf(seed.type), site.min_poll_interval));
+      if (!site.use_robots_sitemaps) continue;
+      auto parsed = ParseUrl(seed.url);
+      if (parsed.ok() && robots.insert(parsed->Origin()).second)
+        NC_RETURN_IF_ERROR(
+            add_source(parsed->Origin() + "/robots.txt", UrlKind::kRobots, site.max_poll_interval));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> Daemon::Reload(const Config& config) {
+  std::vector<std::string> notes;
+  const Config& old = options_.config;
+  if (config.storage_path != old.storage_path)
+    notes.push_back("storage_path changes only at restart (still " + old.storage_path + ")");
+  if (config.http_api.bind != old.http_api.bind ||
+      config.http_api.bearer_token != old.http_api.bearer_token)
+    notes.push_back("http_api changes only at restart");
+  if (config.identity.user_agent != old.identity.user_agent ||
+      config.politeness.min_delay != old.politeness.min_delay ||
+      config.politeness.per_host_connections != old.politeness.per_host_connections ||
+      config.limits.max_transfers != old.limits.max_transfers)
+    notes.push_back("identity, politeness and limits change only at restart");
+  NC_RETURN_IF_ERROR(Seed(config));
+  auto sites = BuildSites(config);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sites_ = std::move(sites);
+    const int64_t now = NowMs();
+    for (const auto& site : config.sites) site_last_new_ms_.emplace(site.name, now);
+  }
+  Config kept = config;
+  kept.storage_path = old.storage_path;
+  kept.http_api = old.http_api;
+  kept.identity = old.identity;
+  kept.politeness = old.politeness;
+  kept.limits = old.limits;
+  options_.config = std::move(kept);
+  return notes;
+}
+
+std::shared_ptr<const SiteMap> Daemon::Sites() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sites_;
+}
+
+void Daemon::SchedulerLoop() {
+  int64_t last_housekeeping = 0;
+  while (!stopping_.load()) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      stop_cv_.wait_for(lock, options_.tick, [&] { return stopping_.load(); });
+    }
+    if (stopping_.load()) break;
+    const int64_t now = NowMs();
+    if (leasing_.load()) {
+      std::map<std::string, size_t> hosts;
+      size_t free = 0;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        hosts = host_outstanding_;
+        free = options_.max_outstanding > counters_.outstanding
+                   ? options_.max_outstanding - counters_.outstanding
+                   : 0;
+      }
+      if (free > 0) {
+        auto leased = frontier_->LeaseDue(now, free, free * 4 + 64, [&](const FrontierEntry& e) {
+          auto parsed = ParseUrl(e.url);
+          size_t& n = hosts[parsed.ok() ? parsed->Origin() : e.url];
+          if (n >= options_.max_outstanding_per_host) return false;
+          ++n;
+          return true;
+        });
+        if (!leased.ok()) {
+          spdlog::error("frontier: {}", leased.status().ToString());
+        } else {
+          for (auto& e : *leased) Dispatch(std::move(e));
+        }
+      }
+    }
+    if (now - last_housekeeping >= 1000) {
+      last_housekeeping = now;
+      CheckStaleSites(now);
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const auto& [host, n] : host_outstanding_)
+        metrics_.SetHostQueueDepth(host, static_cast<double>(n));
+    }
+  }
+}
+
+void Daemon::Dispatch(FrontierEntry entry) {
+  auto parsed = ParseUrl(entry.url);
+  const std::string host = parsed.ok() ? parsed->Origin() : entry.url;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++host_outstanding_[host];
+    ++counters_.outstanding;
+  }
+  crawler::FetchRequest request;
+  request.url = entry.url;
+  request.etag = entry.etag;
+  request.last_modified = entry.last_modified;
+  fetcher_->Fetch(std::move(request),
+                  [this, entry = std::move(entry)](crawler::FetchResult result) mutable {
+                    auto task = [this, entry, result = std::move(result)]() mutable {
+                      Process(std::move(entry), std::move(result));
+                    };
+                    // The pool stops only after the fetcher has delivered every callback (see
+                    // Stop()).
+                    if (!workers_->Submit(std::move(task)))
+                      spdlog::error("worker pool stopped early");
+                  });
+}
+
+void Daemon::Finish(const FrontierEntry& entry) {
+  auto parsed = ParseUrl(entry.url);
+  const std::string host = parsed.ok() ? parsed->Origin() : entry.url;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = host_outstanding_.find(host);
+  if (it != host_outstanding_.end() && it->second > 0) --it->second;
+  if (counters_.outstanding > 0) --counters_.outstanding;
+  ++counters_.fetched;
+  if (counters_.outstanding == 0) idle_cv_.notify_all();
+}
+
+void Daemon::CheckStaleSites(int64_t now_ms) {
+  auto sites = Sites();
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [name, site] : *sites) {
+    const int64_t last = site_last_new_ms_[name];
+    const bool stale = now_ms - last > site.first.stale_after.count();
+    bool& was = site_stale_[name];
+    if (stale && !was)
+      spdlog::warn("site {}: no new article for {} s (stale_after {} s)", name,
+                   (now_ms - last) / 1000, site.first.stale_after.count() / 1000);
+    if (stale != was || now_ms - last < 2000) metrics_.SetSiteStale(name, stale);
+    was = stale;
+  }
+}
+
+void Daemon::Stop(std::chrono::milliseconds drain_deadline) {
+  if (stopped_) return;
+  stopped_ = true;
+  leasing_.store(false);
+  if (fetcher_) {
+    std::unique_lock<std::mutex> lock(mu_);
+    idle_cv_.wait_for(lock, drain_deadline, [&] { return counters_.outstanding == 0; });
+  }
+  stopping_.store(true);
+  stop_cv_.notify_all();
+  if (scheduler_.joinable()) scheduler_.join();
+  // Cancelled fetches come back through the workers, which put them back as due.
+  if (fetcher_) fetcher_->Shutdown();
+  if (workers_) workers_->Stop();
+  fetcher_.reset();
+  workers_.reset();
+}
+
+DaemonCounters Daemon::counters() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return counters_;
+}
+
+std::string Daemon::StatusLine() const {
+  DaemonCounters c = counters();
+  std::ostringstream out;
+  out << c.articles_new << " articles, " << c.duplicates << " duplicates (seq "
+      << (store_ ? store_->LastSeq() : 0) << "), " << c.outstanding << " in flight, " << c.fetched
+      << " fetched, " << c.fetch_failures << " failed, " << Sites()->size() << " sites";
+  return out.str();
+}
+
+}  // namespace newscrawl::pipeline

@@ -1,0 +1,31 @@
+#include "pipeline/store_article_source.h"
+
+namespace newscrawl::pipeline {
+
+Result<std::vector<server::ChangeEvent>> StoreArticleSource::ReadChanges(uint64_t after,
+                                                                         size_t limit) {
+  std::vector<server::ChangeEvent> events;
+  Status s = store_->ForEachChange(after, limit,
+                                   [&](const store::ChangeEvent& event, std::string_view json) {
+                                     events.push_back({event.seq, std::string(json)});
+                                     return true;
+                                   });
+  if (!s.ok()) return s;
+  return events;
+}
+
+uint64_t StoreArticleSource::LastSeq() { return store_->LastSeq(); }
+
+Result<std::string> StoreArticleSource::GetArticleById(std::string_view id) {
+  auto article = store_->GetById(id);
+  if (!article.ok()) return article.status();
+  return ArticleToJson(*article);
+}
+
+Result<std::string> StoreArticleSource::GetArticleByUrl(std::string_view url) {
+  auto article = store_->GetByUrl(url);
+  if (!article.ok()) return article.status();
+  return ArticleToJson(*article);
+}
+
+}  // namespace newscrawl::pipeline

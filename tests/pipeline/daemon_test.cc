@@ -1,0 +1,167 @@
+// The daemon in-process on a loopback news web of 3 sites: everything stored once, the change feed
+// complete and in order, robots.txt and deny rules obeyed, per-host delays honoured, articles
+// published during the run picked up, a drain + restart losing nothing.
+#include "pipeline/daemon.h"
+
+#include <filesystem>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "tests/pipeline/crawl_checks.h"
+#include "tests/pipeline/news_web.h"
+
+namespace newscrawl::pipeline {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::NewsWeb;
+
+constexpr auto kMinDelay = 10ms;
+
+class DaemonTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ =
+        std::filesystem::path(::testing::TempDir()) /
+        ("daemon_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  DaemonOptions Options(const NewsWeb& web) {
+    auto config = LoadConfigString(web.ConfigYaml((dir_ / "db").string(), "10ms"), "test.yaml");
+    EXPECT_TRUE(config.ok()) << config.status().ToString();
+    DaemonOptions options;
+    options.config = *config;
+    options.workers = 2;
+    options.tick = 10ms;
+    options.lease = 5s;
+    options.metrics = &metrics_;
+    options.on_changes = [this] { ++change_notifications_; };
+    return options;
+  }
+
+  // Waits until the daemon stored `want` new articles; false on timeout.
+  static bool WaitForArticles(const Daemon& daemon, uint64_t want, std::chrono::seconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (testing::CountNewEvents(*daemon.store()) >= want) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+
+  std::filesystem::path dir_;
+  MetricsRegistry metrics_;
+  std::atomic<int> change_notifications_{0};
+};
+
+TEST_F(DaemonTest, CrawlsTheNewsWebOnceInOrderAndPolitely) {
+  NewsWeb web(/*per_site=*/105, /*syndicate_every=*/10);
+  auto daemon = Daemon::Start(Options(web));
+  ASSERT_TRUE(daemon.ok()) << daemon.status().ToString();
+  ASSERT_TRUE(WaitForArticles(**daemon, 200, 60s)) << (*daemon)->StatusLine();
+  // Articles published while the daemon runs are found by the next polls.
+  web.Publish(8);
+  const uint64_t stories = web.Stories().size();
+  ASSERT_GE(stories, 330u);
+  ASSERT_TRUE(WaitForArticles(**daemon, stories, 60s)) << (*daemon)->StatusLine();
+  // Let duplicates and aliases finish, then stop with a drain.
+  std::this_thread::sleep_for(1500ms);
+  (*daemon)->Stop(5s);
+
+  EXPECT_TRUE(testing::CrawlComplete(*(*daemon)->store(), web));
+  EXPECT_TRUE(testing::NothingForbiddenRequested(web));
+  EXPECT_TRUE(testing::HostDelaysHonoured(web, kMinDelay, 2ms));
+  EXPECT_GT(change_notifications_.load(), 0);
+
+  // News-sitemap metadata (beta) beats what the page says.
+  auto beta = (*daemon)->store()->GetByUrl(web.Base(1) + "/news/s1-3.html");
+  ASSERT_TRUE(beta.ok()) << beta.status().ToString();
+  EXPECT_EQ(beta->title, "News title 1-3");
+  // Articles were never fetched twice: each /news/ path appears once in the request log.
+  std::map<std::pair<int, std::string>, int> fetched;
+  for (const auto& r : web.server().Requests())
+    if (r.path().rfind("/news/", 0) == 0) ++fetched[{r.host, r.path()}];
+  for (const auto& [key, n] : fetched) EXPECT_EQ(n, 1) << key.second << " on host " << key.first;
+  // Feeds were polled with conditional GET and answered 304 at least once.
+  bool conditional = false;
+  for (const auto& r : web.server().Requests())
+    if (r.path() == "/rss.xml" && r.headers.count("if-none-match")) conditional = true;
+  EXPECT_TRUE(conditional);
+
+  const std::string text = metrics_.RenderPrometheus();
+  EXPECT_NE(text.find("newscrawl_fetches_total{outcome=\"ok\"}"), std::string::npos);
+  EXPECT_NE(text.find("newscrawl_fetches_total{outcome=\"not_modified\"}"), std::string::npos);
+  EXPECT_NE(text.find("newscrawl_robots_decisions_total{decision=\"disallowed\"}"),
+            std::string::npos);
+  EXPECT_NE(text.find("newscrawl_dedup_hits_total{kind=\"duplicate\"}"), std::string::npos);
+  EXPECT_NE(text.find("newscrawl_publish_to_ingest_seconds_count{site=\"beta\"}"),
+            std::string::npos);
+  EXPECT_NE(text.find("newscrawl_articles_stored_total{event=\"new\",site=\"alpha\"}"),
+            std::string::npos);
+  EXPECT_NE(text.find("newscrawl_last_seq " + std::to_string((*daemon)->store()->LastSeq())),
+            std::string::npos);
+}
+
+TEST_F(DaemonTest, DrainAndRestartContinueWhereTheyLeft) {
+  NewsWeb web(/*per_site=*/40, /*syndicate_every=*/10);
+  uint64_t first_run = 0;
+  {
+    auto daemon = Daemon::Start(Options(web));
+    ASSERT_TRUE(daemon.ok()) << daemon.status().ToString();
+    ASSERT_TRUE(WaitForArticles(**daemon, 30, 60s)) << (*daemon)->StatusLine();
+    (*daemon)->Stop(2s);
+    first_run = testing::CountNewEvents(*(*daemon)->store());
+  }
+  ASSERT_LT(first_run, web.Stories().size()) << "stopped too late to test a restart";
+  web.server().ClearRequests();
+  auto daemon = Daemon::Start(Options(web));
+  ASSERT_TRUE(daemon.ok()) << daemon.status().ToString();
+  ASSERT_TRUE(WaitForArticles(**daemon, web.Stories().size(), 60s)) << (*daemon)->StatusLine();
+  std::this_thread::sleep_for(1500ms);
+  (*daemon)->Stop(5s);
+  EXPECT_TRUE(testing::CrawlComplete(*(*daemon)->store(), web));
+  // The second run did not fetch again what the first one had stored.
+  size_t refetched = 0;
+  for (const auto& r : web.server().Requests())
+    if (r.path().rfind("/news/", 0) == 0 &&
+        (*daemon)->store()->GetByUrl(web.server().BaseUrl(r.host) + r.path()).ok())
+      ++refetched;
+  EXPECT_LE(refetched, web.Stories().size() - first_run + 20);
+}
+
+TEST_F(DaemonTest, ReloadAddsSitesAndRejectsNothingValid) {
+  NewsWeb web(/*per_site=*/5, /*syndicate_every=*/0);
+  DaemonOptions options = Options(web);
+  // Start with alpha only.
+  Config alpha_only = options.config;
+  alpha_only.sites.resize(1);
+  Config full = options.config;
+  options.config = alpha_only;
+  auto daemon = Daemon::Start(std::move(options));
+  ASSERT_TRUE(daemon.ok()) << daemon.status().ToString();
+  ASSERT_TRUE(WaitForArticles(**daemon, 5, 30s));
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(testing::CountNewEvents(*(*daemon)->store()), 5u);
+  Config changed = full;
+  changed.politeness.min_delay = 1s;
+  auto notes = (*daemon)->Reload(changed);
+  ASSERT_TRUE(notes.ok()) << notes.status().ToString();
+  ASSERT_EQ(notes->size(), 1u);
+  EXPECT_NE((*notes)[0].find("politeness"), std::string::npos);
+  ASSERT_TRUE(WaitForArticles(**daemon, 15, 30s)) << (*daemon)->StatusLine();
+  (*daemon)->Stop(2s);
+}
+
+TEST(ParseIsoTimeMsTest, OffsetsAndDates) {
+  EXPECT_EQ(ParseIsoTimeMs("1970-01-01T00:00:10Z"), 10000);
+  EXPECT_EQ(ParseIsoTimeMs("1970-01-01T07:00:00+07:00"), 0);
+  EXPECT_EQ(ParseIsoTimeMs("1970-01-01T00:00:00.250-01:00"), 3600000);
+  EXPECT_EQ(ParseIsoTimeMs("1970-01-02"), 86400000);
+  EXPECT_FALSE(ParseIsoTimeMs("yesterday").has_value());
+}
+
+}  // namespace
+}  // namespace newscrawl::pipeline

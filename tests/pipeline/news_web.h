@@ -1,0 +1,72 @@
+// NewsWeb: a loopback "news web" for the daemon's end-to-end tests and benchmark, served through
+// the test server (tests/support/test_server.h), one port per site:
+//
+//   site 0 "alpha": RSS 2.0 feed /rss.xml (links carry utm_* tracking parameters, ETag + 304),
+//                   section page /section/latest (articles, their AMP aliases /amp/..., a
+//                   robots-disallowed /private/... link and a config-denied /video/... link);
+//   site 1 "beta":  robots.txt "Sitemap: /sitemap_index.xml" -> a gzipped Google News sitemap
+//                   /sitemaps/news.xml.gz (news:title, news:publication_date) and an archive
+//                   urlset; a home page with <link rel=alternate> to a JSON Feed and article links;
+//   site 2 "gamma": Atom feed /atom.xml, section page /section/world linking print aliases
+//                   /print/...; it also syndicates copies of alpha stories under its own URLs.
+// Every robots.txt disallows /private/. Articles are /news/s<site>-<n>.html with distinct
+// generated text (no two stories are near-duplicates); AMP and print aliases name the original
+// with rel=canonical; syndicated copies do not (they are content duplicates).
+//
+// Thread safety: all methods are thread-safe (the server calls Handle() on its threads).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "tests/support/test_server.h"
+
+namespace newscrawl::testing {
+
+struct NewsStory {
+  int site = 0;
+  int number = 0;
+  std::string url;  // canonical URL of the original
+  // Other URLs serving the same text: AMP/print aliases (canonical -> url) and, for syndicated
+  // stories, the copy on gamma (no canonical: a content duplicate).
+  std::vector<std::string> aliases;
+  std::string syndicated_copy;  // "" when not syndicated
+  std::string published_at;     // ISO 8601 UTC
+};
+
+class NewsWeb {
+ public:
+  static constexpr int kSites = 3;
+  // Publishes `per_site` stories on each site; every `syndicate_every`-th alpha story is copied
+  // to gamma (0 = none).
+  NewsWeb(int per_site, int syndicate_every = 10, int server_threads = 2);
+  ~NewsWeb();
+
+  TestServer& server() { return *server_; }
+  std::string Base(int site) const { return server_->BaseUrl(site); }
+  static const char* SiteName(int site);
+
+  // Publishes `per_site` more stories on every site (feeds, sitemaps and sections list them).
+  void Publish(int per_site);
+  std::vector<NewsStory> Stories() const;
+  // The daemon config (YAML) for this web: loopback allowed, robots respected, `min_delay`
+  // politeness ("10ms"), short poll intervals.
+  std::string ConfigYaml(const std::string& storage_path, const std::string& min_delay,
+                         const std::string& bind = "127.0.0.1:0") const;
+
+  TestResponse Handle(const TestRequest& request);
+
+ private:
+  std::string ArticlePage(int site, int number, const std::string& canonical) const;
+  std::string StoryText(int site, int number) const;
+
+  mutable std::mutex mu_;
+  std::vector<NewsStory> stories_;  // guarded by mu_
+  std::vector<int> published_;      // per site; guarded by mu_
+  const int syndicate_every_;
+  std::unique_ptr<TestServer> server_;
+};
+
+}  // namespace newscrawl::testing
