@@ -1,5 +1,8 @@
 #include "parser/content_tree.h"
 
+#include <string_view>
+#include <unordered_map>
+
 #include "parser/dom.h"
 
 namespace newscrawl::content {
@@ -74,6 +77,25 @@ void Accumulate(ContentTree* tree, bool use_suppression) {
   }
 }
 
+// ClassifyHints, memoised for the most common case: a class attribute and nothing else. Pages
+// repeat the same few class strings thousands of times. The keys point into the Gumbo tree.
+Hint CachedHints(const GumboNode* node, std::unordered_map<std::string_view, Hint>* cache) {
+  const GumboVector& attrs = node->v.element.attributes;
+  if (attrs.length == 0) return Hint::kNeutral;
+  if (attrs.length == 1) {
+    auto* attr = static_cast<const GumboAttribute*>(attrs.data[0]);
+    if (std::string_view(attr->name) == "class") {
+      std::string_view value(attr->value);
+      auto it = cache->find(value);
+      if (it != cache->end()) return it->second;
+      Hint hint = ClassifyHints(node);
+      cache->emplace(value, hint);
+      return hint;
+    }
+  }
+  return ClassifyHints(node);
+}
+
 bool NeverSuppressed(GumboTag tag) {
   return tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_MAIN;
 }
@@ -127,6 +149,7 @@ ContentTree BuildTree(const GumboNode* root) {
   };
   std::vector<Frame> stack;
   stack.push_back({root, -1, false, false});
+  std::unordered_map<std::string_view, Hint> hint_cache;
   while (!stack.empty()) {
     Frame f = stack.back();
     stack.pop_back();
@@ -138,7 +161,7 @@ ContentTree BuildTree(const GumboNode* root) {
       GumboTag tag = node->v.element.tag;
       info.node = node;
       info.parent = f.parent;
-      info.hint = ClassifyHints(node);
+      info.hint = CachedHints(node, &hint_cache);
       info.skipped = f.skipped || IsSkippedTag(tag) || info.hint == Hint::kHidden;
       info.block = (f.parent < 0 || dom::IsBlockTag(tag)) ? index : el[f.parent].block;
       bool in_link = f.in_link || tag == GUMBO_TAG_A;

@@ -13,21 +13,41 @@ bool IsTagNameEnd(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/' || c == '>';
 }
 
-// A lower-cased tag name; names longer than the buffer keep their prefix (they match nothing).
+// A tag name packed into two integers (lower-cased, zero-padded, at most 16 bytes; longer names
+// keep their prefix and match nothing below): comparisons are two integer compares.
 struct TagName {
-  char text[16];
+  uint64_t lo = 0, hi = 0;
   size_t size = 0;
-  std::string_view view() const { return std::string_view(text, size); }
-  bool is(std::string_view name) const { return view() == name; }
+  char text[16] = {};
+  std::string_view view() const { return std::string_view(text, size < 16 ? size : 16); }
+  bool operator==(const TagName& o) const { return lo == o.lo && hi == o.hi && size == o.size; }
 };
+
+constexpr TagName Tag(std::string_view name) {
+  TagName t;
+  t.size = name.size();
+  for (size_t i = 0; i < name.size() && i < 16; ++i) {
+    t.text[i] = name[i];
+    if (i < 8) {
+      t.lo |= static_cast<uint64_t>(static_cast<unsigned char>(name[i])) << (8 * i);
+    } else {
+      t.hi |= static_cast<uint64_t>(static_cast<unsigned char>(name[i])) << (8 * (i - 8));
+    }
+  }
+  return t;
+}
 
 // Reads the tag name starting at `pos`; returns the position after it.
 size_t ReadTagName(std::string_view html, size_t pos, TagName* name) {
-  name->size = 0;
+  char buffer[16];
+  size_t n = 0;
+  size_t start = pos;
   while (pos < html.size() && !IsTagNameEnd(html[pos])) {
-    if (name->size < sizeof(name->text)) name->text[name->size++] = LowerAscii(html[pos]);
+    if (n < sizeof(buffer)) buffer[n++] = LowerAscii(html[pos]);
     ++pos;
   }
+  *name = Tag(std::string_view(buffer, n));
+  name->size = pos - start;
   return pos;
 }
 
@@ -76,39 +96,39 @@ size_t SkipPastEndTag(std::string_view html, size_t pos, std::string_view name) 
   return html.size();
 }
 
-bool IsDroppedWithContent(const TagName& n) {
-  static constexpr std::string_view kNames[] = {"script",   "style",    "svg",      "math",
-                                                "noscript", "template", "iframe",   "object",
-                                                "canvas",   "select",   "textarea", "button"};
-  for (std::string_view k : kNames) {
-    if (n.is(k)) return true;
+template <size_t N>
+bool OneOf(const TagName& n, const TagName (&names)[N]) {
+  for (const TagName& k : names) {
+    if (n == k) return true;
   }
   return false;
 }
 
-bool IsVoid(const TagName& n) {
-  static constexpr std::string_view kNames[] = {"area",  "base",   "br",    "col",  "embed",
-                                                "hr",    "img",    "input", "link", "meta",
-                                                "param", "source", "track", "wbr",  "keygen"};
-  for (std::string_view k : kNames) {
-    if (n.is(k)) return true;
-  }
-  return false;
-}
+constexpr TagName kScript = Tag("script"), kNoscript = Tag("noscript"), kP = Tag("p"),
+                  kLi = Tag("li"), kDt = Tag("dt"), kDd = Tag("dd"), kTd = Tag("td"),
+                  kTh = Tag("th"), kTr = Tag("tr"), kOption = Tag("option");
+
+constexpr TagName kDroppedWithContent[] = {
+    Tag("script"), Tag("style"),  Tag("svg"),    Tag("math"),   Tag("noscript"), Tag("template"),
+    Tag("iframe"), Tag("object"), Tag("canvas"), Tag("select"), Tag("textarea"), Tag("button")};
+
+constexpr TagName kVoid[] = {Tag("area"),  Tag("base"),   Tag("br"),    Tag("col"),  Tag("embed"),
+                             Tag("hr"),    Tag("img"),    Tag("input"), Tag("link"), Tag("meta"),
+                             Tag("param"), Tag("source"), Tag("track"), Tag("wbr"),  Tag("keygen")};
 
 // Block starts that close an open <p> (HTML tree construction, "in body" insertion mode).
-bool ClosesParagraph(const TagName& n) {
-  static constexpr std::string_view kNames[] = {
-      "p",      "div",      "ul",     "ol",      "dl",         "h1",         "h2",
-      "h3",     "h4",       "h5",     "h6",      "table",      "section",    "article",
-      "aside",  "header",   "footer", "nav",     "blockquote", "pre",        "form",
-      "figure", "fieldset", "main",   "address", "details",    "figcaption", "hgroup",
-      "menu",   "center",   "dir",    "summary", "li",         "dd",         "dt"};
-  for (std::string_view k : kNames) {
-    if (n.is(k)) return true;
-  }
-  return false;
-}
+constexpr TagName kClosesParagraph[] = {
+    Tag("p"),       Tag("div"),        Tag("ul"),       Tag("ol"),         Tag("dl"),
+    Tag("h1"),      Tag("h2"),         Tag("h3"),       Tag("h4"),         Tag("h5"),
+    Tag("h6"),      Tag("table"),      Tag("section"),  Tag("article"),    Tag("aside"),
+    Tag("header"),  Tag("footer"),     Tag("nav"),      Tag("blockquote"), Tag("pre"),
+    Tag("form"),    Tag("figure"),     Tag("fieldset"), Tag("main"),       Tag("address"),
+    Tag("details"), Tag("figcaption"), Tag("hgroup"),   Tag("menu"),       Tag("center"),
+    Tag("dir"),     Tag("summary"),    Tag("li"),       Tag("dd"),         Tag("dt")};
+
+bool IsDroppedWithContent(const TagName& n) { return OneOf(n, kDroppedWithContent); }
+bool IsVoid(const TagName& n) { return OneOf(n, kVoid); }
+bool ClosesParagraph(const TagName& n) { return OneOf(n, kClosesParagraph); }
 
 bool IsLdJsonScript(std::string_view attrs) {
   // attrs is the raw tag text; look for application/ld+json anywhere in it.
@@ -143,16 +163,16 @@ class DepthTracker {
   // Returns true when the start tag must be kept.
   bool OnStartTag(const TagName& n) {
     if (IsVoid(n)) return true;
-    if (ClosesParagraph(n)) PopIfTop("p");
-    if (n.is("li")) PopIfTop("li");
-    if (n.is("dt") || n.is("dd")) {
-      if (!PopIfTop("dt")) PopIfTop("dd");
+    if (ClosesParagraph(n)) PopIfTop(kP);
+    if (n == kLi) PopIfTop(kLi);
+    if (n == kDt || n == kDd) {
+      if (!PopIfTop(kDt)) PopIfTop(kDd);
     }
-    if (n.is("td") || n.is("th") || n.is("tr")) {
-      if (!PopIfTop("td")) PopIfTop("th");
-      if (n.is("tr")) PopIfTop("tr");
+    if (n == kTd || n == kTh || n == kTr) {
+      if (!PopIfTop(kTd)) PopIfTop(kTh);
+      if (n == kTr) PopIfTop(kTr);
     }
-    if (n.is("option")) PopIfTop("option");
+    if (n == kOption) PopIfTop(kOption);
     bool keep = static_cast<int>(stack_.size()) < max_depth_;
     stack_.push_back({n, !keep});
     return keep;
@@ -163,7 +183,7 @@ class DepthTracker {
     // Look a bounded distance down the stack: a stray end tag must not cost O(depth).
     size_t limit = stack_.size() > 32 ? stack_.size() - 32 : 0;
     for (size_t i = stack_.size(); i > limit; --i) {
-      if (stack_[i - 1].name.view() == n.view()) {
+      if (stack_[i - 1].name == n) {
         bool dropped = stack_[i - 1].dropped;
         stack_.resize(i - 1);
         return !dropped;
@@ -177,8 +197,8 @@ class DepthTracker {
     TagName name;
     bool dropped;
   };
-  bool PopIfTop(std::string_view name) {
-    if (!stack_.empty() && stack_.back().name.is(name)) {
+  bool PopIfTop(const TagName& name) {
+    if (!stack_.empty() && stack_.back().name == name) {
       stack_.pop_back();
       return true;
     }
@@ -222,7 +242,7 @@ PrefilterResult PrefilterHtml(std::string_view input, const PrefilterOptions& op
     } else if (next == '/' && lt + 2 < html.size() && IsAsciiAlpha(html[lt + 2])) {
       size_t after_name = ReadTagName(html, lt + 2, &name);
       size_t end = FindTagEnd(html, after_name);
-      if (name.is("noscript") || !depth.OnEndTag(name)) {
+      if (name == kNoscript || !depth.OnEndTag(name)) {
         skip(lt, end);
         result.flattened = true;
       }
@@ -231,9 +251,9 @@ PrefilterResult PrefilterHtml(std::string_view input, const PrefilterOptions& op
       size_t after_name = ReadTagName(html, lt + 1, &name);
       size_t end = FindTagEnd(html, after_name);
       if (IsDroppedWithContent(name)) {
-        if (name.is("script") && IsLdJsonScript(html.substr(lt, end - lt))) {
+        if (name == kScript && IsLdJsonScript(html.substr(lt, end - lt))) {
           pos = SkipPastEndTag(html, end, "script");  // kept verbatim
-        } else if (name.is("noscript") && NoscriptHoldsText(html, end)) {
+        } else if (name == kNoscript && NoscriptHoldsText(html, end)) {
           // A no-JS copy of the article. Gumbo would read <noscript> content as raw text, so
           // the tags go and the content stays (its end tag is dropped below).
           skip(lt, end);
