@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Fetcher benchmarks, one command: builds Release in build/bench, starts the loopback test server
+# (tests/support/test_server_main, 50 ports = 50 hosts) by PID, then
+#  1. soak: fetch_soak, 20,000 fetches over 50 hosts with 10% injected faults; RSS over time;
+#  2. throughput of `newscrawl fetch` (politeness off, small pages, 500 transfers in flight),
+#     extraction off (--raw) and on; RUNS runs each (default 3), median pages/s and peak RSS.
+# Usage: bench/fetch/run.sh [URLS (default 20000)]
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+build="$repo/build/bench"
+urls=${1:-20000}
+runs=${RUNS:-3}
+cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNEWSCRAWL_BENCH=ON >/dev/null
+cmake --build "$build" --target newscrawl test_server_main fetch_soak -j2 >/dev/null
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$build/tests/support/test_server_main" --ports 50 --threads 1 >"$work/ports" &
+server_pid=$!
+for _ in $(seq 50); do grep -q PORTS "$work/ports" 2>/dev/null && break; sleep 0.1; done
+read -r -a ports < <(sed 's/^PORTS //' "$work/ports")
+echo "test server pid $server_pid, ${#ports[@]} hosts"
+
+echo
+echo "== soak: $urls fetches, 50 hosts, 10% faults =="
+"$build/bench/fetch/fetch_soak" --ports "$(IFS=,; echo "${ports[*]}")" --urls "$urls" \
+  --fault-percent 10
+
+for ((i = 0; i < urls; i++)); do
+  echo "http://127.0.0.1:${ports[$((i % 50))]}/page/$i"
+done >"$work/urls.txt"
+
+measure() {  # $1 = label, rest = extra flags
+  local label=$1; shift
+  local rates=() rss=()
+  for ((r = 0; r < runs; r++)); do
+    /usr/bin/time -f "%e %M" -o "$work/time" "$build/cli/newscrawl" fetch --input "$work/urls.txt" \
+      --delay 0 --per-host 10 --max-in-flight 500 --no-robots --allow-private "$@" \
+      >"$work/out.jsonl" 2>"$work/err" || { echo "newscrawl fetch failed:"; tail -3 "$work/err"; }
+    read -r secs maxrss <"$work/time"
+    lines=$(wc -l <"$work/out.jsonl")
+    ok=$(grep -c '"url"' "$work/out.jsonl" || true)
+    rates+=("$(awk -v n="$lines" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')")
+    rss+=("$((maxrss / 1024))")
+    echo "  run $((r + 1)): $lines records in ${secs}s, peak RSS $((maxrss / 1024)) MiB"
+  done
+  median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+  echo "$label: median $(median "${rates[@]}") pages/s, median peak RSS $(median "${rss[@]}") MiB"
+}
+
+echo
+echo "== throughput: newscrawl fetch, $urls small pages, 50 hosts, 500 in flight =="
+measure "extraction off (--raw)" --raw
+measure "extraction on" 
