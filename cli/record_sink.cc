@@ -1,6 +1,9 @@
 #include "cli/record_sink.h"
 
+#include <spdlog/spdlog.h>
+
 #include "common/fingerprint.h"
+#include "store/store.h"
 
 namespace newscrawl::cli {
 namespace {
@@ -13,6 +16,29 @@ class PrintOnlySink : public RecordSink {
   }
 };
 
+// Ingests every article into the store; prints what the store assigned (version, seq,
+// duplicate_of). Pages that are not articles are printed but not stored.
+class StoreSink : public RecordSink {
+ public:
+  explicit StoreSink(std::unique_ptr<store::Store> store) : store_(std::move(store)) {}
+
+  Result<Article> Emit(Article article) override {
+    FillFingerprints(&article);
+    if (!article.is_article) {
+      spdlog::warn("{}: not stored: not an article ({})", article.url, article.not_article_reason);
+      return article;
+    }
+    auto result = store_->Ingest(std::move(article));
+    if (!result.ok()) return result.status();
+    spdlog::info("{}: {} (seq {})", result->record.url, store::EventKindName(result->event),
+                 result->record.seq);
+    return std::move(result).value().record;
+  }
+
+ private:
+  std::unique_ptr<store::Store> store_;
+};
+
 }  // namespace
 
 void AddRecordSinkOptions(CLI::App& sub, RecordSinkOptions* options) {
@@ -20,9 +46,11 @@ void AddRecordSinkOptions(CLI::App& sub, RecordSinkOptions* options) {
 }
 
 Result<std::unique_ptr<RecordSink>> RecordSink::Open(const RecordSinkOptions& options) {
-  if (!options.db_path.empty())
-    return Status::Unimplemented("--db: the store is not part of this build yet");
-  return std::unique_ptr<RecordSink>(std::make_unique<PrintOnlySink>());
+  if (options.db_path.empty())
+    return std::unique_ptr<RecordSink>(std::make_unique<PrintOnlySink>());
+  auto store = store::Store::Open(options.db_path);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<RecordSink>(std::make_unique<StoreSink>(std::move(store).value()));
 }
 
 }  // namespace newscrawl::cli
