@@ -215,7 +215,7 @@ std::vector<int> ArticleBlocks(const ContentTree& tree, int container) {
   if (c.parent < 0) return {container};
   std::vector<int> blocks;
   const int parent = c.parent;
-  const uint32_t min_good = std::max<uint32_t>(150, c.good_chars / 5);
+  const uint32_t min_good = std::max<uint32_t>(120, c.good_chars / 8);
   for (int s = parent + 1; s < parent + el[parent].subtree_size; s += el[s].subtree_size) {
     const ElementInfo& e = el[s];
     if (s == container) {
