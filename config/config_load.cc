@@ -33,7 +33,9 @@ bool IsBindAddress(std::string_view bind) {
   if (host.front() == '[' ? host.back() != ']' : host.find(':') != std::string_view::npos) {
     return false;
   }
-  if (port.size() > 5 || !std::all_of(port.begin(), port.end(), ::isdigit)) return false;
+  if (port.size() > 5 ||
+      !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
   int number = std::stoi(std::string(port));
   return number >= 1 && number <= 65535;
 }
