@@ -131,7 +131,10 @@ struct ClusterConfig {
 struct Config {
   std::string source_file;  // the file it was loaded from ("" for defaults / strings)
 
-  std::string storage_path = "/var/lib/newscrawl";  // RocksDB directory (created if missing)
+  // RocksDB directory (created if missing). A relative path in the file is resolved at load time
+  // against $STATE_DIRECTORY when systemd sets it (StateDirectory=newscrawl), else kept relative
+  // to the working directory.
+  std::string storage_path = "/var/lib/newscrawl";
   std::string log_level = "info";  // trace, debug, info, warn, error, critical, off
   // Private, loopback and link-local destinations are refused unless this is true (tests).
   bool allow_private_addresses = false;

@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -44,6 +45,19 @@ bool HasContactUrl(std::string_view user_agent) {
   return user_agent.find("http://") != std::string_view::npos ||
          user_agent.find("https://") != std::string_view::npos ||
          user_agent.find("mailto:") != std::string_view::npos;
+}
+
+// A relative storage_path is relative to systemd's StateDirectory when the service runs under
+// systemd ($STATE_DIRECTORY, first entry), else to the working directory (left as written).
+std::string ResolveStoragePath(const std::string& path) {
+  const char* state = std::getenv("STATE_DIRECTORY");
+  if (path.front() == '/' || state == nullptr || *state == '\0') return path;
+  std::string base(state);
+  base = base.substr(0, base.find(':'));
+  std::string relative = path;
+  while (relative.rfind("./", 0) == 0) relative.erase(0, 2);
+  if (relative.empty() || relative == ".") return base;
+  return base + "/" + relative;
 }
 
 void ReadHttpApi(Reader& r, const YAML::Node& node, HttpApiConfig* api) {
@@ -230,7 +244,11 @@ void ReadConfig(Reader& r, const YAML::Node& root, Config* config) {
     return;
   }
   r.String(root, "storage_path", &config->storage_path);
-  if (config->storage_path.empty()) r.Error(root["storage_path"], "storage_path must not be empty");
+  if (config->storage_path.empty()) {
+    r.Error(root["storage_path"], "storage_path must not be empty");
+  } else {
+    config->storage_path = ResolveStoragePath(config->storage_path);
+  }
   r.String(root, "log_level", &config->log_level);
   static const std::set<std::string> kLevels = {"trace", "debug",    "info", "warn",
                                                 "error", "critical", "off"};

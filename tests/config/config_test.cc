@@ -1,6 +1,7 @@
 // Config loading: defaults, every section, FILE:LINE:COLUMN errors, typo suggestions, the example.
 #include "config/config.h"
 
+#include <cstdlib>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -251,6 +252,16 @@ TEST(ConfigTest, GlobPatterns) {
   EXPECT_FALSE(p->Matches("https://a-example/x/amp1.html"));   // '.' is literal
   EXPECT_FALSE(p->Matches("xhttps://a.example/x/amp1.html"));  // anchored
   EXPECT_FALSE(UrlPattern().Matches("anything"));
+}
+
+TEST(ConfigTest, RelativeStoragePathUnderSystemd) {
+  ASSERT_EQ(unsetenv("STATE_DIRECTORY"), 0);
+  EXPECT_EQ(LoadOk("storage_path: ./var/db\n").storage_path, "./var/db");
+  ASSERT_EQ(setenv("STATE_DIRECTORY", "/var/lib/newscrawl:/var/lib/other", 1), 0);
+  EXPECT_EQ(LoadOk("storage_path: ./var/db\n").storage_path, "/var/lib/newscrawl/var/db");
+  EXPECT_EQ(LoadOk("storage_path: db\n").storage_path, "/var/lib/newscrawl/db");
+  EXPECT_EQ(LoadOk("storage_path: /srv/db\n").storage_path, "/srv/db");
+  ASSERT_EQ(unsetenv("STATE_DIRECTORY"), 0);
 }
 
 TEST(ConfigTest, MissingFileIsAnIoError) {
