@@ -147,6 +147,8 @@ bool IsLdJsonScript(std::string_view attrs) {
 bool NoscriptHoldsText(std::string_view html, size_t pos) {
   size_t close = SkipPastEndTag(html, pos, "noscript");
   std::string_view content = html.substr(pos, close - pos);
+  // Saved pages sometimes hold escaped markup there ("&lt;img ...&gt;"): text, not content.
+  if (content.find("&lt;") != std::string_view::npos) return false;
   size_t hits = 0;
   for (size_t p = content.find("<p"); p != std::string_view::npos; p = content.find("<p", p + 2)) {
     if (p + 2 < content.size() && (content[p + 2] == '>' || content[p + 2] == ' ')) ++hits;
