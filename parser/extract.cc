@@ -80,6 +80,27 @@ std::string JoinParagraphs(const std::vector<std::string>& paragraphs) {
   return text;
 }
 
+// Whitespace-folds each line of `text`, dropping empty ones (JSON-LD bodies come with
+// arbitrary spacing and sometimes with HTML tags, which make it unusable: then "" is returned).
+std::string FoldLines(std::string_view text) {
+  if (text.find("</") != std::string_view::npos || text.find("<p") != std::string_view::npos) {
+    return "";
+  }
+  std::string out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string line = dom::CollapseWhitespace(text.substr(start, end - start));
+    if (!line.empty()) {
+      if (!out.empty()) out.push_back('\n');
+      out.append(line);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<Article> ExtractArticle(std::string_view bytes, const ExtractOptions& options) {
@@ -119,6 +140,17 @@ Result<Article> ExtractArticle(std::string_view bytes, const ExtractOptions& opt
   content::ContentResult content = content::ExtractContent(parsed.body(), content_options);
 
   article.text = JoinParagraphs(content.paragraphs);
+  // The publisher's own copy of the body (JSON-LD articleBody) is evidence: when the page shows
+  // much less than it (the body is rendered by JavaScript, or our container missed most of it),
+  // it is the better text.
+  const std::string& ld_body = meta.jsonld_article_body;
+  if (ld_body.size() >= 500 && article.text.size() * 2 < ld_body.size()) {
+    std::string text = FoldLines(ld_body);
+    if (!text.empty()) {
+      article.text = std::move(text);
+      content.container_chars = content::WeightedChars(article.text);
+    }
+  }
   article.canonical_url = meta.canonical_url;
   article.site = meta.site;
   article.title = meta.title;
