@@ -69,6 +69,7 @@ bool PlausibleName(const std::string& name) {
   for (const char* n : kNotNames) {
     if (EqualsIgnoreCase(name, n)) return false;
   }
+  if (Lower(name).find("admin") != std::string::npos) return false;  // "jdadmin", "Site Admin"
   return true;
 }
 

@@ -232,6 +232,17 @@ PageMetadata ExtractMetadata(const GumboNode* document, std::string_view page_ur
   std::string twitter_title = Meta(f, {"twitter:title"});
   if (!a.headline.empty()) {
     m.title = StripSiteSuffix(a.headline, m.site, host, false);
+    // Some sites cut the JSON-LD headline ("Long title…"); og:title then has it whole.
+    std::string og = StripSiteSuffix(og_title, m.site, host, false);
+    std::string cut = m.title;
+    for (std::string_view ellipsis : {std::string_view("\u2026"), std::string_view("...")}) {
+      if (cut.size() > ellipsis.size() &&
+          cut.compare(cut.size() - ellipsis.size(), ellipsis.size(), ellipsis) == 0) {
+        cut.resize(cut.size() - ellipsis.size());
+        if (og.size() > cut.size() && og.compare(0, cut.size(), cut) == 0) m.title = og;
+        break;
+      }
+    }
   } else if (!og_title.empty()) {
     m.title = StripSiteSuffix(og_title, m.site, host, false);
   } else if (!twitter_title.empty()) {
@@ -240,6 +251,11 @@ PageMetadata ExtractMetadata(const GumboNode* document, std::string_view page_ur
     m.title = f.h1;
   } else {
     m.title = StripSiteSuffix(f.title, m.site, host, true);
+  }
+
+  // A title cut inside a multi-byte character upstream ends in U+FFFD: drop it.
+  while (m.title.size() >= 3 && m.title.compare(m.title.size() - 3, 3, "\xEF\xBF\xBD") == 0) {
+    m.title.resize(m.title.size() - 3);
   }
 
   // lead

@@ -2,8 +2,11 @@
 // images, page type, read from a parsed HTML document.
 //
 // Every field has a fixed order of trust; the first source that yields a usable value wins:
-//   title:        JSON-LD headline/name of the article > og:title > twitter:title > the first <h1>
-//                 > <title> with the site suffix removed (" - VnExpress", " | Site", " – Site").
+//   title:        JSON-LD headline/name of the article (replaced by og:title when the headline
+//                 is a cut-off prefix of it ending in "…") > og:title > twitter:title > the first
+//                 <h1> outside page chrome that is not a logo > <title>. The site name is removed
+//                 from each (" - VnExpress", " | Site", "Site | "); from <title> also a short
+//                 trailing segment (" | The Site").
 //   lead:         JSON-LD description > og:description > twitter:description > meta description
 //                 > a visible sapo/standfirst element (class/id contains sapo, lead, summary,
 //                 description, standfirst, excerpt, chapeau).

@@ -51,6 +51,10 @@ TEST(MetadataTest, TitleSourcesAndTrustOrder) {
        "<meta property=og:site_name content=VnExpress><meta property=og:title "
        "content='Giá vàng tăng - VnExpress'>",
        "", "Giá vàng tăng"},
+      {"cut jsonld headline completed by og:title",
+       Ld(R"({"@type":"NewsArticle","headline":"A very long headline that was cut…"})") +
+           "<meta property=og:title content='A very long headline that was cut at 110 chars'>",
+       "", "A very long headline that was cut at 110 chars"},
       {"logo h1 skipped", title, "<header><h1 class=logo>VnExpress</h1></header><h1>Real</h1>",
        "Real"},
   };
