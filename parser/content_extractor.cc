@@ -167,6 +167,19 @@ std::string NearbyCaption(const std::vector<ElementInfo>& el, int img) {
   return "";
 }
 
+// A short line naming two or more social networks or a newsletter ("Follow us on Twitter and
+// Facebook", "Theo dõi chúng tôi trên Zalo, Facebook"): a promotion, not the article.
+bool IsSocialPromo(const std::string& paragraph) {
+  if (paragraph.size() > 250) return false;
+  std::string lower = dom::AsciiLower(paragraph);
+  int hits = 0;
+  for (std::string_view word : {"twitter", "facebook", "instagram", "telegram", "whatsapp",
+                                "youtube", "tiktok", "zalo", "linkedin", "newsletter"}) {
+    if (lower.find(word) != std::string::npos) ++hits;
+  }
+  return hits >= 2;
+}
+
 // A lead/standfirst printed just before the body container (often in the article header, which
 // the container excludes): an element close before it whose class names a lead and whose text
 // reads like a paragraph. Returns its index or -1.
@@ -379,6 +392,10 @@ ContentResult ExtractContent(const GumboNode* body, const ContentOptions& option
       if (p != title) kept.push_back(std::move(p));
     }
     result.paragraphs = std::move(kept);
+  }
+  // Closing "follow us on X / subscribe" lines.
+  while (!result.paragraphs.empty() && IsSocialPromo(result.paragraphs.back())) {
+    result.paragraphs.pop_back();
   }
   return result;
 }
