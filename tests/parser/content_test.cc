@@ -125,6 +125,14 @@ TEST(ContentTest, LeadBeforeTheBodyIsTheFirstParagraph) {
   EXPECT_FALSE(Contains(out, "A. Writer"));
 }
 
+TEST(ContentTest, ClosingSocialPromotionDropped) {
+  std::vector<std::string> out =
+      Extract("<article>" + Para(1) + Para(2) + Para(3) +
+              "<p>Follow us on Twitter and Facebook for more local news every day.</p></article>");
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_FALSE(Contains(out, "Follow us"));
+}
+
 TEST(ContentTest, WeightedCharsCountsCjkHeavier) {
   EXPECT_EQ(WeightedChars("ab c"), 3u);
   EXPECT_EQ(WeightedChars("Việt"), 4u);
