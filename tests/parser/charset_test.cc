@@ -245,6 +245,20 @@ TEST(CharsetTest, CanonicalNames) {
   EXPECT_EQ(CanonicalCharsetName("nonsense-42"), "");
 }
 
+TEST(CharsetTest, LargeLegacyPageWithLateMetaDecodes) {
+  // A 3 MB windows-1252 page whose <meta> sits after a 10 KB <head>: the extended prescan finds
+  // it, and the work stays linear (detection reads a bounded prefix).
+  std::string html =
+      "<html><head>" + std::string(10000, ' ') + "<meta charset=windows-1252></head><body>";
+  while (html.size() < 3 * 1024 * 1024) html += "<p>caf\xE9 cr\xE8me \x93quoted\x94</p>\n";
+  auto r = DecodeHtml(html, "");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->charset, "windows-1252");
+  EXPECT_EQ(r->source, "meta");
+  EXPECT_NE(r->utf8.find("<p>café crème \u201Cquoted\u201D</p>"), std::string::npos);
+  EXPECT_TRUE(IsValidUtf8(r->utf8));
+}
+
 TEST(CharsetTest, EmptyAndBinaryInputDecode) {
   auto r = DecodeHtml("", "");
   ASSERT_TRUE(r.ok());
