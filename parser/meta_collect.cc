@@ -47,6 +47,7 @@ bool IsChromeHint(std::string_view class_id) {
     for (std::string_view w : kWords) {
       if (token.size() < w.size()) continue;
       if (token == w) return true;
+      if (token.size() == w.size()) continue;  // token[w.size()] would be out of range
       char after = token[w.size()];
       if (token.compare(0, w.size(), w) == 0 && (after == '-' || after == '_')) return true;
       char before = token[token.size() - w.size() - 1];
