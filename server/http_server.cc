@@ -125,6 +125,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (state_ == State::kClosed) return;
     state_ = State::kHandling;
     keep_alive_ = false;
+    head_ = false;
     route_ = "other";
     if (ec == http::error::end_of_stream || ec == http::error::partial_message) return Close();
     if (ec == http::error::header_limit) {

@@ -14,6 +14,17 @@
 //
 // Thread safety: Start() and Stop() from one controlling thread (not from an I/O thread);
 // NotifyChanges(), SetReady() and port() from any thread.
+//
+// Wiring in the daemon:
+//   auto bind = ParseBindAddress(config.http_api.bind);           // server/bind_address.h
+//   HttpServerOptions options;
+//   options.address = bind->address;  options.port = bind->port;
+//   options.api.bearer_token = config.http_api.bearer_token;
+//   HttpServer server(options, &article_source);
+//   NC_RETURN_IF_ERROR(server.Start());
+//   ... after each store commit that appended events: server.NotifyChanges();
+//   server.SetReady(true);  NotifyReady(summary);                  // server/systemd_notify.h
+//   ... on SIGTERM: server.SetReady(false); NotifyStopping(); server.Stop(drain deadline);
 #pragma once
 
 #include <chrono>

@@ -259,8 +259,11 @@ TEST(MetricsTest, ConcurrentUpdatesAndRendersLoseNothing) {
   EXPECT_EQ(e.samples.at("hh_sum"), kThreads * kPerThread / 2);
 }
 
-TEST(MetricsTest, DefaultRegistryIsOneInstance) {
-  EXPECT_EQ(&MetricsRegistry::Default(), &MetricsRegistry::Default());
+TEST(MetricsTest, DefaultRegistryIsSharedProcessWide) {
+  MetricsRegistry::Default().GetCounter("metrics_test_default_total", "Test.").Increment(2);
+  MetricsRegistry& again = MetricsRegistry::Default();
+  EXPECT_EQ(again.GetCounter("metrics_test_default_total", "Test.").Value(), 2u);
+  EXPECT_NE(again.RenderPrometheus().find("metrics_test_default_total 2\n"), std::string::npos);
 }
 
 }  // namespace

@@ -165,6 +165,8 @@ TEST_F(HttpServerTest, MetricsEndpointParsesAsExpositionFormat) {
   metrics_.GetHistogram("newscrawl_fetch_duration_seconds", "Fetch latency.", {0.1, 1})
       .Observe(0.5);
   Fetch(port(), "/healthz");
+  // The closed connection is gone before the scrape, so the gauge below is exactly the scraper's.
+  ASSERT_TRUE(Eventually([&] { return server_->open_connections() == 0; }));
   Reply r = Fetch(port(), "/metrics");
   EXPECT_EQ(r.status, 200u);
   EXPECT_EQ(r.headers["content-type"], "text/plain; version=0.0.4; charset=utf-8");
