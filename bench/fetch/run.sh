@@ -21,7 +21,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$build/tests/support/test_server_main" --ports 50 --threads 1 >"$work/ports" &
+server_bin=$(find "$build" -name test_server_main -type f -perm -u+x | head -1)
+"$server_bin" --ports 50 --threads 1 >"$work/ports" &
 server_pid=$!
 for _ in $(seq 50); do grep -q PORTS "$work/ports" 2>/dev/null && break; sleep 0.1; done
 read -r -a ports < <(sed 's/^PORTS //' "$work/ports")
