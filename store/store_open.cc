@@ -54,12 +54,9 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(ColumnFamily cf,
   opts.memtable_prefix_bloom_size_ratio = 0.05;
   opts.memtable_whole_key_filtering = true;
   if (cf == ColumnFamily::kVersions) {
-    // Records are ~5 KB: keep them in blob files so compactions move keys, not texts.
+    // Records are ~5 KB. (Blob files would keep them out of compactions, but RocksDB 7.8 crashes
+    // reading blobs from a secondary instance -- the read-only mode export/get/stats use.)
     opts.write_buffer_size = 64u << 20;
-    opts.enable_blob_files = true;
-    opts.min_blob_size = 256;
-    opts.blob_file_size = 256u << 20;
-    opts.blob_compression_type = rocksdb::kLZ4Compression;
   }
   return opts;
 }

@@ -14,12 +14,15 @@ Status Store::Verify() const {
   rocksdb::DB* db = handles_->db.get();
   rocksdb::ReadOptions ro;
   // One snapshot for the whole check, so a concurrent ingest cannot make it fail.
-  const rocksdb::Snapshot* snapshot = db->GetSnapshot();
+  // (A read-only store changes only on Refresh() and has no snapshots.)
+  const rocksdb::Snapshot* snapshot = options_.read_only ? nullptr : db->GetSnapshot();
   ro.snapshot = snapshot;
   struct Release {
     rocksdb::DB* db;
     const rocksdb::Snapshot* s;
-    ~Release() { db->ReleaseSnapshot(s); }
+    ~Release() {
+      if (s) db->ReleaseSnapshot(s);
+    }
   } release{db, snapshot};
   auto iterate = [&](ColumnFamily cf) {
     return std::unique_ptr<rocksdb::Iterator>(db->NewIterator(ro, Cf(cf)));

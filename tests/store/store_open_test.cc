@@ -150,6 +150,29 @@ TEST(StoreOpenTest, ReadOnlyFollowerSeesTheWritersProgress) {
   EXPECT_EQ(follower->SetCursor("x", 1).code(), StatusCode::kFailedPrecondition);
 }
 
+TEST(StoreOpenTest, ReadOnlyStoreReadsFlushedRecordsAndVerifies) {
+  TempDir dir;
+  {
+    ASSERT_TRUE(
+        OpenOrDie(dir.path())->Ingest(MakeArticle("https://n.example/a", MakeText(1))).ok());
+  }
+  { ASSERT_NE(OpenOrDie(dir.path()), nullptr); }  // recovery flushes the WAL into table files
+  StoreOptions ro;
+  ro.read_only = true;
+  auto store = OpenOrDie(dir.path(), ro);
+  ASSERT_NE(store, nullptr);
+  int events = 0;
+  ASSERT_TRUE(store
+                  ->ForEachChange(0, 0,
+                                  [&](const ChangeEvent&, std::string_view json) {
+                                    ++events;
+                                    return ArticleFromJson(json).ok();
+                                  })
+                  .ok());
+  EXPECT_EQ(events, 1);
+  EXPECT_TRUE(store->Verify().ok()) << store->Verify().ToString();
+}
+
 TEST(StoreOpenTest, ReservedSpacesAreSeparateDurableKeyValueStores) {
   TempDir dir;
   {
