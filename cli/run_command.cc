@@ -30,6 +30,8 @@ struct RunFlags {
   std::string drain_timeout = "10s";
   std::string lease = "2m";
   int workers = 0;
+  std::string min_poll;  // tests: override every site's poll bounds below the config's minimum
+  std::string max_poll;
 };
 
 // "127.0.0.1:8080" or "[::1]:8080" -> address and port.
@@ -76,6 +78,17 @@ int RunDaemon(const RunFlags& flags) {
     return kExitFailure;
   }
 
+  for (const std::string* flag : {&flags.min_poll, &flags.max_poll}) {
+    if (flag->empty()) continue;
+    auto d = ParseDuration(*flag);
+    if (!d.ok()) {
+      std::fprintf(stderr, "newscrawl run: --min-poll/--max-poll: %s\n",
+                   d.status().message().c_str());
+      return kExitUsage;
+    }
+    for (auto& site : config->sites)
+      (flag == &flags.min_poll ? site.min_poll_interval : site.max_poll_interval) = *d;
+  }
   std::atomic<server::HttpServer*> http_for_changes{nullptr};
   pipeline::DaemonOptions options;
   options.config = *config;
@@ -175,6 +188,9 @@ CommandRunner SetupRun(CLI::App& sub) {
   sub.add_option("--lease", flags->lease,
                  "How long an in-flight URL stays claimed; after a crash it is due again then "
                  "(default 2m)");
+  sub.add_option("--min-poll", flags->min_poll,
+                 "Tests: override every site's min_poll_interval (the config allows >= 10s)");
+  sub.add_option("--max-poll", flags->max_poll, "Tests: override every site's max_poll_interval");
   sub.add_option("--workers", flags->workers, "Extraction threads (default: CPU count, >= 2)");
   return [flags] { return RunDaemon(*flags); };
 }

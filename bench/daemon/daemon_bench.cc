@@ -40,7 +40,7 @@ long PeakRssMb() {
 
 DaemonOptions Options(const newscrawl::testing::NewsWeb& web, const std::string& db,
                       int connections) {
-  std::string yaml = web.ConfigYaml(db, "0ms");
+  std::string yaml = web.ConfigYaml(db, "0ms", newscrawl::testing::NewsWeb::FreeBind());
   size_t at = yaml.find("per_host_connections: 1");
   yaml.replace(at, 24, "per_host_connections: " + std::to_string(connections));
   auto config = newscrawl::LoadConfigString(yaml, "bench.yaml");
@@ -50,6 +50,10 @@ DaemonOptions Options(const newscrawl::testing::NewsWeb& web, const std::string&
   }
   DaemonOptions options;
   options.config = *config;
+  for (auto& site : options.config.sites) {
+    site.min_poll_interval = 300ms;
+    site.max_poll_interval = 2s;
+  }
   options.workers = 2;
   options.tick = 5ms;
   options.respect_robots = false;

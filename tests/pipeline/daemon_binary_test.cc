@@ -125,9 +125,10 @@ class DaemonBinaryTest : public ::testing::Test {
   std::string Path(const std::string& name) const { return (dir_ / name).string(); }
   void WriteConfig(const std::string& text) { std::ofstream(Path("newscrawl.yaml")) << text; }
   std::vector<std::string> Args() const {
-    return {kBinary,     "run", "--config",        Path("newscrawl.yaml"),
-            "--lease",   "1s",  "--drain-timeout", "3s",
-            "--workers", "2"};
+    return {kBinary,      "run", "--config",        Path("newscrawl.yaml"),
+            "--lease",    "1s",  "--drain-timeout", "3s",
+            "--workers",  "2",   "--min-poll",      "300ms",
+            "--max-poll", "2s"};
   }
   // New events in the store, read through a read-only follower (the daemon holds the lock).
   uint64_t StoredArticles() {
@@ -151,7 +152,7 @@ class DaemonBinaryTest : public ::testing::Test {
 
 TEST_F(DaemonBinaryTest, NotifyProtocolReloadAndDrain) {
   NewsWeb web(/*per_site=*/20, /*syndicate_every=*/10);
-  WriteConfig(web.ConfigYaml(Path("db"), "10ms"));
+  WriteConfig(web.ConfigYaml(Path("db"), "10ms", NewsWeb::FreeBind()));
   NotifySocket notify(Path("notify.sock"));
   const std::string log = Path("daemon.log");
   pid_t pid = Spawn(Args(), {"NOTIFY_SOCKET=" + notify.path(), "WATCHDOG_USEC=600000"}, log);
@@ -200,7 +201,7 @@ TEST_F(DaemonBinaryTest, BadConfigAtStartExitsOneWithTheError) {
 
 TEST_F(DaemonBinaryTest, SigkillAtRandomMomentsLosesNothingAndRepeatsNothing) {
   NewsWeb web(/*per_site=*/100, /*syndicate_every=*/10);
-  WriteConfig(web.ConfigYaml(Path("db"), "5ms"));
+  WriteConfig(web.ConfigYaml(Path("db"), "5ms", NewsWeb::FreeBind()));
   const std::string log = Path("daemon.log");
   const unsigned seed = std::random_device{}();
   std::mt19937 rng(seed);

@@ -4,6 +4,7 @@
 #include "pipeline/daemon.h"
 
 #include <filesystem>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -17,7 +18,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::NewsWeb;
 
-constexpr auto kMinDelay = 10ms;
+constexpr auto kMinDelay = 20ms;
 
 class DaemonTest : public ::testing::Test {
  protected:
@@ -30,10 +31,15 @@ class DaemonTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   DaemonOptions Options(const NewsWeb& web) {
-    auto config = LoadConfigString(web.ConfigYaml((dir_ / "db").string(), "10ms"), "test.yaml");
+    auto config = LoadConfigString(
+        web.ConfigYaml((dir_ / "db").string(), "20ms", NewsWeb::FreeBind()), "test.yaml");
     EXPECT_TRUE(config.ok()) << config.status().ToString();
     DaemonOptions options;
     options.config = *config;
+    for (auto& site : options.config.sites) {
+      site.min_poll_interval = 300ms;
+      site.max_poll_interval = 2s;
+    }
     options.workers = 2;
     options.tick = 10ms;
     options.lease = 5s;
@@ -73,13 +79,14 @@ TEST_F(DaemonTest, CrawlsTheNewsWebOnceInOrderAndPolitely) {
 
   EXPECT_TRUE(testing::CrawlComplete(*(*daemon)->store(), web));
   EXPECT_TRUE(testing::NothingForbiddenRequested(web));
-  EXPECT_TRUE(testing::HostDelaysHonoured(web, kMinDelay, 2ms));
+  // The tolerance absorbs scheduling jitter of the test server's threads on a loaded machine.
+  EXPECT_TRUE(testing::HostDelaysHonoured(web, kMinDelay, 8ms));
   EXPECT_GT(change_notifications_.load(), 0);
 
-  // News-sitemap metadata (beta) beats what the page says.
-  auto beta = (*daemon)->store()->GetByUrl(web.Base(1) + "/news/s1-3.html");
+  // News-sitemap metadata (beta) beats what the page says (s1-30 is listed only there).
+  auto beta = (*daemon)->store()->GetByUrl(web.Base(1) + "/news/s1-30.html");
   ASSERT_TRUE(beta.ok()) << beta.status().ToString();
-  EXPECT_EQ(beta->title, "News title 1-3");
+  EXPECT_EQ(beta->title, "News title 1-30");
   // Articles were never fetched twice: each /news/ path appears once in the request log.
   std::map<std::pair<int, std::string>, int> fetched;
   for (const auto& r : web.server().Requests())
@@ -108,12 +115,21 @@ TEST_F(DaemonTest, CrawlsTheNewsWebOnceInOrderAndPolitely) {
 TEST_F(DaemonTest, DrainAndRestartContinueWhereTheyLeft) {
   NewsWeb web(/*per_site=*/40, /*syndicate_every=*/10);
   uint64_t first_run = 0;
+  std::set<std::string> stored_first;
   {
     auto daemon = Daemon::Start(Options(web));
     ASSERT_TRUE(daemon.ok()) << daemon.status().ToString();
     ASSERT_TRUE(WaitForArticles(**daemon, 30, 60s)) << (*daemon)->StatusLine();
     (*daemon)->Stop(2s);
     first_run = testing::CountNewEvents(*(*daemon)->store());
+    ASSERT_TRUE((*daemon)
+                    ->store()
+                    ->ForEachChange(0, 0,
+                                    [&](const store::ChangeEvent&, std::string_view json) {
+                                      stored_first.insert(ArticleFromJson(json)->url);
+                                      return true;
+                                    })
+                    .ok());
   }
   ASSERT_LT(first_run, web.Stories().size()) << "stopped too late to test a restart";
   web.server().ClearRequests();
@@ -123,13 +139,9 @@ TEST_F(DaemonTest, DrainAndRestartContinueWhereTheyLeft) {
   std::this_thread::sleep_for(1500ms);
   (*daemon)->Stop(5s);
   EXPECT_TRUE(testing::CrawlComplete(*(*daemon)->store(), web));
-  // The second run did not fetch again what the first one had stored.
-  size_t refetched = 0;
+  // The drain finished what was in flight: the second run fetched nothing the first had stored.
   for (const auto& r : web.server().Requests())
-    if (r.path().rfind("/news/", 0) == 0 &&
-        (*daemon)->store()->GetByUrl(web.server().BaseUrl(r.host) + r.path()).ok())
-      ++refetched;
-  EXPECT_LE(refetched, web.Stories().size() - first_run + 20);
+    EXPECT_EQ(stored_first.count(web.server().BaseUrl(r.host) + r.path()), 0u) << r.target;
 }
 
 TEST_F(DaemonTest, ReloadAddsSitesAndRejectsNothingValid) {

@@ -1,5 +1,10 @@
 #include "tests/pipeline/news_web.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <ctime>
 #include <random>
@@ -282,14 +287,27 @@ TestResponse NewsWeb::Handle(const TestRequest& request) {
   return NotFound();
 }
 
+std::string NewsWeb::FreeBind() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+}
+
 std::string NewsWeb::ConfigYaml(const std::string& storage_path, const std::string& min_delay,
                                 const std::string& bind) const {
   std::string b0 = Base(0), b1 = Base(1), b2 = Base(2);
   std::string common =
       "    deny: [\"*/video/*\"]\n"
       "    article_pattern: 'regex:/s\\d+-\\d+\\.html$'\n"
-      "    min_poll_interval: 300ms\n"
-      "    max_poll_interval: 2s\n"
+      // The config allows no less than 10 s; tests override it (PollFast / run --min-poll).
+      "    min_poll_interval: 10s\n"
+      "    max_poll_interval: 20s\n"
       "    stale_after: 1h\n";
   return "storage_path: " + storage_path +
          "\n"

@@ -52,9 +52,12 @@ class NewsWeb {
   void Publish(int per_site);
   std::vector<NewsStory> Stories() const;
   // The daemon config (YAML) for this web: loopback allowed, robots respected, `min_delay`
-  // politeness ("10ms"), short poll intervals.
+  // politeness ("10ms"), the API on `bind`. Poll intervals are the config's minimum (10 s): tests
+  // shorten them after loading (kFastPoll) or with `newscrawl run --min-poll/--max-poll`.
   std::string ConfigYaml(const std::string& storage_path, const std::string& min_delay,
-                         const std::string& bind = "127.0.0.1:0") const;
+                         const std::string& bind) const;
+  // "127.0.0.1:<a free port>".
+  static std::string FreeBind();
 
   TestResponse Handle(const TestRequest& request);
 
