@@ -367,7 +367,16 @@ struct Fetcher::Impl {
     std::string why =
         resp.transport == FetchOutcome::kOk ? "HTTP " + std::to_string(s) : resp.error;
     h.robots_error = "robots.txt of " + h.key + " unavailable (" + why + "); retry later";
-    if (same_for_page) h.robots_expires = now;  // fails fast each time, nothing to wait for
+    if (same_for_page) {
+      // The page would fail the same way: fail what is queued now, and ask again next time
+      // (nothing is cached, so a later request re-checks the address / name).
+      h.robots_state = Host::Robots::kUnknown;
+      while (!h.queue.empty()) {
+        PendingPtr p = std::move(h.queue.front());
+        h.queue.pop_front();
+        Complete(p, h.robots_failure, resp.error);
+      }
+    }
   }
 
   // ---------- shutdown ----------

@@ -182,5 +182,15 @@ TEST(RobotsFetchTest, EachRedirectHopIsCheckedAgainstItsHostsRobots) {
   EXPECT_EQ(r.redirects, std::vector<std::string>{to});
 }
 
+TEST(RobotsFetchTest, RobotsOfARefusedDestinationFailsTheUrlsAsRefused) {
+  auto server = TestServer::Start(1, StandardRoute);
+  Fetcher fetcher(RobotsOptions());
+  auto results = FetchAll(
+      fetcher, {server->BaseUrl(0) + "/to-private", server->BaseUrl(0) + "/to-private?again"});
+  for (auto& r : results) EXPECT_EQ(r.outcome, FetchOutcome::kRefusedPrivate) << r.error;
+  EXPECT_EQ(FetchOne(fetcher, server->BaseUrl(0) + "/to-private").outcome,
+            FetchOutcome::kRefusedPrivate);
+}
+
 }  // namespace
 }  // namespace newscrawl::crawler
