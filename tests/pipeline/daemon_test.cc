@@ -4,6 +4,7 @@
 #include "pipeline/daemon.h"
 
 #include <filesystem>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -49,6 +50,19 @@ class DaemonTest : public ::testing::Test {
   }
 
   // Waits until the daemon stored `want` new articles; false on timeout.
+  // "article/done: 15, feed/pending: 2, ..." for failure messages.
+  static std::string FrontierSummary(Daemon& daemon) {
+    std::map<std::string, int> counts;
+    int64_t now = NowMs();
+    (void)daemon.frontier()->ForEach([&](const FrontierEntry& e) {
+      ++counts[std::string(UrlKindName(e.kind)) + "/" + std::to_string(static_cast<int>(e.state)) +
+               (e.due_ms <= now ? "/due" : "/later")];
+      return true;
+    });
+    std::string out;
+    for (const auto& [k, n] : counts) out += k + ": " + std::to_string(n) + ", ";
+    return out;
+  }
   static bool WaitForArticles(const Daemon& daemon, uint64_t want, std::chrono::seconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -67,7 +81,8 @@ TEST_F(DaemonTest, CrawlsTheNewsWebOnceInOrderAndPolitely) {
   NewsWeb web(/*per_site=*/105, /*syndicate_every=*/10);
   auto daemon = Daemon::Start(Options(web));
   ASSERT_TRUE(daemon.ok()) << daemon.status().ToString();
-  ASSERT_TRUE(WaitForArticles(**daemon, 200, 60s)) << (*daemon)->StatusLine();
+  ASSERT_TRUE(WaitForArticles(**daemon, 200, 60s)) << (*daemon)->StatusLine() << "\n"
+                                                   << FrontierSummary(**daemon);
   // Articles published while the daemon runs are found by the next polls.
   web.Publish(8);
   const uint64_t stories = web.Stories().size();
