@@ -63,9 +63,9 @@ void Daemon::Process(FrontierEntry entry, crawler::FetchResult result) {
     entry.state = UrlState::kDone;
     (void)frontier_->Update(entry);
   } else if (IsSource(entry.kind)) {
-    ProcessSource(std::move(entry), result, site->second.first);
+    ProcessSource(entry, result, site->second.first);  // a copy: Finish() needs entry.url
   } else {
-    ProcessArticle(std::move(entry), result, site->second.first);
+    ProcessArticle(entry, result, site->second.first);
   }
   Finish(entry);
 }
