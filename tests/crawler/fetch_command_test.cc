@@ -71,8 +71,7 @@ TEST_F(FetchCommandTest, PrintsOneArticleRecordPerUrl) {
 }
 
 TEST_F(FetchCommandTest, FailuresAreJsonLinesAndExitOne) {
-  RunResult r =
-      RunFetch(kFlags + Url("/page/1") + " " + Url("/status/404") + " " + Url("/to-private"));
+  RunResult r = RunFetch(kFlags + Url("/page/1") + " " + Url("/status/404") + " " + Url("/loop/a"));
   EXPECT_EQ(r.exit_code, 1);
   ASSERT_EQ(r.lines.size(), 3u) << r.stdout_text;
   std::map<std::string, std::string> outcome_by_url;
@@ -80,7 +79,7 @@ TEST_F(FetchCommandTest, FailuresAreJsonLinesAndExitOne) {
     if (j.contains("outcome")) outcome_by_url[j.at("url")] = j.at("outcome");
   }
   EXPECT_EQ(outcome_by_url[Url("/status/404")], "http_4xx");
-  EXPECT_EQ(outcome_by_url[Url("/to-private")], "refused_private");
+  EXPECT_EQ(outcome_by_url[Url("/loop/a")], "redirect_loop");
   EXPECT_EQ(outcome_by_url.size(), 2u);
 }
 
