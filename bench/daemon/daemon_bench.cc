@@ -41,8 +41,9 @@ long PeakRssMb() {
 DaemonOptions Options(const newscrawl::testing::NewsWeb& web, const std::string& db,
                       int connections) {
   std::string yaml = web.ConfigYaml(db, "0ms", newscrawl::testing::NewsWeb::FreeBind());
-  size_t at = yaml.find("per_host_connections: 1");
-  yaml.replace(at, 24, "per_host_connections: " + std::to_string(connections));
+  const std::string key = "per_host_connections: 1";
+  size_t at = yaml.find(key);
+  yaml.replace(at, key.size(), "per_host_connections: " + std::to_string(connections));
   auto config = newscrawl::LoadConfigString(yaml, "bench.yaml");
   if (!config.ok()) {
     std::fprintf(stderr, "%s\n", config.status().ToString().c_str());
