@@ -23,11 +23,12 @@ class StoreSink : public RecordSink {
   explicit StoreSink(std::unique_ptr<store::Store> store) : store_(std::move(store)) {}
 
   Result<Article> Emit(Article article) override {
-    FillFingerprints(&article);
     if (!article.is_article) {
+      FillFingerprints(&article);
       spdlog::warn("{}: not stored: not an article ({})", article.url, article.not_article_reason);
       return article;
     }
+    // Ingest computes id, content hash and SimHash itself (one tokenisation of the text).
     auto result = store_->Ingest(std::move(article));
     if (!result.ok()) return result.status();
     spdlog::info("{}: {} (seq {})", result->record.url, store::EventKindName(result->event),

@@ -3,6 +3,7 @@
 // stored article (the store's ingest budget is tens of microseconds per article) and only needs
 // to be stable, not linguistically exact.
 #include "common/fingerprint.h"
+#include "common/sorted_sets.h"
 
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
@@ -253,31 +254,15 @@ uint64_t SimHash64(std::string_view text, int shingle_words) {
   return SimHashOfShingles(ShingleHashes(text, shingle_words));
 }
 
-namespace {
-size_t IntersectionSize(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
-  size_t i = 0, j = 0, common = 0;
-  while (i < a.size() && j < b.size()) {
-    if (a[i] < b[j]) {
-      ++i;
-    } else if (b[j] < a[i]) {
-      ++j;
-    } else {
-      ++common, ++i, ++j;
-    }
-  }
-  return common;
-}
-}  // namespace
-
 double ShingleContainment(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
   if (a.empty() || b.empty()) return 0.0;
-  return static_cast<double>(IntersectionSize(a, b)) /
+  return static_cast<double>(SortedIntersectionSize(a, b)) /
          static_cast<double>(std::min(a.size(), b.size()));
 }
 
 double ShingleJaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
   if (a.empty() && b.empty()) return 0.0;
-  size_t common = IntersectionSize(a, b);
+  size_t common = SortedIntersectionSize(a, b);
   return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
 }
 

@@ -4,6 +4,7 @@
 // on its own pseudo-random probe sequence, so two texts with the same shingle set always get
 // the same keys and the collision probability per bin stays the Jaccard similarity.
 #include "common/near_duplicate.h"
+#include "common/sorted_sets.h"
 
 #include <xxhash.h>
 
@@ -37,20 +38,6 @@ uint64_t GetFixed(const char* p, int bytes) {
   uint64_t v = 0;
   for (int i = 0; i < bytes; ++i) v |= uint64_t{static_cast<uint8_t>(p[i])} << (8 * i);
   return v;
-}
-
-size_t IntersectionSize(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
-  size_t i = 0, j = 0, common = 0;
-  while (i < a.size() && j < b.size()) {
-    if (a[i] < b[j]) {
-      ++i;
-    } else if (b[j] < a[i]) {
-      ++j;
-    } else {
-      ++common, ++i, ++j;
-    }
-  }
-  return common;
 }
 
 }  // namespace
@@ -149,7 +136,7 @@ std::vector<std::string> NearDupIndexKeys(const NearDupSignature& signature,
 NearDupScore ScoreNearDuplicate(const NearDupSignature& a, const NearDupSignature& b) {
   NearDupScore score;
   if (a.shingles.empty() || b.shingles.empty()) return score;
-  size_t common = IntersectionSize(a.shingles, b.shingles);
+  size_t common = SortedIntersectionSize(a.shingles, b.shingles);
   size_t smaller = std::min(a.shingles.size(), b.shingles.size());
   size_t larger = std::max(a.shingles.size(), b.shingles.size());
   score.containment = static_cast<double>(common) / static_cast<double>(smaller);
