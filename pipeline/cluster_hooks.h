@@ -1,0 +1,83 @@
+// ClusterHooks: what the daemon asks of a cluster of instances. Implemented by cluster/ on NATS
+// JetStream (cluster::NatsCluster); a single instance runs without one (DaemonOptions::cluster is
+// null) and behaves exactly as before.
+//
+// The daemon uses the hooks at four points:
+//   1. Scheduling: a URL is leased from the local frontier only while OwnsHost(host) is true, so a
+//      host is fetched by one instance at a time and politeness holds across the cluster.
+//   2. Discovery: every URL found in a feed, sitemap or section page goes to Route() instead of
+//      the local frontier. The cluster delivers it, durably, to the owner of its host, which
+//      receives it through the UrlSink given to Start() (possibly this very instance).
+//   3. Ingest: before an article is written to the local store, Claim() decides globally whether
+//      this instance may store it (first claim of its canonical URL and content hash wins; near
+//      duplicates are checked across the cluster). Only kStore articles are ingested locally.
+//   4. Publishing: after a successful local ingest that wrote an event, Publish() puts the stored
+//      record on the ARTICLES stream; a retry of the same (id, version) is never a second message.
+//      A crash between ingest and publish must not lose the message: the daemon republishes
+//      after a restart (e.g. a re-ingest that returns kNone publishes the stored record again,
+//      or a small outbox in the store's reserved KV), relying on the de-duplication by id+version.
+//
+// Failure policy: a call that cannot reach the broker returns a non-ok Status (Unavailable or
+// IoError) after its own bounded retries; the daemon then keeps the URL (pending, retried later),
+// never drops it. Implementations log, count the trouble in /metrics, and never throw.
+//
+// Thread safety: every method may be called from several threads at once, except Start/Stop
+// (called once each, from the controlling thread).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "common/article.h"
+#include "common/status.h"
+#include "pipeline/frontier.h"
+#include "store/store.h"
+
+namespace newscrawl::pipeline {
+
+// The cluster's verdict on an article about to be stored.
+enum class ClaimVerdict {
+  kStore,      // this instance holds the claims: ingest locally, then Publish()
+  kDuplicate,  // another instance stored it (same URL, same text or a near duplicate): skip
+};
+
+struct ClaimDecision {
+  ClaimVerdict verdict = ClaimVerdict::kStore;
+  std::string duplicate_of;  // kDuplicate: the id of the article that holds the claim
+  std::string reason;        // kDuplicate: "url", "content" or "near_duplicate"
+};
+
+class ClusterHooks {
+ public:
+  // Receives a URL handed to this instance (its host's shard is ours). Called from a cluster
+  // thread. Return ok once the entry is durably in the local frontier (Frontier::Add, which
+  // ignores URLs it already knows); a non-ok Status makes the cluster redeliver it later.
+  using UrlSink = std::function<Status(const FrontierEntry& entry)>;
+
+  virtual ~ClusterHooks() = default;
+
+  // Joins the cluster: connects, takes a fair share of the host shards as expiring leases, and
+  // starts delivering URLs of owned shards (including those a dead owner left unfinished) to
+  // `sink`. Fails (and the daemon does not start) when the broker cannot be reached at all.
+  virtual Status Start(UrlSink sink) = 0;
+  // Releases this instance's shard leases (so others take them at once) and disconnects.
+  // Idempotent.
+  virtual void Stop() = 0;
+
+  // True while this instance holds the lease of the shard of `host` (lower-case host name).
+  virtual bool OwnsHost(std::string_view host) = 0;
+
+  // Hands a discovered URL to the owner of its host. Ok means the broker has it durably.
+  virtual Status Route(const FrontierEntry& entry) = 0;
+
+  // Decides globally whether `article` (extracted, fingerprints filled by FillFingerprints) may
+  // be stored here. Idempotent for the same article: a retry after a crash gets kStore again.
+  virtual Result<ClaimDecision> Claim(const Article& article) = 0;
+
+  // Publishes a stored record (as returned by Store::Ingest, id/version/seq set) for `event`
+  // (kNew, kVersion or kDuplicate) to the ARTICLES stream, de-duplicated by id + version.
+  virtual Status Publish(const Article& record, store::EventKind event) = 0;
+};
+
+}  // namespace newscrawl::pipeline
