@@ -78,6 +78,12 @@ class ClusterHooks {
   // Publishes a stored record (as returned by Store::Ingest, id/version/seq set) for `event`
   // (kNew, kVersion or kDuplicate) to the ARTICLES stream, de-duplicated by id + version.
   virtual Status Publish(const Article& record, store::EventKind event) = 0;
+
+  // True when an article whose canonical URL is `canonical_url` was stored and published by an
+  // instance of the cluster (this one or another), so fetching it again is wasted (e.g. a URL
+  // replayed to a shard's new owner). Cheap (one lookup); false when unknown or on broker
+  // trouble (the daemon then fetches and Claim decides).
+  virtual bool IsPublished(std::string_view canonical_url) { return false; }
 };
 
 }  // namespace newscrawl::pipeline
