@@ -14,6 +14,9 @@ constexpr uint32_t kMinParagraphChars = 40;
 #define KSW 2
 #endif
 constexpr uint32_t kShortTextWeight = KSW;  // in quarters
+// Running text (weighted chars) outside comment threads that makes a page an article with
+// comments rather than a thread.
+constexpr uint32_t kMinArticleBesideComments = 200;
 
 bool IsSkippedTag(GumboTag tag) {
   switch (tag) {
@@ -105,6 +108,13 @@ bool IsFooterLike(const ElementInfo& e) {
   return dom::TagOf(e.node) == GUMBO_TAG_FOOTER || dom::ClassOrIdContains(e.node, "footer");
 }
 
+// Class/id naming a comment thread or one comment ("comments", "comment-list", "MtnComment").
+bool IsCommentLike(const ElementInfo& e) {
+  std::string hints = dom::ClassAndIdLower(e.node);
+  size_t at = hints.find("comment");
+  return at != std::string::npos && hints.compare(at, 10, "commentary") != 0;
+}
+
 }  // namespace
 
 uint32_t WeightedChars(std::string_view text) {
@@ -187,6 +197,8 @@ int SelectContainer(ContentTree* tree) {
   if (el.empty()) return 0;
   Accumulate(tree, /*use_suppression=*/false);
   const uint32_t page_good = el[0].good_chars;
+  std::vector<uint32_t> good(el.size());  // before suppression
+  for (size_t i = 0; i < el.size(); ++i) good[i] = el[i].good_chars;
   // Running text inside elements whose hints say "article body", per subtree.
   std::vector<uint32_t> positive_good(el.size(), 0);
   for (size_t i = el.size(); i-- > 0;) {
@@ -195,22 +207,40 @@ int SelectContainer(ContentTree* tree) {
       positive_good[el[i].parent] += positive_good[i];
     }
   }
+  // Comment threads are boilerplate next to an article, but a page that is little but its
+  // comments (a forum thread, a live blog whose entries are classed as comments) is its comments.
+  std::vector<char> comment(el.size(), 0);
+  uint32_t comment_good = 0;
   for (size_t i = 0; i < el.size(); ++i) {
     ElementInfo& e = el[i];
-    GumboTag tag = dom::TagOf(e.node);
-    bool boilerplate = e.hint == Hint::kNegative || IsFurnitureTag(tag);
-    // A "boilerplate" element holding most of the page's running text is mislabelled ("ad-margins"
-    // or "content-with-sidebar" wrappers, an "author-x" post class, a <form> around the page),
-    // unless it is a footer that merely outweighs a short article.
-    if (boilerplate && e.good_chars * 2 > page_good &&
-        (positive_good[i] * 2 > e.good_chars || e.good_chars * 3 > page_good * 2 ||
-         !IsFooterLike(e))) {
-      boilerplate = false;
-    }
-    if (NeverSuppressed(tag)) boilerplate = false;
-    e.suppressed = boilerplate || (e.parent >= 0 && el[e.parent].suppressed);
+    bool inside = e.parent >= 0 && comment[e.parent];
+    comment[i] = inside || (e.hint == Hint::kNegative && IsCommentLike(e));
+    if (comment[i] && !inside) comment_good += good[i];
   }
-  Accumulate(tree, /*use_suppression=*/true);
+  auto mark = [&](bool comments_are_boilerplate) {
+    for (size_t i = 0; i < el.size(); ++i) {
+      ElementInfo& e = el[i];
+      GumboTag tag = dom::TagOf(e.node);
+      bool boilerplate = e.hint == Hint::kNegative || IsFurnitureTag(tag);
+      if (comment[i] && !comments_are_boilerplate && !IsFurnitureTag(tag)) boilerplate = false;
+      // A "boilerplate" element holding most of the page's running text is mislabelled
+      // ("ad-margins" or "content-with-sidebar" wrappers, an "author-x" post class, a <form>
+      // around the page), unless it is a footer that merely outweighs a short article, or a
+      // comment thread (decided above).
+      if (boilerplate && good[i] * 2 > page_good && !(comment[i] && e.hint == Hint::kNegative) &&
+          (positive_good[i] * 2 > good[i] || good[i] * 3 > page_good * 2 || !IsFooterLike(e))) {
+        boilerplate = false;
+      }
+      if (NeverSuppressed(tag)) boilerplate = false;
+      e.suppressed = boilerplate || (e.parent >= 0 && el[e.parent].suppressed);
+    }
+    Accumulate(tree, /*use_suppression=*/true);
+  };
+  mark(/*comments_are_boilerplate=*/true);
+  if (comment_good > 0 && el[0].good_chars < kMinArticleBesideComments &&
+      comment_good > el[0].good_chars) {
+    mark(/*comments_are_boilerplate=*/false);
+  }
 
   int best = 0;
   double best_score = 0;

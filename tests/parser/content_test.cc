@@ -133,6 +133,37 @@ TEST(ContentTest, ClosingSocialPromotionDropped) {
   EXPECT_FALSE(Contains(out, "Follow us"));
 }
 
+TEST(ContentTest, ThreadOfCommentClassedPostsIsTheContent) {
+  // A forum thread: every post, the first one included, is classed as a comment, no wrapper
+  // holds most of them, and the page has no article besides them.
+  std::string thread = "<h2>Tram tickets after the update?</h2>";
+  for (int i = 1; i <= 4; ++i) {
+    thread += "<div class='comment'><span class='comment-author'>user" + std::to_string(i) +
+              "</span><div class='comment-text'>" + std::to_string(i) + ". " + kParagraph +
+              "</div></div>";
+  }
+  std::vector<std::string> out = Extract("<nav><a href='/'>Home</a></nav><main>" + thread +
+                                         "</main><footer>Contact us</footer>");
+  EXPECT_TRUE(Contains(out, "1. The council"));
+  EXPECT_TRUE(Contains(out, "4. The council"));
+  EXPECT_FALSE(Contains(out, "Contact us"));
+}
+
+TEST(ContentTest, CommentsOutweighingTheArticleStayOut) {
+  std::string comments = "<div class='comment-list'>";
+  for (int i = 10; i < 18; ++i) {
+    comments +=
+        "<div class='comment-body'><p>" + std::to_string(i) + ". " + kParagraph + "</p></div>";
+  }
+  comments += "</div>";
+  std::vector<std::string> out = Extract("<div class='page'><div class='text'>" + Para(1) +
+                                         Para(2) + Para(3) + "</div>" + comments + "</div>");
+  EXPECT_TRUE(Contains(out, "1. The council"));
+  EXPECT_TRUE(Contains(out, "3. The council"));
+  EXPECT_FALSE(Contains(out, "10. The council"));
+  EXPECT_FALSE(Contains(out, "17. The council"));
+}
+
 TEST(ContentTest, WeightedCharsCountsCjkHeavier) {
   EXPECT_EQ(WeightedChars("ab c"), 3u);
   EXPECT_EQ(WeightedChars("Việt"), 4u);
