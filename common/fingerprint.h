@@ -38,6 +38,15 @@ uint64_t SimHashOfShingles(const std::vector<uint64_t>& shingles);
 // A text with fewer than `shingle_words` words (but at least one) is one shingle.
 std::vector<uint64_t> ShingleHashes(std::string_view text, int shingle_words = 5);
 
+// ContentHash, ShingleHashes and SimHash64 of one text, with one normalisation and one
+// tokenisation (what an ingest needs; each field equals what its own function returns).
+struct TextFingerprints {
+  std::string content_hash;        // ContentHash(text)
+  std::vector<uint64_t> shingles;  // ShingleHashes(text, shingle_words)
+  uint64_t simhash = 0;            // SimHash64(text, shingle_words)
+};
+TextFingerprints FingerprintText(std::string_view text, int shingle_words = 5);
+
 // |A ∩ B| / min(|A|, |B|) over two sorted shingle-hash sets; 0 when either is empty.
 double ShingleContainment(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
 

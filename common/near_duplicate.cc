@@ -30,8 +30,9 @@ uint64_t Mix64(uint64_t x) {
   return x;
 }
 
-void PutFixed(uint64_t v, int bytes, std::string* out) {
-  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+// Little-endian, `bytes` bytes at `out`.
+void PutFixed(uint64_t v, int bytes, char* out) {
+  for (int i = 0; i < bytes; ++i) out[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
 }
 
 uint64_t GetFixed(const char* p, int bytes) {
@@ -43,12 +44,12 @@ uint64_t GetFixed(const char* p, int bytes) {
 }  // namespace
 
 std::string NearDupSignature::Serialize() const {
-  std::string out;
-  out.reserve(kSignatureHeader + 4 * shingles.size());
-  out.push_back(static_cast<char>(kSignatureFormat));
-  PutFixed(simhash, 8, &out);
-  PutFixed(shingles.size(), 4, &out);
-  for (uint32_t s : shingles) PutFixed(s, 4, &out);
+  std::string out(kSignatureHeader + 4 * shingles.size(), '\0');
+  char* p = out.data();
+  *p++ = static_cast<char>(kSignatureFormat);
+  PutFixed(simhash, 8, p), p += 8;
+  PutFixed(shingles.size(), 4, p), p += 4;
+  for (uint32_t s : shingles) PutFixed(s, 4, p), p += 4;
   return out;
 }
 
@@ -81,8 +82,13 @@ Result<NearDupSignature> NearDupSignature::Parse(std::string_view bytes) {
 
 NearDupSignature NearDupSignatureOf(std::string_view text, const NearDupOptions& options) {
   std::vector<uint64_t> shingles = ShingleHashes(text, options.shingle_words);
+  return NearDupSignatureOfShingles(shingles, SimHashOfShingles(shingles));
+}
+
+NearDupSignature NearDupSignatureOfShingles(const std::vector<uint64_t>& shingles,
+                                            uint64_t simhash) {
   NearDupSignature signature;
-  signature.simhash = SimHashOfShingles(shingles);
+  signature.simhash = simhash;
   signature.shingles.reserve(shingles.size());
   // The high halves of sorted 64-bit hashes are sorted already: only duplicates to drop.
   for (uint64_t s : shingles) signature.shingles.push_back(static_cast<uint32_t>(s >> 32));

@@ -79,6 +79,12 @@ struct NearDupSignature {
 // The signature of an article text (normalised as by NormalizeTextForHash).
 NearDupSignature NearDupSignatureOf(std::string_view text, const NearDupOptions& options = {});
 
+// The same signature from the text's ShingleHashes (sorted, distinct, computed with
+// `options.shingle_words`) and their SimHashOfShingles: FingerprintText gives both together
+// with the content hash.
+NearDupSignature NearDupSignatureOfShingles(const std::vector<uint64_t>& shingles,
+                                            uint64_t simhash);
+
 // The band-index keys of a signature: exactly `options.bands` distinct 9-byte strings (band
 // number, then 8 bytes of band hash), or none when the text has fewer than
 // `options.min_shingles` shingles. Store each as a key prefix pointing at the article; at

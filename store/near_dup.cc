@@ -1,13 +1,17 @@
 #include "store/near_dup.h"
 
+#include "common/fingerprint.h"
 #include "common/near_duplicate.h"
 
 namespace newscrawl::store {
 
 NearDupProbe MakeNearDupProbe(const Article& article) {
-  NearDupSignature signature = NearDupSignatureOf(article.text);
+  const NearDupOptions options;
+  TextFingerprints fp = FingerprintText(article.text, options.shingle_words);
+  NearDupSignature signature = NearDupSignatureOfShingles(fp.shingles, fp.simhash);
   NearDupProbe probe;
-  probe.index_keys = NearDupIndexKeys(signature);
+  probe.content_hash = std::move(fp.content_hash);
+  probe.index_keys = NearDupIndexKeys(signature, options);
   probe.signature = signature.Serialize();
   probe.simhash = signature.simhash;
   return probe;

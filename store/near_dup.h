@@ -19,10 +19,11 @@ struct NearDupProbe {
   std::vector<std::string> index_keys;  // band_index keys: look up, then file the article under
   std::string signature;                // serialised signature, stored in the signatures CF
   uint64_t simhash = 0;                 // SimHash64 of the text (computed on the way)
+  std::string content_hash;             // ContentHash of the text (computed on the way)
 };
 
-// Computes the probe of `article` from its text. Expensive (tokenising, hashing): call it
-// outside locks.
+// Computes the probe of `article` from its text: one normalisation and tokenisation
+// (FingerprintText). Expensive (~20 us for 5 KB of text): call it outside locks.
 NearDupProbe MakeNearDupProbe(const Article& article);
 
 // The band keys of a stored signature (to remove an old version from the index); empty when the

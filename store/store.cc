@@ -163,7 +163,7 @@ Result<IngestResult> Store::Ingest(Article article) {
   // The expensive part (normalising, tokenising, hashing): outside the lock.
   NearDupProbe probe = MakeNearDupProbe(article);
   article.simhash = probe.simhash;
-  if (article.content_hash.empty()) article.content_hash = ContentHash(article.text);
+  if (article.content_hash.empty()) article.content_hash = probe.content_hash;
   std::string record = RecordWithoutStoreFields(article);
 
   std::lock_guard<std::mutex> lock(write_mu_);

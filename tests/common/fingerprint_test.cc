@@ -181,3 +181,92 @@ TEST(NormalizeTextForHashTest, RandomInputIsFixedPoint) {
 
 }  // namespace
 }  // namespace newscrawl
+
+#include <xxhash.h>
+
+namespace newscrawl {
+namespace {
+
+// A long text with repeated passages, capitals, punctuation and (optionally) non-ASCII words:
+// more than 64 shingles, so ShingleHashes takes its bucketed sort.
+std::string LongText(bool ascii) {
+  std::string text;
+  for (int i = 0; i < 300; ++i) {
+    text += "Word" + std::to_string(i % 37) + " the QUICK brown fox " + std::to_string(i % 11);
+    text += i % 5 == 0 ? ".\n" : ", ";
+    if (!ascii && i % 7 == 0) text += "Ti\xE1\xBA\xBFng Vie\xCC\xA3\xCC\x82t \xE4\xB8\xAD ";
+  }
+  return text;
+}
+
+// The definition, spelled out slowly: XXH3-64 of each WordTokens token, XXH3-64 of each window
+// of `width` token hashes, sorted, repeats dropped.
+std::vector<uint64_t> ReferenceShingles(const std::string& text, size_t width) {
+  std::vector<uint64_t> tokens;
+  for (const auto& t : WordTokens(text)) tokens.push_back(XXH3_64bits(t.data(), t.size()));
+  std::vector<uint64_t> shingles;
+  if (tokens.empty()) return shingles;
+  if (tokens.size() <= width) return {XXH3_64bits(tokens.data(), tokens.size() * 8)};
+  for (size_t i = 0; i + width <= tokens.size(); ++i)
+    shingles.push_back(XXH3_64bits(&tokens[i], width * 8));
+  std::sort(shingles.begin(), shingles.end());
+  shingles.erase(std::unique(shingles.begin(), shingles.end()), shingles.end());
+  return shingles;
+}
+
+TEST(ShingleHashesTest, MatchesTheDefinitionOnLongTexts) {
+  for (bool ascii : {true, false}) {
+    std::string text = LongText(ascii);
+    for (int width : {1, 3, 5}) {
+      std::vector<uint64_t> expected = ReferenceShingles(text, width);
+      if (width > 1) EXPECT_GT(expected.size(), 64u);
+      EXPECT_EQ(ShingleHashes(text, width), expected) << "ascii " << ascii << " width " << width;
+    }
+  }
+}
+
+TEST(FingerprintTextTest, EqualsTheSeparateFunctions) {
+  const std::string texts[] = {
+      LongText(true),
+      LongText(false),
+      "",
+      "  ",
+      "one two",
+      "a\xFF"
+      "b",
+      "Tie\xCC\x82\xCC\x81ng Vie\xCC\xA3\xCC\x82t co\xCC\x81 da\xCC\x82\xCC\x81u"};
+  for (const auto& text : texts) {
+    for (int width : {3, 5}) {
+      TextFingerprints fp = FingerprintText(text, width);
+      EXPECT_EQ(fp.content_hash, ContentHash(text));
+      EXPECT_EQ(fp.shingles, ShingleHashes(text, width));
+      EXPECT_EQ(fp.simhash, SimHash64(text, width));
+    }
+  }
+}
+
+// Content hashes and SimHashes are stored (records, hash index, article heads): these values
+// were computed by the implementation before the single-pass FingerprintText (store format 1)
+// and must never change without a store format bump.
+TEST(FingerprintTextTest, PinnedValues) {
+  EXPECT_EQ(ContentHash("First paragraph.\nSecond paragraph."),
+            ContentHash("First paragraph. Second paragraph."));
+  struct Case {
+    std::string text;
+    const char* content_hash;
+    uint64_t simhash;
+  };
+  const Case cases[] = {
+      {LongText(true), "50552dc22047dfce5050d1d8839166a5", 0x860d002bc252ecfcULL},
+      {LongText(false), "a0ffd94f8423068823b24c28e7a4a0cd", 0x8605102fd6522d5cULL},
+      {"Hello, World! It's 2024.", "8d25d3867fc938e2bd123c8264d2de02", 0x2c742709bac38e61ULL},
+  };
+  for (const auto& c : cases) {
+    TextFingerprints fp = FingerprintText(c.text);
+    EXPECT_EQ(fp.content_hash, c.content_hash);
+    EXPECT_EQ(fp.simhash, c.simhash);
+  }
+}
+
+}  // namespace
+}  // namespace newscrawl

@@ -122,5 +122,19 @@ TEST(NearDuplicateTest, NormalisedTextGivesSameSignature) {
   EXPECT_EQ(NearDupSignatureOf(nfc), NearDupSignatureOf(nfd));
 }
 
+TEST(NearDupSignatureTest, FromFingerprintsEqualsFromText) {
+  std::string text;
+  for (int i = 0; i < 200; ++i) text += "Line " + std::to_string(i % 23) + " of the story, ";
+  for (int width : {3, 5}) {
+    NearDupOptions options;
+    options.shingle_words = width;
+    TextFingerprints fp = FingerprintText(text, width);
+    NearDupSignature from_fp = NearDupSignatureOfShingles(fp.shingles, fp.simhash);
+    EXPECT_EQ(from_fp, NearDupSignatureOf(text, options));
+    EXPECT_EQ(NearDupIndexKeys(from_fp, options),
+              NearDupIndexKeys(NearDupSignatureOf(text, options), options));
+  }
+}
+
 }  // namespace
 }  // namespace newscrawl
