@@ -104,7 +104,8 @@ constexpr std::string_view kNegativeSubstrings[] = {
     "mostread",   "read-more", "readmore",   "more-news",    "more-stories", "signup",
     "caption",    "copyright", "popup",      "author",       "timestamp",    "tag-list",
     "taglist",    "post-meta", "entry-meta", "article-meta", "jump-link",    "skip-link",
-    "addthis",    "livefyre",  "promoted",   "widget"};
+    "addthis",    "livefyre",  "promoted",   "widget",       "metadata",     "disclaimer",
+    "button",     "webform"};
 
 // Words that mark boilerplate when they are a whole '-'/'_'-separated part of a class token.
 constexpr std::string_view kNegativeTokens[] = {
@@ -113,7 +114,7 @@ constexpr std::string_view kNegativeTokens[] = {
     "more",      "date",    "time",   "extra",         "related", "hidden", "tools",    "login",
     "icons",     "embed",   "video",  "photo",         "gallery", "slider", "carousel", "ticker",
     "promo",     "popular", "credit", "credits",       "rating",  "banner", "overlay",  "modal",
-    "published", "shares",  "teaser", "teasers"};
+    "published", "shares",  "teaser", "teasers",       "cta"};
 
 // Class tokens that say "this is (part of) the article"; they outweigh a weak negative token.
 constexpr std::string_view kWeakPositiveTokens[] = {"article", "body", "content", "entry",

@@ -85,6 +85,14 @@ TEST(BoilerplateTest, ClassifiesHints) {
       {"<div style='display: none'></div>", Hint::kHidden},
       {"<div class='sr-only'></div>", Hint::kHidden},
       {"<div class='header'></div>", Hint::kNegative},
+      // Metadata lines, disclaimers, buttons, embedded forms, calls to action.
+      {"<div class='postmetadata'></div>", Hint::kNegative},
+      {"<span class='img-metadata__title'></span>", Hint::kNegative},
+      {"<p class='aawp-disclaimer'></p>", Hint::kNegative},
+      {"<div class='ATheButtonSection'></div>", Hint::kNegative},
+      {"<div class='block block-webform'></div>", Hint::kNegative},
+      {"<section class='c-letters-cta'></section>", Hint::kNegative},
+      {"<div class='tip-print-step'></div>", Hint::kNeutral},
       // Weak negatives outweighed by another token; state classes and modifiers ignored.
       {"<article class='post tag-news'></article>", Hint::kNeutral},
       {"<section class='o-section o-section--has-ads js-section--has-ads'></section>",
