@@ -16,6 +16,8 @@ constexpr uint32_t kMaxHeadingChars = 48;
 constexpr uint32_t kMaxPrefixedLineChars = 300;
 // Text next to an image up to this size (weighted chars) is its caption or credit.
 constexpr uint32_t kMaxCaptionChars = 120;
+// Text up to this size is a caption when it reads as one (repeats the alt text, has a "©"...).
+constexpr uint32_t kMaxLongCaptionChars = 300;
 
 // drop_ value of a block whose text is an image caption (rendered into images[], not text).
 constexpr char kImageBlock = 2;
@@ -63,18 +65,56 @@ class Cleaner {
     if (tag == GUMBO_TAG_H1) return true;
     // Link lists and link boxes (menus, "more news", tag clouds).
     if (e.anchors >= 2 && e.link_chars * 2 > e.text_chars && tag != GUMBO_TAG_A) return true;
-    if (IsImageBlock(i)) return true;
+    if (IsImageBlock(i) || IsCaptionAfterImage(i)) return true;
     return false;
   }
 
   // A small block holding an image and a line of text: the text is a caption or a photo credit
-  // ("AFP / Marco Bertorello"), which belongs to images[], not to the body.
+  // ("AFP / Marco Bertorello"), which belongs to images[], not to the body. Longer text is a
+  // caption only when it reads as one (ReadsAsCaption).
   bool IsImageBlock(int i) const {
     const ElementInfo& e = el_[i];
-    if (e.text_chars == 0 || e.text_chars > kMaxCaptionChars || e.good_chars > 0) return false;
+    if (e.text_chars == 0 || e.text_chars > kMaxLongCaptionChars) return false;
     if (e.subtree_size > 16 || !dom::IsBlockTag(dom::TagOf(e.node))) return false;
-    for (int k = i + 1; k < i + e.subtree_size; ++k) {
-      if (dom::TagOf(el_[k].node) == GUMBO_TAG_IMG) return true;
+    const GumboNode* img = FirstImage(i);
+    if (img == nullptr) return false;
+    if (e.text_chars <= kMaxCaptionChars && e.good_chars == 0) return true;
+    return ReadsAsCaption(i, img);
+  }
+
+  // A short block right after an image-only block (a picture, a link around an image) that
+  // reads as the image's caption or credit.
+  bool IsCaptionAfterImage(int i) const {
+    const ElementInfo& e = el_[i];
+    if (e.text_chars == 0 || e.text_chars > kMaxLongCaptionChars || e.parent < 0) return false;
+    if (!dom::IsBlockTag(dom::TagOf(e.node))) return false;
+    int prev = -1;
+    for (int s = e.parent + 1; s < i; s += el_[s].subtree_size) prev = s;
+    if (prev < 0 || el_[prev].text_chars != 0) return false;
+    const GumboNode* img = FirstImage(prev);
+    return img != nullptr && ReadsAsCaption(i, img);
+  }
+
+  const GumboNode* FirstImage(int i) const {
+    for (int k = i; k < i + el_[i].subtree_size; ++k) {
+      if (dom::TagOf(el_[k].node) == GUMBO_TAG_IMG) return el_[k].node;
+    }
+    return nullptr;
+  }
+
+  // Text that repeats the image's alt text, carries a copyright sign, or sits in an element
+  // whose class names a caption, description or credit.
+  bool ReadsAsCaption(int i, const GumboNode* img) const {
+    std::string text = dom::NodeTextCollapsed(el_[i].node);
+    if (text.find("\u00A9") != std::string::npos) return true;
+    std::string alt = dom::CollapseWhitespace(dom::GetAttribute(img, "alt"));
+    if (alt.size() >= 20 && text.compare(0, alt.size(), alt) == 0) return true;
+    for (int k = i; k < i + el_[i].subtree_size; ++k) {
+      if (el_[k].text_chars * 2 < el_[i].text_chars) continue;
+      std::string hints = dom::ClassAndIdLower(el_[k].node);
+      for (std::string_view word : {"caption", "desc", "credit", "legend"}) {
+        if (hints.find(word) != std::string::npos) return true;
+      }
     }
     return false;
   }

@@ -164,6 +164,30 @@ TEST(ContentTest, CommentsOutweighingTheArticleStayOut) {
   EXPECT_FALSE(Contains(out, "17. The council"));
 }
 
+TEST(ContentTest, CaptionAfterAnImageIsNotBodyText) {
+  std::vector<std::string> out = Extract(
+      "<article>" + Para(1) +
+      "<a href='/img/big.jpg'><picture><img src='/img/a.jpg' alt='The new tram at the depot "
+      "on Monday'></picture></a><div class='text-small'>The new tram at the depot on Monday, "
+      "shortly before its first test run through the old town centre.</div>" +
+      Para(2) +
+      "<div class='img'><img src='/img/b.jpg'></div><p>Passengers boarding at the main station "
+      "during the evening rush hour. \u00A9 City Transport / J. Doe</p>" +
+      Para(3) + "</article>");
+  EXPECT_FALSE(Contains(out, "shortly before its first test run"));
+  EXPECT_FALSE(Contains(out, "Passengers boarding"));
+  EXPECT_TRUE(Contains(out, "2. The council"));
+  EXPECT_TRUE(Contains(out, "3. The council"));
+}
+
+TEST(ContentTest, ParagraphWithAnInlineImageStays) {
+  std::vector<std::string> out =
+      Extract("<article>" + Para(1) + "<p><img src='/img/icon.png' alt='icon'>" + kParagraph +
+              "</p>" + Para(2) + "</article>");
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[1], kParagraph);
+}
+
 TEST(ContentTest, WeightedCharsCountsCjkHeavier) {
   EXPECT_EQ(WeightedChars("ab c"), 3u);
   EXPECT_EQ(WeightedChars("Việt"), 4u);
