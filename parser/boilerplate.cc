@@ -255,7 +255,7 @@ Hint ClassifyHints(const GumboNode* element) {
     for (std::string_view t : kHiddenTokens) {
       if (token == t) return Hint::kHidden;
     }
-    for (std::string_view prefix : {"has-", "is-", "js-", "with-", "no-", "u-"}) {
+    for (std::string_view prefix : {"has-", "is-", "js-", "js_", "with-", "no-", "u-"}) {
       if (token.compare(0, prefix.size(), prefix) == 0) return Hint::kNeutral;
     }
     size_t modifier = token.find("--");

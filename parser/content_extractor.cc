@@ -64,9 +64,31 @@ class Cleaner {
     GumboTag tag = dom::TagOf(e.node);
     if (tag == GUMBO_TAG_H1) return true;
     // Link lists and link boxes (menus, "more news", tag clouds).
-    if (e.anchors >= 2 && e.link_chars * 2 > e.text_chars && tag != GUMBO_TAG_A) return true;
+    if (e.anchors >= 2 && e.link_chars * 2 > e.text_chars && tag != GUMBO_TAG_A && IsLinkList(i)) {
+      return true;
+    }
     if (IsImageBlock(i) || IsCaptionAfterImage(i)) return true;
     return false;
+  }
+
+  // Link density of `i` without the boilerplate inside it that is dropped anyway (a menu
+  // widget inside the article's wrapper does not make the article a link list); a block
+  // whose remaining text is not mostly running text stays a link list.
+  bool IsLinkList(int i) const {
+    if (el_[i].good_chars == 0) return true;
+    uint32_t text = el_[i].text_chars;
+    uint32_t links = el_[i].link_chars;
+    const int end = i + el_[i].subtree_size;
+    for (int k = i + 1; k < end;) {
+      if (el_[k].suppressed) {
+        text -= el_[k].text_chars;
+        links -= el_[k].link_chars;
+        k += el_[k].subtree_size;
+      } else {
+        ++k;
+      }
+    }
+    return links * 2 > text || el_[i].good_chars * 2 < text;
   }
 
   // A small block holding an image and a line of text: the text is a caption or a photo credit

@@ -242,21 +242,33 @@ int SelectContainer(ContentTree* tree) {
     mark(/*comments_are_boilerplate=*/false);
   }
 
-  int best = 0;
-  double best_score = 0;
-  for (size_t i = 0; i < el.size(); ++i) {
+  // Boilerplate inside a candidate counts against it (the tightest container wins). When that
+  // leaves no candidate with a positive score (the article's own wrapper holds a big menu or
+  // comment block), the cleaner's view decides: what it removes anyway costs nothing.
+  std::vector<uint32_t> removed_bad(el.size(), 0);
+  for (size_t i = el.size(); i-- > 1;) {
     const ElementInfo& e = el[i];
-    if (e.suppressed || e.skipped || e.good_chars == 0) continue;
-    GumboTag tag = dom::TagOf(e.node);
-    if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_P) continue;
-    double good = e.good_chars;
-    if (e.hint == Hint::kPositive) good *= 1.25;
-    if (tag == GUMBO_TAG_ARTICLE) good *= 1.1;
-    double score = good - static_cast<double>(e.bad_chars);
-    if (score > best_score) {
-      best_score = score;
-      best = static_cast<int>(i);
+    removed_bad[e.parent] += e.suppressed ? e.bad_chars : removed_bad[i];
+  }
+  int best = 0;
+  for (bool lenient : {false, true}) {
+    double best_score = 0;
+    for (size_t i = 0; i < el.size(); ++i) {
+      const ElementInfo& e = el[i];
+      if (e.suppressed || e.skipped || e.good_chars == 0) continue;
+      GumboTag tag = dom::TagOf(e.node);
+      if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_P) continue;
+      double good = e.good_chars;
+      if (e.hint == Hint::kPositive) good *= 1.25;
+      if (tag == GUMBO_TAG_ARTICLE) good *= 1.1;
+      double bad = static_cast<double>(e.bad_chars - (lenient ? removed_bad[i] : 0));
+      double score = good - bad;
+      if (score > best_score) {
+        best_score = score;
+        best = static_cast<int>(i);
+      }
     }
+    if (best != 0) break;
   }
   return best;
 }

@@ -98,6 +98,7 @@ TEST(BoilerplateTest, ClassifiesHints) {
       {"<section class='o-section o-section--has-ads js-section--has-ads'></section>",
        Hint::kNeutral},
       {"<div class='loading'></div>", Hint::kNeutral},
+      {"<p class='box-txt js_readmore'></p>", Hint::kNeutral},
       {"<div class='commentary'></div>", Hint::kNeutral},
       {"<div class='apageroot'></div>", Hint::kNeutral},
   };

@@ -188,6 +188,24 @@ TEST(ContentTest, ParagraphWithAnInlineImageStays) {
   EXPECT_EQ(out[1], kParagraph);
 }
 
+TEST(ContentTest, ArticleWrapperHoldingABigMenuWidgetIsStillTheArticle) {
+  // The article's own wrapper also holds a long menu widget (more link text than article text):
+  // the widget is dropped, the wrapper is not taken for a link list.
+  std::string widget = "<div class='sidebar-widget'><ul class='menu'>";
+  for (int i = 0; i < 60; ++i) {
+    widget += "<li><a href='/breed/" + std::to_string(i) + "'>Breed number " + std::to_string(i) +
+              " tips</a></li>";
+  }
+  widget += "</ul></div>";
+  std::vector<std::string> out =
+      Extract("<div id='content'><article class='entry'><div class='inner'><h1>Welcome</h1>" +
+              Para(1) + Para(2) + Para(3) + widget + "</div></article></div>");
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_TRUE(Contains(out, "1. The council"));
+  EXPECT_TRUE(Contains(out, "3. The council"));
+  EXPECT_FALSE(Contains(out, "Breed number"));
+}
+
 TEST(ContentTest, WeightedCharsCountsCjkHeavier) {
   EXPECT_EQ(WeightedChars("ab c"), 3u);
   EXPECT_EQ(WeightedChars("Việt"), 4u);
