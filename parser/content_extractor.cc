@@ -323,11 +323,14 @@ class Renderer {
       Frame f = stack.back();
       stack.pop_back();
       if (f.index < 0) {
-        line_.append(f.node->v.text.text);
+        std::string_view text = f.node->v.text.text;
+        line_.append(text);
+        if (link_depth_ == 0 && !IsBlank(text)) line_has_plain_text_ = true;
         continue;
       }
       GumboTag tag = dom::TagOf(f.node);
       if (f.exit) {
+        if (tag == GUMBO_TAG_A) --link_depth_;
         if (dom::IsBlockTag(tag)) Flush();
         continue;
       }
@@ -343,6 +346,9 @@ class Renderer {
       if (tag == GUMBO_TAG_IMG) AddImage(e.node, NearbyCaption(el_, f.index));
       if (dom::IsBlockTag(tag)) {
         Flush();
+        stack.push_back({f.node, f.index, true});
+      } else if (tag == GUMBO_TAG_A && dom::HasAttribute(f.node, "href")) {
+        ++link_depth_;
         stack.push_back({f.node, f.index, true});
       }
       // Children in reverse so the first is processed first; element indexes follow pre-order.
@@ -366,14 +372,28 @@ class Renderer {
     Flush();
   }
 
+  // Per rendered paragraph: 1 when all its text sits inside links.
+  const std::vector<char>& link_only() const { return link_only_; }
+
  private:
+  static bool IsBlank(std::string_view text) {
+    for (char c : text) {
+      if (c != ' ' && c != '\n' && c != '\t' && c != '\r' && c != '\f') return false;
+    }
+    return true;
+  }
+
   void Flush() {
     if (line_.empty()) return;
     std::string text = dom::CollapseWhitespace(line_);
+    const bool link_only = !line_has_plain_text_;
     line_.clear();
+    line_has_plain_text_ = false;
     if (text.empty()) return;
     result_->container_chars += WeightedChars(text);
     result_->paragraphs.push_back(std::move(text));
+    link_only_.resize(result_->paragraphs.size(), 0);
+    link_only_.back() = link_only ? 1 : 0;
   }
 
   void AddImage(const GumboNode* img, std::string caption) {
@@ -415,6 +435,9 @@ class Renderer {
   const ContentOptions& options_;
   ContentResult* result_;
   std::string line_;
+  bool line_has_plain_text_ = false;
+  int link_depth_ = 0;
+  std::vector<char> link_only_;
 };
 
 }  // namespace
@@ -447,16 +470,27 @@ ContentResult ExtractContent(const GumboNode* body, const ContentOptions& option
     result.paragraphs.push_back(std::move(text));
   }
   for (int block : blocks) renderer.Render(block);
+  std::vector<char> link_only = renderer.link_only();
+  link_only.resize(result.paragraphs.size(), 0);
   if (!options.title.empty()) {
     std::string title = dom::CollapseWhitespace(options.title);
     std::vector<std::string> kept;
-    for (std::string& p : result.paragraphs) {
-      if (p != title) kept.push_back(std::move(p));
+    std::vector<char> kept_link_only;
+    for (size_t k = 0; k < result.paragraphs.size(); ++k) {
+      if (result.paragraphs[k] == title) continue;
+      kept.push_back(std::move(result.paragraphs[k]));
+      kept_link_only.push_back(link_only[k]);
     }
     result.paragraphs = std::move(kept);
+    link_only = std::move(kept_link_only);
   }
-  // Closing "follow us on X / subscribe" lines.
-  while (!result.paragraphs.empty() && IsSocialPromo(result.paragraphs.back())) {
+  // Closing "follow us on X / subscribe" lines, and closing lines that are nothing but a link
+  // (a gallery, a source, a forum thread, "back to the list"): pointers elsewhere.
+  while (!result.paragraphs.empty() &&
+         (IsSocialPromo(result.paragraphs.back()) ||
+          (link_only[result.paragraphs.size() - 1] && result.paragraphs.size() > 1))) {
+    result.container_chars -=
+        std::min(result.container_chars, WeightedChars(result.paragraphs.back()));
     result.paragraphs.pop_back();
   }
   return result;

@@ -206,6 +206,18 @@ TEST(ContentTest, ArticleWrapperHoldingABigMenuWidgetIsStillTheArticle) {
   EXPECT_FALSE(Contains(out, "Breed number"));
 }
 
+TEST(ContentTest, ClosingLinkOnlyLinesDropped) {
+  std::vector<std::string> out = Extract(
+      "<article>" + Para(1) + "<p>See the <a href='/map'>new network map</a> for details.</p>" +
+      Para(2) + "<p><a href='https://photos.example.org/album/1'>Pictures of the meeting</a></p>" +
+      "<a href='/press'>Back to the list</a></article>");
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_TRUE(Contains(out, "new network map"));  // a link inside running text stays
+  EXPECT_TRUE(Contains(out, "2. The council"));
+  EXPECT_FALSE(Contains(out, "Pictures of the meeting"));
+  EXPECT_FALSE(Contains(out, "Back to the list"));
+}
+
 TEST(ContentTest, WeightedCharsCountsCjkHeavier) {
   EXPECT_EQ(WeightedChars("ab c"), 3u);
   EXPECT_EQ(WeightedChars("Việt"), 4u);
