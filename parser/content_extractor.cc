@@ -125,7 +125,7 @@ class Cleaner {
   }
 
   // Text that repeats the image's alt text, carries a copyright sign, or sits in an element
-  // whose class names a caption, description or credit.
+  // whose class names a caption, description or credit, or the image itself ("img-inline").
   bool ReadsAsCaption(int i, const GumboNode* img) const {
     std::string text = dom::NodeTextCollapsed(el_[i].node);
     if (text.find("\u00A9") != std::string::npos) return true;
@@ -134,7 +134,8 @@ class Cleaner {
     for (int k = i; k < i + el_[i].subtree_size; ++k) {
       if (el_[k].text_chars * 2 < el_[i].text_chars) continue;
       std::string hints = dom::ClassAndIdLower(el_[k].node);
-      for (std::string_view word : {"caption", "desc", "credit", "legend"}) {
+      for (std::string_view word :
+           {"caption", "desc", "credit", "legend", "img", "image", "photo", "foto", "picture"}) {
         if (hints.find(word) != std::string::npos) return true;
       }
     }

@@ -173,8 +173,13 @@ TEST(ContentTest, CaptionAfterAnImageIsNotBodyText) {
       Para(2) +
       "<div class='img'><img src='/img/b.jpg'></div><p>Passengers boarding at the main station "
       "during the evening rush hour. \u00A9 City Transport / J. Doe</p>" +
-      Para(3) + "</article>");
+      Para(3) +
+      "<div class='imginline'><img src='/img/c.png'><span>Figure: tram lines planned for the next "
+      "decade, drawn over the current bus network, with the new depot in the north of the "
+      "city.</span></div>" +
+      Para(4) + "</article>");
   EXPECT_FALSE(Contains(out, "shortly before its first test run"));
+  EXPECT_FALSE(Contains(out, "Figure: tram lines"));
   EXPECT_FALSE(Contains(out, "Passengers boarding"));
   EXPECT_TRUE(Contains(out, "2. The council"));
   EXPECT_TRUE(Contains(out, "3. The council"));
