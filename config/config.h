@@ -126,6 +126,13 @@ struct ClusterConfig {
   bool enabled = false;
   std::vector<std::string> nats_urls;  // "nats://host:4222"; required when enabled
   std::string instance_name;           // unique per instance; required when enabled
+  // Host shards spread over the instances (the same on every instance): 1..4096.
+  uint32_t shards = 64;
+  // Shard lease length: an instance that stops renewing loses its shards after this; they move
+  // to the others within lease_ttl + lease_ttl / 3. At least 2s.
+  ConfigDuration lease_ttl = std::chrono::seconds(10);
+  // Copies of every JetStream stream and bucket: 1 for one NATS server, 3 for a 3-node cluster.
+  uint32_t replicas = 3;
 };
 
 struct Config {

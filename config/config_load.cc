@@ -3,9 +3,11 @@
 // yaml-cpp throws; every call into it stays inside this file, behind a catch-all, so no exception
 // leaves the module. Each section is read by a function that knows its keys: an unknown key is an
 // error with the nearest known key suggested.
+#include <arpa/inet.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -25,20 +27,30 @@ bool IsHttpUrl(std::string_view text) {
   return url.ok() && (url->scheme == "http" || url->scheme == "https") && !url->host.empty();
 }
 
-// "host:port" or "[v6]:port" with a port in 1..65535.
-bool IsBindAddress(std::string_view bind) {
+// "host:port" or "[v6]:port" with a port in 1..65535, where the host is what the HTTP server can
+// bind without name resolution (server/bind_address.h): an IPv4 address, "localhost", or an IPv6
+// address in brackets. "" when fine, else why not.
+std::string BindAddressProblem(std::string_view bind) {
+  const std::string expected = " (expected host:port or [v6]:port, e.g. 127.0.0.1:8080)";
   size_t colon = bind.rfind(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == bind.size()) return false;
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == bind.size())
+    return "bind needs a host and a port, got '" + std::string(bind) + "'" + expected;
   std::string_view host = bind.substr(0, colon);
   std::string_view port = bind.substr(colon + 1);
-  if (host.front() == '[' ? host.back() != ']' : host.find(':') != std::string_view::npos) {
-    return false;
-  }
   if (port.size() > 5 ||
-      !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return false;
-  int number = std::stoi(std::string(port));
-  return number >= 1 && number <= 65535;
+      !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+      std::stoi(std::string(port)) < 1 || std::stoi(std::string(port)) > 65535)
+    return "bind port must be a number from 1 to 65535, got '" + std::string(port) + "'";
+  unsigned char buffer[16];
+  const bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
+  const std::string address(bracketed ? host.substr(1, host.size() - 2) : host);
+  const bool ok = bracketed
+                      ? inet_pton(AF_INET6, address.c_str(), buffer) == 1
+                      : address == "localhost" || inet_pton(AF_INET, address.c_str(), buffer) == 1;
+  if (ok) return "";
+  if (bracketed) return "bind host '" + address + "' is not an IPv6 address";
+  return "bind host '" + address +
+         "' must be an IPv4 address, [IPv6 address] or localhost (host names are not resolved)";
 }
 
 bool HasContactUrl(std::string_view user_agent) {
@@ -63,9 +75,8 @@ std::string ResolveStoragePath(const std::string& path) {
 void ReadHttpApi(Reader& r, const YAML::Node& node, HttpApiConfig* api) {
   if (!r.CheckMap(node, "http_api", {"bind", "bearer_token"})) return;
   r.String(node, "bind", &api->bind);
-  if (!IsBindAddress(api->bind)) {
-    r.Error(node["bind"],
-            "bind must be \"host:port\" (or \"[v6addr]:port\"), got '" + api->bind + "'");
+  if (std::string problem = BindAddressProblem(api->bind); !problem.empty()) {
+    r.Error(node["bind"], problem);
   }
   r.String(node, "bearer_token", &api->bearer_token);
   if (!api->bearer_token.empty() && api->bearer_token.size() < 16) {
@@ -216,10 +227,22 @@ void ReadSite(Reader& r, const YAML::Node& node, const PolitenessConfig& politen
 }
 
 void ReadCluster(Reader& r, const YAML::Node& node, ClusterConfig* cluster) {
-  if (!r.CheckMap(node, "cluster", {"enabled", "nats_urls", "instance_name"})) return;
+  if (!r.CheckMap(node, "cluster",
+                  {"enabled", "nats_urls", "instance_name", "shards", "lease_ttl", "replicas"}))
+    return;
   r.Bool(node, "enabled", &cluster->enabled);
   r.StringList(node, "nats_urls", &cluster->nats_urls);
   r.String(node, "instance_name", &cluster->instance_name);
+  r.Uint(node, "shards", 1, 4096, &cluster->shards);
+  r.Duration(node, "lease_ttl", std::chrono::seconds(2), &cluster->lease_ttl);
+  r.Uint(node, "replicas", 1, 5, &cluster->replicas);
+  for (char c : cluster->instance_name) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) {
+      r.Error(node["instance_name"],
+              "cluster.instance_name may only hold letters, digits, '-' and '_'");
+      break;
+    }
+  }
   for (const std::string& url : cluster->nats_urls) {
     if (url.rfind("nats://", 0) != 0 && url.rfind("tls://", 0) != 0) {
       r.Error(node["nats_urls"], "NATS URL '" + url + "' must start with nats:// or tls://");

@@ -1,0 +1,201 @@
+// NatsCluster: pipeline::ClusterHooks on NATS JetStream (issue #6). Several `newscrawl run`
+// instances share the hosts, the dedup decisions and one ARTICLES stream.
+//
+// What lives in JetStream (created on Start when missing, all file storage, `replicas` copies):
+//   KV  NC_LEASES    "shard.<n>" -> "<instance>"   the lease of host shard n (0 <= n < shards)
+//                    "member.<instance>" -> ""     one heartbeat key per live instance
+//                    The bucket's TTL is `lease_ttl`: a key not rewritten for that long vanishes.
+//   KV  NC_CLAIMS    "u.<id>"  -> "<id> <instance> c|p"  the article (URL) claim; c = claimed,
+//                                                         p = published (stored for good)
+//                    "c.<content hash>" -> "<id>"          exact-content claim
+//                    "b.<hex band key>" -> "<id>"          near-duplicate band keys (first wins)
+//                    "s.<id>"  -> signature bytes          near-duplicate signature of <id>
+//   stream NC_URLS   subjects "nc.urls.<shard>": FrontierEntry JSON, Nats-Msg-Id = XXH3-128 of
+//                    the URL (repeats within `url_duplicate_window` are dropped by the server);
+//                    kept `url_max_age` (default 7 days) and at most `url_max_bytes`.
+//   stream ARTICLES  subjects "articles.>" (published on "articles.<shard of the article host>"):
+//                    the article record JSON (common/article.h, schema 1), Nats-Msg-Id =
+//                    "<id>.<version>", duplicate window `article_duplicate_window` (24 h).
+//
+// Shard leases. A host belongs to shard XXH3-64(host key) % shards (ShardOfHost). Every instance,
+// each `renew_interval` (lease_ttl / 3 by default):
+//   1. rewrites its heartbeat key; the live instances are the heartbeat keys present;
+//   2. renews each lease it holds with a compare-and-set on the key's revision (kvStore_Update):
+//      a failed CAS means the lease was lost; a broker error leaves it held until it runs out;
+//   3. computes its fair share: shards / live instances, the first (shards % live) instances in
+//      name order taking one more; takes free shards (key absent: never taken, expired, or
+//      released) with create-only puts while below it, and releases surplus leases (CAS to an
+//      empty value) while above it, so a joining instance gets its share within a round or two.
+// No two owners: an instance considers itself the owner of a shard only until
+//   (time it SENT the last successful renew) + lease_ttl - safety_margin,
+// while the server can drop the key only lease_ttl after it STORED that renew (later), and a
+// new owner can take the key only once it is gone. OwnsHost is a lock-free array read.
+// Failover bound: a dead instance's keys vanish lease_ttl after its last renew; the survivors
+// notice within one renew_interval and take them: shards move within
+// lease_ttl + renew_interval (+ the server's expiry timer, well under a second): with the
+// defaults 10 s + 3.3 s, about 14 s.
+//
+// URL routing. Route() publishes to "nc.urls.<shard of the host>" and waits for the PubAck (so
+// ok = stored on a quorum). The owner of a shard reads its subject with an ordered consumer from
+// the START of the stream each time it takes the shard, and hands every entry to the UrlSink
+// (Frontier::Add ignores URLs it knows). Nothing handed to a dead instance is lost: its shards'
+// subjects are replayed in full by their next owners; articles the dead instance already stored
+// are then recognised by IsPublished (cheap, before fetching) or by Claim (kDuplicate).
+// A sink error is retried (backoff up to 2 s) while the shard is still ours.
+//
+// Claims. Claim(article) derives the article id the store will use (the canonical URL when on
+// the same site as the fetched URL, else the fetched URL; ArticleIdFor) and decides:
+//   1. "u.<id>" exists: held by this instance -> kStore (idempotent after a crash; also a new
+//      version of an article stored here); held by another instance and published ("p") ->
+//      kDuplicate "url"; held by another instance, not yet published ("c") and older than
+//      `claim_takeover` -> taken over (CAS) -> kStore (its claimer died between claim and
+//      store); younger -> Unavailable (the daemon retries later).
+//   2. "c.<content hash>" create-only; held by another id -> kDuplicate "content".
+//   3. near duplicates: the MinHash band keys of store/near_dup.h (common/near_duplicate.h,
+//      default options: 16 bands x 3 rows over 5-word shingles); every other id holding one of
+//      them is a candidate, verified with the store's own rule (store::SignaturesMatch:
+//      containment >= 0.75 of the smaller shingle set, sizes within 0.3) against its signature
+//      "s.<id>"; a match -> kDuplicate "near_duplicate". Otherwise the signature is written and
+//      the band keys are created (create-only: the first article keeps a band).
+//   4. "u.<id>" create-only -> kStore ("c"); Publish later marks it "p".
+// Known limit: two near-duplicate (not identical) articles claimed at the same moment on two
+// instances may both be stored (each checked before the other registered its bands); exact
+// URL and content claims have no such race.
+//
+// Publish() sends the stored record to ARTICLES with js_Publish (waits for the PubAck; retried on
+// timeout / no responders with the same msg id, so a retry is never a second message), then marks
+// the URL claim "p".
+//
+// Broker trouble (no responders during a leader election, timeouts, a node down, reconnects):
+// every operation is retried with exponential backoff (50 ms .. 2 s) for up to `op_timeout`, each
+// failure logged (spdlog, rate-limited per op) and counted in
+//   newscrawl_cluster_broker_errors_total{op=...}, then the call returns Unavailable.
+// Other metrics: newscrawl_cluster_shards_owned, newscrawl_cluster_live_instances,
+//   newscrawl_cluster_claims_total{result=store|duplicate_url|duplicate_content|
+//   duplicate_near|retry}, newscrawl_cluster_published_total{result=new|duplicate},
+//   newscrawl_cluster_routed_total, newscrawl_cluster_delivered_total,
+//   newscrawl_cluster_lease_changes_total{change=acquired|lost|released},
+//   newscrawl_cluster_reconnects_total, newscrawl_cluster_connected (0/1).
+//
+// Thread safety: as ClusterHooks (every method concurrently, except Start/Stop). Owns one
+// background thread (leases) plus the nats.c threads that deliver URLs.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/metrics.h"
+#include "common/status.h"
+#include "pipeline/cluster_hooks.h"
+
+namespace newscrawl {
+struct ClusterConfig;
+}
+
+namespace newscrawl::cluster {
+
+struct NatsClusterOptions {
+  // NATS servers ("nats://127.0.0.1:4222"); the client fails over between them. Required.
+  std::vector<std::string> urls;
+  // Unique name of this instance ([-_A-Za-z0-9] only, it is part of KV keys). Required.
+  std::string instance_name;
+  // Host shards. Every instance of a cluster must use the same number (it is checked against
+  // the NC_LEASES bucket's description on Start).
+  int shards = 64;
+  // Lease length; see the file comment for the failover bound.
+  std::chrono::milliseconds lease_ttl{10000};
+  // How often leases are renewed and the fair share recomputed; 0 = lease_ttl / 3.
+  std::chrono::milliseconds renew_interval{0};
+  // Subtracted from a lease's local validity (covers clock-rate drift between machines).
+  std::chrono::milliseconds safety_margin{1000};
+  // Copies of every stream and bucket (1 for a single NATS server, 3 for a 3-node cluster).
+  int replicas = 3;
+  // Bounds of every broker operation (including its retries) and of one request to the server.
+  std::chrono::milliseconds op_timeout{10000};
+  std::chrono::milliseconds request_timeout{2000};
+  // NC_URLS retention and de-duplication.
+  std::chrono::milliseconds url_max_age{std::chrono::hours(24 * 7)};
+  int64_t url_max_bytes = int64_t{4} << 30;
+  std::chrono::milliseconds url_duplicate_window{std::chrono::hours(1)};
+  // ARTICLES retention (0 = forever) and de-duplication window (covers restarts).
+  std::chrono::milliseconds article_max_age{0};
+  std::chrono::milliseconds article_duplicate_window{std::chrono::hours(24)};
+  // A URL claim not published after this long belongs to a dead claimer and may be taken over.
+  std::chrono::milliseconds claim_takeover{std::chrono::minutes(5)};
+  // Stream / bucket name prefix, for tests sharing one NATS cluster ("" = NC_LEASES, ...;
+  // "T1_" = T1_NC_LEASES, ...; subjects get the lower-case prefix too).
+  std::string name_prefix;
+  // Where the metrics go; nullptr = MetricsRegistry::Default().
+  MetricsRegistry* metrics = nullptr;
+};
+
+// Checks options (non-empty urls and instance name, valid names, shards 1..4096, ttl >= 1 s,
+// renew_interval < ttl - safety_margin, replicas 1..5). InvalidArgument naming the field.
+Status ValidateOptions(const NatsClusterOptions& options);
+
+// The options of config's `cluster:` section (urls, instance_name, shards, lease_ttl, replicas);
+// everything else keeps its default.
+NatsClusterOptions OptionsFromConfig(const ClusterConfig& config);
+
+// The shard of a host key (pipeline::ClusterHostKey: lower-case host, plus ":port" when the URL
+// has a non-default port): XXH3-64 % shards. Stable across versions.
+int ShardOfHost(std::string_view host, int shards);
+
+// The fair share of `self` among `live` instance names (any order, self included):
+// shards / n, plus one for the first shards % n names in sorted order. 0 when self is absent.
+int FairShare(const std::vector<std::string>& live, std::string_view self, int shards);
+
+// The KV / msg-id hash of a URL: 32 lower-case hex digits (XXH3-128).
+std::string UrlHash(std::string_view url);
+
+// The id the store will give `article` (see Claim in the file comment); "" when its URL does not
+// canonicalise.
+std::string StoreIdOf(const Article& article);
+
+class NatsCluster : public pipeline::ClusterHooks {
+ public:
+  // Does not connect (Start does). Options must pass ValidateOptions.
+  explicit NatsCluster(NatsClusterOptions options);
+  ~NatsCluster() override;  // Stop()
+  NatsCluster(const NatsCluster&) = delete;
+  NatsCluster& operator=(const NatsCluster&) = delete;
+
+  // ClusterHooks (see pipeline/cluster_hooks.h and the file comment).
+  Status Start(UrlSink sink) override;
+  void Stop() override;
+  bool OwnsHost(std::string_view host) override;
+  Status Route(const pipeline::FrontierEntry& entry) override;
+  Result<pipeline::ClaimDecision> Claim(const Article& article) override;
+  Status Publish(const Article& record, store::EventKind event) override;
+
+  // See ClusterHooks: "u.<ArticleIdFor(canonical_url)>" is marked published (by any instance).
+  // One KV get; false on any broker trouble.
+  bool IsPublished(std::string_view canonical_url) override;
+
+  // Inspection (tests, /metrics): shards whose lease this instance holds now (sorted); the live
+  // instances seen at the last renew round; whether the connection is up.
+  std::vector<int> OwnedShards() const;
+  std::vector<std::string> LiveInstances() const;
+  bool Connected() const;
+  // Runs one lease round now (tests; the background thread runs them every renew_interval).
+  Status RenewNow();
+  // Stops renewing leases without releasing them (tests: an instance that hangs). OwnsHost turns
+  // false by itself when the leases run out.
+  void PauseRenewalsForTesting();
+
+  const NatsClusterOptions& options() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// Builds a NatsCluster from the config (validated); InvalidArgument when the section is unusable.
+Result<std::unique_ptr<NatsCluster>> MakeNatsCluster(const ClusterConfig& config,
+                                                     MetricsRegistry* metrics = nullptr);
+
+}  // namespace newscrawl::cluster

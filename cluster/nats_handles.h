@@ -1,0 +1,72 @@
+// RAII for the nats.c handles the cluster uses, and the translation of natsStatus into Status.
+//
+// Every handle is a std::unique_ptr with the matching nats.c destroy function, so no code path
+// leaks one (ASan checks it in tests/cluster). natsConnection's deleter closes before destroying.
+// Internal to cluster/ (the library's API is cluster/nats_cluster.h). Thread safety: as nats.c
+// (connections, JetStream contexts and KV stores may be used from several threads; a message or
+// a subscription by one at a time).
+#pragma once
+
+#include <nats/nats.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace newscrawl::cluster {
+
+struct NatsOptionsDeleter {
+  void operator()(natsOptions* p) const { natsOptions_Destroy(p); }
+};
+struct NatsConnectionDeleter {
+  void operator()(natsConnection* p) const {
+    natsConnection_Close(p);
+    natsConnection_Destroy(p);
+  }
+};
+struct JsCtxDeleter {
+  void operator()(jsCtx* p) const { jsCtx_Destroy(p); }
+};
+struct KvStoreDeleter {
+  void operator()(kvStore* p) const { kvStore_Destroy(p); }
+};
+struct KvEntryDeleter {
+  void operator()(kvEntry* p) const { kvEntry_Destroy(p); }
+};
+struct NatsSubscriptionDeleter {
+  void operator()(natsSubscription* p) const {
+    natsSubscription_Unsubscribe(p);
+    natsSubscription_Destroy(p);
+  }
+};
+struct NatsMsgDeleter {
+  void operator()(natsMsg* p) const { natsMsg_Destroy(p); }
+};
+struct JsPubAckDeleter {
+  void operator()(jsPubAck* p) const { jsPubAck_Destroy(p); }
+};
+struct JsStreamInfoDeleter {
+  void operator()(jsStreamInfo* p) const { jsStreamInfo_Destroy(p); }
+};
+
+using NatsOptionsPtr = std::unique_ptr<natsOptions, NatsOptionsDeleter>;
+using NatsConnectionPtr = std::unique_ptr<natsConnection, NatsConnectionDeleter>;
+using JsCtxPtr = std::unique_ptr<jsCtx, JsCtxDeleter>;
+using KvStorePtr = std::unique_ptr<kvStore, KvStoreDeleter>;
+using KvEntryPtr = std::unique_ptr<kvEntry, KvEntryDeleter>;
+using NatsSubscriptionPtr = std::unique_ptr<natsSubscription, NatsSubscriptionDeleter>;
+using NatsMsgPtr = std::unique_ptr<natsMsg, NatsMsgDeleter>;
+using JsPubAckPtr = std::unique_ptr<jsPubAck, JsPubAckDeleter>;
+using JsStreamInfoPtr = std::unique_ptr<jsStreamInfo, JsStreamInfoDeleter>;
+
+// Whether a failed call is worth retrying: the broker is (re)connecting, electing a leader, or
+// slow (timeouts, no responders, I/O errors, a closed or draining connection is not).
+bool IsTransient(natsStatus s);
+
+// "<what>: <nats.c text> (<last error text of this thread>)" as Unavailable for transient
+// failures, NotFound for NATS_NOT_FOUND, IoError otherwise.
+Status NatsError(natsStatus s, std::string_view what);
+
+}  // namespace newscrawl::cluster
