@@ -17,6 +17,8 @@ constexpr uint32_t kShortTextWeight = KSW;  // in quarters
 // Running text (weighted chars) outside comment threads that makes a page an article with
 // comments rather than a thread.
 constexpr uint32_t kMinArticleBesideComments = 200;
+// Running text (weighted chars) below which a container is too small to be the article alone.
+constexpr uint32_t kMinStandaloneArticle = 400;
 
 bool IsSkippedTag(GumboTag tag) {
   switch (tag) {
@@ -269,6 +271,17 @@ int SelectContainer(ContentTree* tree) {
       }
     }
     if (best != 0) break;
+  }
+  // A container too small to be an article by itself, inside an element the page marks as its
+  // article body ("entry-content", itemprop=articleBody), grows to that element when what it
+  // adds is not links (tables, lists, short lines of a results page or a recipe).
+  for (int a = el[best].parent; a > 0 && el[best].good_chars < kMinStandaloneArticle;
+       a = el[a].parent) {
+    const ElementInfo& e = el[a];
+    if (e.suppressed) break;
+    if (e.hint != Hint::kPositive) continue;
+    if (e.link_chars * 4 < e.text_chars) best = a;
+    break;
   }
   return best;
 }

@@ -223,6 +223,26 @@ TEST(ContentTest, ClosingLinkOnlyLinesDropped) {
   EXPECT_FALSE(Contains(out, "Back to the list"));
 }
 
+TEST(ContentTest, SmallContainerGrowsToTheMarkedArticleBody) {
+  // A results page: one short paragraph, then a table of short cells, all inside the element
+  // the page marks as its body.
+  std::string table = "<table>";
+  for (int i = 1; i <= 30; ++i) {
+    table += "<tr><td>" + std::to_string(i) + ".</td><td>Runner " + std::to_string(i) +
+             "</td><td>Club " + std::to_string(i % 7) + "</td><td>12," + std::to_string(i) +
+             " s</td></tr>";
+  }
+  table += "</table>";
+  std::vector<std::string> out = Extract(
+      "<nav><a href='/'>Home</a> <a href='/results'>Results</a></nav><article><div "
+      "class='entry-content'><h3>Regional championship, 19 May, held at the town stadium in "
+      "fine weather</h3><p>Results of the sprint finals.</p>" +
+      table + "</div></article>");
+  EXPECT_TRUE(Contains(out, "Runner 1"));
+  EXPECT_TRUE(Contains(out, "Runner 30"));
+  EXPECT_FALSE(Contains(out, "Home"));
+}
+
 TEST(ContentTest, WeightedCharsCountsCjkHeavier) {
   EXPECT_EQ(WeightedChars("ab c"), 3u);
   EXPECT_EQ(WeightedChars("Việt"), 4u);
