@@ -131,6 +131,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(DaemonOptions options) {
   daemon->metrics_.SetLastSeq(daemon->store_->LastSeq());
   daemon->fetcher_ = std::make_unique<crawler::Fetcher>(FetcherOptionsFor(daemon->options_));
   daemon->workers_ = std::make_unique<WorkerPool>(daemon->options_.workers);
+  NC_RETURN_IF_ERROR(daemon->StartCluster());
   daemon->scheduler_ = std::thread([d = daemon.get()] { d->SchedulerLoop(); });
   return daemon;
 }
@@ -221,8 +222,10 @@ void Daemon::SchedulerLoop() {
     }
     if (stopping_.load()) break;
     const int64_t now = NowMs();
-    if (leasing_.load()) {
+    ClusterHooks* cluster = options_.cluster.get();
+    if (leasing_.load() && !(cluster && ClusterPaused(now))) {
       std::map<std::string, size_t> hosts;
+      std::vector<FrontierEntry> park;
       size_t free = 0;
       {
         std::lock_guard<std::mutex> lock(mu_);
@@ -233,6 +236,12 @@ void Daemon::SchedulerLoop() {
       }
       if (free > 0) {
         auto leased = frontier_->LeaseDue(now, free, free * 4 + 64, [&](const FrontierEntry& e) {
+          int64_t park_until = 0;
+          if (cluster && !ClusterAdmits(e, now, &park_until)) {
+            park.push_back(e);
+            park.back().due_ms = park_until;
+            return false;
+          }
           auto parsed = ParseUrl(e.url);
           size_t& n = hosts[parsed.ok() ? parsed->Origin() : e.url];
           if (n >= options_.max_outstanding_per_host) return false;
@@ -244,11 +253,13 @@ void Daemon::SchedulerLoop() {
         } else {
           for (auto& e : *leased) Dispatch(std::move(e));
         }
+        ParkEntries(std::move(park));
       }
     }
     if (now - last_housekeeping >= 1000) {
       last_housekeeping = now;
       CheckStaleSites(now);
+      if (cluster) ClusterHousekeeping();
       std::lock_guard<std::mutex> lock(mu_);
       for (const auto& [host, n] : host_outstanding_)
         metrics_.SetHostQueueDepth(host, static_cast<double>(n));
@@ -322,6 +333,8 @@ void Daemon::Stop(std::chrono::milliseconds drain_deadline) {
   if (workers_) workers_->Stop();
   fetcher_.reset();
   workers_.reset();
+  // After the workers: their claims and publishes are done; the sink is not called after this.
+  if (cluster_started_) options_.cluster->Stop();
 }
 
 DaemonCounters Daemon::counters() const {
@@ -335,6 +348,10 @@ std::string Daemon::StatusLine() const {
   out << c.articles_new << " articles, " << c.duplicates << " duplicates (seq "
       << (store_ ? store_->LastSeq() : 0) << "), " << c.outstanding << " in flight, " << c.fetched
       << " fetched, " << c.fetch_failures << " failed, " << Sites()->size() << " sites";
+  if (options_.cluster)
+    out << "; cluster: " << c.routed << " routed, " << c.received << " received, "
+        << c.published << " published, " << c.cluster_duplicates << " claimed elsewhere, "
+        << c.deferred << " deferred";
   return out.str();
 }
 

@@ -17,6 +17,25 @@
 // Stop() drains: no new leases; in-flight fetches get until the deadline; what is left is
 // cancelled and put back as due, so nothing is lost (and after a crash the leases expire).
 //
+// In a cluster (DaemonOptions::cluster set; see pipeline/cluster_hooks.h) the daemon starts and
+// stops the hooks itself and:
+//   - leases a due URL only while OwnsHost(ClusterHostKey(url)), and only once the host has been
+//     ours for cluster_settle (the previous owner's queued fetches finish first); due URLs of
+//     hosts owned elsewhere are parked (due again after cluster_park), so the scan stays cheap;
+//   - Route()s every discovered URL not already in the local frontier, and adds the URLs the
+//     cluster hands to it (UrlSink) to the frontier (articles IsPublished() already: as done);
+//   - Claim()s every article before Store::Ingest (kDuplicate: not stored here) and Publish()es
+//     every change-feed event after it. The change feed is the outbox: "published_through" (in
+//     the store's reserved frontier space, key "~cluster/published_through") is the seq up to
+//     which every event is known to be published; at start and after a failed publish the
+//     events after it are published again (ARTICLES de-duplicates by id + version), so neither
+//     a crash between ingest and publish nor broker trouble loses a message. (It starts at the
+//     store's last seq the first time a store runs in a cluster: older events are not sent.)
+//   - on broker trouble keeps the URL pending (not a fetch failure) and pauses leasing with
+//     exponential backoff (1 s .. 10 s); a source whose URLs could not be routed is polled
+//     again without its validators, so nothing it listed is lost. A claim held by another
+//     instance that has not published yet (FailedPrecondition) only puts that URL off.
+//
 // Thread safety: Start/Reload/Stop from one controlling thread; the accessors from any thread.
 #pragma once
 
@@ -37,6 +56,7 @@
 #include "common/status.h"
 #include "config/config.h"
 #include "crawler/fetcher.h"
+#include "pipeline/cluster_hooks.h"
 #include "pipeline/daemon_metrics.h"
 #include "pipeline/discovery.h"
 #include "pipeline/frontier.h"
@@ -69,6 +89,14 @@ struct DaemonOptions {
   size_t store_cache_bytes = 64u << 20;
   // Called (from a worker) after events were written to the change feed.
   std::function<void()> on_changes;
+  // Scale-out: null = a single instance (nothing below applies). The daemon calls Start() and
+  // Stop() of the hooks; they must not be started elsewhere.
+  std::shared_ptr<ClusterHooks> cluster;
+  // A host that became ours is fetched only after this long. Negative = derive it:
+  // 1 s + max_outstanding_per_host x politeness.min_delay, at most 30 s.
+  std::chrono::milliseconds cluster_settle{-1};
+  // Due URLs of hosts owned by another instance are put off this long.
+  std::chrono::milliseconds cluster_park{10'000};
 };
 
 struct DaemonCounters {
@@ -81,6 +109,14 @@ struct DaemonCounters {
   uint64_t fetch_failures = 0;  // outcomes other than ok / not_modified
   uint64_t discovered = 0;      // URLs added to the frontier
   uint64_t outstanding = 0;     // URLs at the fetcher right now
+  // Cluster only.
+  uint64_t routed = 0;              // discovered URLs handed to Route()
+  uint64_t received = 0;            // new URLs the cluster handed to this instance
+  uint64_t parked = 0;              // due URLs put off: their host is owned elsewhere
+  uint64_t cluster_duplicates = 0;  // articles another instance holds the claim of
+  uint64_t published = 0;           // Publish() calls that succeeded
+  uint64_t deferred = 0;            // URLs kept pending because the broker failed
+  uint64_t skipped_published = 0;   // handed-over articles already published: not fetched
 };
 
 class Daemon {
@@ -126,6 +162,29 @@ class Daemon {
   std::shared_ptr<const std::map<std::string, std::pair<SiteConfig, SiteRules>>> Sites() const;
   void Finish(const FrontierEntry& entry);
   void SetDead(const FrontierEntry& entry, bool dead);
+  // Cluster (daemon_cluster.cc).
+  Status StartCluster();
+  Status ReceiveUrl(const FrontierEntry& entry);  // the UrlSink
+  // Whether the scheduler may lease `e` now; false with *park_until set when it should be put off.
+  bool ClusterAdmits(const FrontierEntry& e, int64_t now, int64_t* park_until);
+  void ParkEntries(std::vector<FrontierEntry> entries);
+  void ClusterHousekeeping();
+  // Hands discovered `e` to its host's owner unless already known here or routed lately: true
+  // when routed now, false when known; an error on broker trouble.
+  Result<bool> RouteDiscovered(const FrontierEntry& e);
+  // Claim before ingest: true = ingest it here; false = not here (another instance holds the
+  // claim, or broker trouble: then *deferred is set and the URL stays pending).
+  bool ClaimArticle(const Article& article, bool* deferred);
+  // Publish after ingest; false on broker trouble.
+  bool PublishIngested(const store::IngestResult& ingested);
+  // Around Store::Ingest (cluster): which seqs are written but not yet published.
+  void BeginIngest();
+  void EndIngest(uint64_t seq);  // 0 = nothing written
+  // Publishes the events after published_through_ again; advances and persists it.
+  void RepublishAndAdvance();
+  void NoteClusterTrouble(const char* step, const Status& status);
+  void NoteClusterOk();
+  bool ClusterPaused(int64_t now) const;
 
   DaemonOptions options_;
   DaemonMetrics metrics_;
@@ -145,6 +204,16 @@ class Daemon {
   std::condition_variable stop_cv_;                            // wakes the scheduler on Stop
   DaemonCounters counters_;                                    // guarded by mu_
   std::condition_variable idle_cv_;                            // outstanding reached 0
+  // Cluster state: hosts ours since (scheduler thread only), broker backoff, routed URLs.
+  std::map<std::string, int64_t> owned_since_;
+  std::atomic<int64_t> cluster_paused_until_{0};
+  int64_t cluster_backoff_ms_ = 0;         // guarded by mu_
+  std::set<std::string> routed_recently_;  // guarded by mu_; bounded
+  bool cluster_started_ = false;
+  uint64_t published_through_ = 0;  // guarded by mu_
+  std::set<uint64_t> unpublished_;  // guarded by mu_: written, publish not confirmed
+  int ingesting_ = 0;               // guarded by mu_
+  std::atomic<bool> republish_{false};
   std::atomic<bool> leasing_{true};
   std::atomic<bool> stopping_{false};
   bool stopped_ = false;

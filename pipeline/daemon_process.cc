@@ -77,6 +77,7 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
   const int64_t max_iv = std::max(min_iv, static_cast<int64_t>(site.max_poll_interval.count()));
   int64_t interval = Clamp(entry.interval_ms ? entry.interval_ms : min_iv, min_iv, max_iv);
   bool failed = false;
+  bool deferred = false;  // cluster: a discovered URL could not be routed
   if (result.outcome == FetchOutcome::kOk) {
     auto sites = Sites();
     const SiteRules& rules = sites->at(entry.site).second;
@@ -103,6 +104,15 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
         e.metadata_from_news_sitemap = u.from_news_sitemap;
         e.depth = u.depth;
         if (IsSource(u.kind)) e.interval_ms = min_iv;
+        if (options_.cluster) {
+          auto routed = RouteDiscovered(e);
+          if (!routed.ok()) {
+            deferred = true;
+            break;
+          }
+          if (*routed && u.kind == UrlKind::kArticle) ++new_articles;
+          continue;
+        }
         auto added = frontier_->Add(e);
         if (!added.ok()) {
           spdlog::error("frontier: {}", added.status().ToString());
@@ -118,7 +128,7 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
       }
       // New articles: poll sooner; nothing new: back off (within the site's bounds).
       interval = Clamp(new_articles > 0 ? interval / 2 : interval * 3 / 2, min_iv, max_iv);
-      if (!result.etag.empty() || !result.last_modified.empty()) {
+      if (!deferred && (!result.etag.empty() || !result.last_modified.empty())) {
         entry.etag = result.etag;
         entry.last_modified = result.last_modified;
       }
@@ -149,7 +159,9 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
   }
   entry.interval_ms = interval;
   entry.state = UrlState::kPending;
-  entry.due_ms = now + interval;
+  // Not all it listed reached the cluster: again soon (leasing pauses while the broker is down),
+  // with the old validators, so a 304 cannot hide what was not routed.
+  entry.due_ms = deferred ? now + 1000 : now + interval;
   Status s = frontier_->Update(entry);
   if (!s.ok()) spdlog::error("frontier: {}", s.ToString());
 }
@@ -158,6 +170,7 @@ void Daemon::ProcessArticle(FrontierEntry entry, const crawler::FetchResult& res
                             const SiteConfig& site) {
   const int64_t now = NowMs();
   bool retry = false;
+  bool deferred = false;  // cluster: broker trouble; pending again, not a failure
   if (result.outcome == FetchOutcome::kOk) {
     ExtractOptions extract;
     extract.url = result.final_url;
@@ -188,9 +201,18 @@ void Daemon::ProcessArticle(FrontierEntry entry, const crawler::FetchResult& res
             article->not_article_reason.empty() ? "not_article" : article->not_article_reason);
         std::lock_guard<std::mutex> lock(mu_);
         ++counters_.not_articles;
+      } else if (bool cluster_deferred = false;
+                 options_.cluster && !ClaimArticle(*article, &cluster_deferred)) {
+        // Another instance holds the claim (nothing to store here), or broker trouble.
+        deferred = cluster_deferred;
       } else {
         const std::string published = article->published_at;
+        if (options_.cluster) BeginIngest();
         auto ingested = store_->Ingest(std::move(article).value());
+        if (options_.cluster)
+          EndIngest(ingested.ok() && ingested->event != store::EventKind::kNone
+                        ? ingested->record.seq
+                        : 0);
         if (!ingested.ok()) {
           if (ingested.status().code() == StatusCode::kInvalidArgument) {
             metrics_.CountExtractionFailure("rejected");
@@ -226,17 +248,24 @@ void Daemon::ProcessArticle(FrontierEntry entry, const crawler::FetchResult& res
               metrics_.ObservePublishToIngest(entry.site, (now - *published_ms) / 1000.0);
           }
           if (kind != store::EventKind::kNone && options_.on_changes) options_.on_changes();
+          // A failed publish is retried from the change feed (RepublishAndAdvance).
+          if (options_.cluster && kind != store::EventKind::kNone) PublishIngested(*ingested);
         }
       }
-      entry.etag = result.etag;
-      entry.last_modified = result.last_modified;
+      if (!deferred) {  // a deferred URL must be fetched in full again, not answered 304
+        entry.etag = result.etag;
+        entry.last_modified = result.last_modified;
+      }
     }
   } else if (crawler::IsTransientOutcome(result.outcome)) {
     retry = true;
   } else if (!IsPermanent(result.outcome) && result.outcome != FetchOutcome::kNotModified) {
     retry = true;
   }
-  if (retry && ++entry.failures < kDeadAfterFailures) {
+  if (deferred) {
+    entry.state = UrlState::kPending;
+    entry.due_ms = now + 1000;  // leasing pauses while the broker is down
+  } else if (retry && ++entry.failures < kDeadAfterFailures) {
     entry.state = UrlState::kPending;
     entry.due_ms =
         now + Clamp(1000LL << std::min(entry.failures, 16), 1000, site.max_poll_interval.count());

@@ -1,0 +1,309 @@
+// Daemon: the cluster side (see "In a cluster" in daemon.h and pipeline/cluster_hooks.h).
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+
+#include <spdlog/spdlog.h>
+
+#include "common/fingerprint.h"
+#include "common/url.h"
+#include "pipeline/cluster_host_key.h"
+#include "pipeline/daemon.h"
+
+namespace newscrawl::pipeline {
+namespace {
+
+constexpr int64_t kMinBackoffMs = 1000;
+constexpr int64_t kMaxBackoffMs = 10'000;
+constexpr size_t kMaxRoutedRemembered = 200'000;
+
+// Reserved frontier-space key (frontier keys start with 'u' or 'd'; see frontier.h).
+constexpr char kPublishedThroughKey[] = "~cluster/published_through";
+
+// The daemon's cluster series (the cluster library counts its own broker calls).
+void Count(MetricsRegistry* registry, const char* name, const char* help, uint64_t n = 1,
+           MetricLabels labels = {}) {
+  registry->GetCounter(name, help, labels).Increment(n);
+}
+
+constexpr char kRoutedHelp[] = "Discovered URLs handed to the cluster for their host's owner.";
+constexpr char kReceivedHelp[] = "New URLs the cluster handed to this instance (its hosts).";
+constexpr char kParkedHelp[] =
+    "Due URLs put off: another instance owns their host, or the host is settling after a "
+    "handover.";
+constexpr char kDeferredHelp[] =
+    "URLs kept pending because a cluster call failed, by step (route, claim, claim_held, "
+    "publish).";
+constexpr char kSkippedHelp[] =
+    "Handed-over article URLs not fetched: the cluster had already published them.";
+
+}  // namespace
+
+Status Daemon::StartCluster() {
+  ClusterHooks* cluster = options_.cluster.get();
+  if (cluster == nullptr) return Status::Ok();
+  if (options_.cluster_settle.count() < 0) {
+    const auto derived = std::chrono::milliseconds(1000) +
+                         options_.config.politeness.min_delay *
+                             static_cast<int64_t>(options_.max_outstanding_per_host);
+    options_.cluster_settle =
+        std::min<std::chrono::milliseconds>(derived, std::chrono::seconds(30));
+  }
+  auto through = store_->Get(store::ReservedSpace::kFrontier, kPublishedThroughKey);
+  if (through.ok()) {
+    published_through_ = std::strtoull(through->c_str(), nullptr, 10);
+  } else if (through.status().code() == StatusCode::kNotFound) {
+    published_through_ = store_->LastSeq();  // first run in a cluster: from now on
+    NC_RETURN_IF_ERROR(store_->Put(store::ReservedSpace::kFrontier, kPublishedThroughKey,
+                                   std::to_string(published_through_)));
+  } else {
+    return through.status();
+  }
+  // Events a crash (or broker trouble) kept from the stream go out again first.
+  republish_.store(published_through_ < store_->LastSeq());
+  NC_RETURN_IF_ERROR(cluster->Start([this](const FrontierEntry& e) { return ReceiveUrl(e); }));
+  cluster_started_ = true;
+  if (republish_.load()) RepublishAndAdvance();
+  return Status::Ok();
+}
+
+void Daemon::BeginIngest() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++ingesting_;
+}
+
+void Daemon::EndIngest(uint64_t seq) {
+  std::lock_guard<std::mutex> lock(mu_);
+  --ingesting_;
+  if (seq > 0) unpublished_.insert(seq);
+}
+
+void Daemon::RepublishAndAdvance() {
+  uint64_t from = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    from = published_through_;
+  }
+  if (republish_.exchange(false)) {
+    uint64_t done = from;
+    Status failed;
+    Status scan =
+        store_->ForEachChange(from, 0, [&](const store::ChangeEvent& event, std::string_view json) {
+          auto record = ArticleFromJson(json);
+          if (!record.ok()) {
+            spdlog::error("cluster: change {} does not parse, not published: {}", event.seq,
+                          record.status().ToString());
+          } else if (Status s = options_.cluster->Publish(*record, event.kind); !s.ok()) {
+            failed = s;
+            return false;
+          }
+          done = event.seq;
+          return true;
+        });
+    if (!scan.ok()) failed = scan;
+    if (!failed.ok()) {
+      republish_.store(true);
+      NoteClusterTrouble("publish", failed);
+    } else if (done > from) {
+      NoteClusterOk();
+      spdlog::info("cluster: published change-feed events {}..{} again", from + 1, done);
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    unpublished_.erase(unpublished_.begin(), unpublished_.upper_bound(done));
+  }
+  // Every event up to the first unconfirmed one is out. Not while an ingest may hold a seq that
+  // is not registered yet.
+  uint64_t through = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (ingesting_ > 0) return;
+    through = unpublished_.empty() ? store_->LastSeq() : *unpublished_.begin() - 1;
+    if (through <= published_through_) return;
+    published_through_ = through;
+  }
+  Status s =
+      store_->Put(store::ReservedSpace::kFrontier, kPublishedThroughKey, std::to_string(through));
+  if (!s.ok()) spdlog::error("cluster: recording published_through: {}", s.ToString());
+}
+
+Status Daemon::ReceiveUrl(const FrontierEntry& entry) {
+  FrontierEntry e = entry;
+  e.state = UrlState::kPending;
+  const int64_t now = NowMs();
+  if (e.due_ms == 0 || e.due_ms > now) e.due_ms = now;
+  // A replayed article another instance (or this one, before a crash) stored and published:
+  // recorded as done, not fetched again.
+  if (e.kind == UrlKind::kArticle && !frontier_->Get(e.url).ok() &&
+      options_.cluster->IsPublished(e.url)) {
+    e.state = UrlState::kDone;
+    auto added = frontier_->Add(e);
+    if (!added.ok()) return added.status();
+    Count(metrics_.registry(), "newscrawl_cluster_urls_skipped_published_total", kSkippedHelp);
+    std::lock_guard<std::mutex> lock(mu_);
+    ++counters_.skipped_published;
+    return Status::Ok();
+  }
+  auto added = frontier_->Add(e);
+  if (!added.ok()) return added.status();
+  if (*added) {
+    Count(metrics_.registry(), "newscrawl_cluster_urls_received_total", kReceivedHelp);
+    metrics_.CountDiscovered(e.site, UrlKindName(e.kind));
+    std::lock_guard<std::mutex> lock(mu_);
+    ++counters_.received;
+    ++counters_.discovered;
+    return Status::Ok();
+  }
+  // Known here. An article parked while its host was owned elsewhere comes back now: the
+  // cluster hands it over again when this instance takes the host's shard.
+  if (e.kind != UrlKind::kArticle) return Status::Ok();
+  auto old = frontier_->Get(e.url);
+  if (!old.ok()) return Status::Ok();
+  if (old->state == UrlState::kPending && old->due_ms > now + 1000) {
+    FrontierEntry due = *old;
+    due.due_ms = now;
+    return frontier_->Update(due);
+  }
+  return Status::Ok();
+}
+
+bool Daemon::ClusterAdmits(const FrontierEntry& e, int64_t now, int64_t* park_until) {
+  const std::string key = ClusterHostKey(e.url);
+  if (!options_.cluster->OwnsHost(key)) {
+    owned_since_.erase(key);
+    *park_until = now + options_.cluster_park.count();
+    return false;
+  }
+  auto [it, inserted] = owned_since_.emplace(key, now);
+  const int64_t ready = it->second + options_.cluster_settle.count();
+  if (now < ready) {
+    *park_until = ready;
+    return false;
+  }
+  return true;
+}
+
+void Daemon::ParkEntries(std::vector<FrontierEntry> entries) {
+  if (entries.empty()) return;
+  for (auto& e : entries) {
+    e.state = UrlState::kPending;
+    Status s = frontier_->Update(e);
+    if (!s.ok()) spdlog::error("frontier: {}", s.ToString());
+  }
+  Count(metrics_.registry(), "newscrawl_cluster_urls_parked_total", kParkedHelp, entries.size());
+  std::lock_guard<std::mutex> lock(mu_);
+  counters_.parked += entries.size();
+}
+
+void Daemon::ClusterHousekeeping() {
+  RepublishAndAdvance();
+  // Hosts lost since they were last seen start a new settle time when they come back.
+  for (auto it = owned_since_.begin(); it != owned_since_.end();)
+    it = options_.cluster->OwnsHost(it->first) ? std::next(it) : owned_since_.erase(it);
+}
+
+Result<bool> Daemon::RouteDiscovered(const FrontierEntry& e) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (routed_recently_.count(e.url)) return false;
+  }
+  // Known here: a seed, or routed while this instance owned the host (the cluster keeps it).
+  if (frontier_->Get(e.url).ok()) return false;
+  Status s = options_.cluster->Route(e);
+  if (!s.ok()) {
+    NoteClusterTrouble("route", s);
+    return s;
+  }
+  NoteClusterOk();
+  Count(metrics_.registry(), "newscrawl_cluster_urls_routed_total", kRoutedHelp);
+  std::lock_guard<std::mutex> lock(mu_);
+  ++counters_.routed;
+  if (routed_recently_.size() >= kMaxRoutedRemembered) routed_recently_.clear();
+  routed_recently_.insert(e.url);
+  return true;
+}
+
+bool Daemon::ClaimArticle(const Article& article, bool* deferred) {
+  // The id and canonical URL exactly as Store::Ingest will assign them (same-site rel=canonical,
+  // else the fetched URL), so that the claim names the record that will be stored.
+  Article probe = article;
+  auto fetched = CanonicalizeUrl(probe.url);
+  if (fetched.ok()) {
+    std::string index = *fetched;
+    if (!probe.canonical_url.empty() && SameSite(probe.canonical_url, probe.url)) {
+      auto declared = CanonicalizeUrl(probe.canonical_url);
+      if (declared.ok()) index = *declared;
+    }
+    probe.canonical_url = index;
+    probe.id = ArticleIdFor(index);
+  }
+  FillFingerprints(&probe);
+  auto decision = options_.cluster->Claim(probe);
+  if (!decision.ok()) {
+    *deferred = true;
+    if (decision.status().code() == StatusCode::kFailedPrecondition) {
+      // Claimed by another instance that has not published it yet: this URL later, the rest
+      // of the crawl goes on.
+      Count(metrics_.registry(), "newscrawl_cluster_deferred_total", kDeferredHelp, 1,
+            {{"step", "claim_held"}});
+      std::lock_guard<std::mutex> lock(mu_);
+      ++counters_.deferred;
+      return false;
+    }
+    NoteClusterTrouble("claim", decision.status());
+    return false;
+  }
+  NoteClusterOk();
+  if (decision->verdict == ClaimVerdict::kStore) return true;
+  metrics_.CountDedupHit("cluster_" + (decision->reason.empty() ? "claim" : decision->reason));
+  spdlog::debug("cluster: {} is a {} duplicate of {}", article.url, decision->reason,
+                decision->duplicate_of);
+  std::lock_guard<std::mutex> lock(mu_);
+  ++counters_.cluster_duplicates;
+  return false;
+}
+
+bool Daemon::PublishIngested(const store::IngestResult& ingested) {
+  Status s = options_.cluster->Publish(ingested.record, ingested.event);
+  if (!s.ok()) {
+    // Stays in unpublished_: housekeeping publishes it again (RepublishAndAdvance).
+    republish_.store(true);
+    NoteClusterTrouble("publish", s);
+    return false;
+  }
+  NoteClusterOk();
+  std::lock_guard<std::mutex> lock(mu_);
+  ++counters_.published;
+  unpublished_.erase(ingested.record.seq);
+  return true;
+}
+
+void Daemon::NoteClusterTrouble(const char* step, const Status& status) {
+  Count(metrics_.registry(), "newscrawl_cluster_deferred_total", kDeferredHelp, 1,
+        {{"step", step}});
+  int64_t backoff = 0;
+  const int64_t now = NowMs();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++counters_.deferred;
+    // The calls in flight when the broker went away fail together: one step per pause.
+    if (now < cluster_paused_until_.load()) return;
+    cluster_backoff_ms_ =
+        std::clamp<int64_t>(cluster_backoff_ms_ * 2, kMinBackoffMs, kMaxBackoffMs);
+    backoff = cluster_backoff_ms_;
+    cluster_paused_until_.store(now + backoff);
+  }
+  spdlog::warn("cluster: {} failed, URL kept pending, leasing paused {} ms: {}", step, backoff,
+               status.ToString());
+}
+
+void Daemon::NoteClusterOk() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (cluster_backoff_ms_ == 0) return;
+  cluster_backoff_ms_ = 0;
+  cluster_paused_until_.store(0);
+  spdlog::info("cluster: broker calls succeed again, leasing resumed");
+}
+
+bool Daemon::ClusterPaused(int64_t now) const { return now < cluster_paused_until_.load(); }
+
+}  // namespace newscrawl::pipeline
