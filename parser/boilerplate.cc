@@ -45,7 +45,14 @@ constexpr std::string_view kTrailerPhrases[] = {
     "Zobacz też", "Czytaj także", "Czytaj też", "Przeczytaj także", "Dowiedz się więcej",
     "Le puede interesar", "Te puede interesar", "Puedes ver", "Lee también", "Ver también", "Mire",
     "Leia também", "Veja também", "Leggi anche", "Vedi anche", "Lees ook", "Read also", "Also see",
-    "Watch", "Related coverage", "Missed the main event"};
+    "Watch", "Related coverage", "Missed the main event",
+    // More German "related"/"further reading" headings
+    "Ähnliche Beiträge", "Verwandte Beiträge", "Weiterführende Links", "Weiterführender Link",
+    "Zum Weiterlesen", "Weiterlesen",
+    // Post metadata labels ("Category: News, Local"; "Authors:" above a list of names)
+    "Category", "Categories", "Filed under", "Posted in", "Authors", "Kategorie", "Kategorien",
+    "Autoren", "Catégorie", "Catégories", "Auteurs", "Categoría", "Categorías", "Categoria",
+    "Kategoria", "Autorzy"};
 
 constexpr std::string_view kCommentPhrases[] = {"Phản hồi",
                                                 "Bình luận",

@@ -156,6 +156,10 @@ class Cleaner {
     const ElementInfo& e = el_[i];
     if (e.text_chars <= kMaxHeadingChars / 4 || e.text_chars > kMaxPrefixedLineChars) return false;
     if (!dom::IsBlockTag(dom::TagOf(e.node))) return false;
+    for (int k = i + 1; k < i + e.subtree_size; ++k) {
+      GumboTag tag = dom::TagOf(el_[k].node);
+      if (dom::IsBlockTag(tag)) return false;  // several lines, a list
+    }
     std::string text = dom::NodeTextCollapsed(e.node);
     size_t colon = text.find(':');
     if (colon == std::string::npos || colon == 0 || colon > 40) return false;

@@ -45,6 +45,11 @@ TEST(BoilerplateTest, ClassifiesHeadings) {
       {"Most read", HeadingKind::kTrailer},
       {"Latest news", HeadingKind::kTrailer},
       {"More stories", HeadingKind::kTrailer},
+      {"Ähnliche Beiträge", HeadingKind::kTrailer},
+      {"Zum Weiterlesen:", HeadingKind::kTrailer},
+      {"Kategorie", HeadingKind::kTrailer},
+      {"Filed under", HeadingKind::kTrailer},
+      {"Autoren:", HeadingKind::kTrailer},
       {"Hội nghị quán triệt", HeadingKind::kNone},
       {"Background", HeadingKind::kNone},
       {"Related articles are those that are related to this one in some meaningful way "

@@ -243,6 +243,19 @@ TEST(ContentTest, SmallContainerGrowsToTheMarkedArticleBody) {
   EXPECT_FALSE(Contains(out, "Home"));
 }
 
+TEST(ContentTest, MetadataLabelLineDroppedButNotAListItStarts) {
+  std::vector<std::string> out = Extract(
+      "<article>" + Para(1) + Para(2) +
+      "<h3>Photo details</h3><ul><li>Category: <a href='/c/first'>First attempts</a></li>"
+      "<li>Camera: Canon EOS 60 Da</li><li>Exposure: 60 x 3 minutes</li></ul>" +
+      Para(3) +
+      "<p>Category: <a href='/c/news'>News</a>, <a href='/c/local'>Local</a></p></article>");
+  EXPECT_TRUE(Contains(out, "Camera: Canon EOS 60 Da"));
+  EXPECT_TRUE(Contains(out, "Exposure: 60 x 3 minutes"));
+  EXPECT_TRUE(Contains(out, "3. The council"));
+  EXPECT_FALSE(Contains(out, "Category: News"));
+}
+
 TEST(ContentTest, WeightedCharsCountsCjkHeavier) {
   EXPECT_EQ(WeightedChars("ab c"), 3u);
   EXPECT_EQ(WeightedChars("Việt"), 4u);
