@@ -1,5 +1,7 @@
 #include "parser/boilerplate.h"
 
+#include <algorithm>
+
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
@@ -121,7 +123,7 @@ constexpr std::string_view kNegativeTokens[] = {
     "more",      "date",    "time",   "extra",         "related", "hidden", "tools",    "login",
     "icons",     "embed",   "video",  "photo",         "gallery", "slider", "carousel", "ticker",
     "promo",     "popular", "credit", "credits",       "rating",  "banner", "overlay",  "modal",
-    "published", "shares",  "teaser", "teasers",       "cta"};
+    "published", "shares",  "teaser", "teasers",       "cta",     "contact"};
 
 // Class tokens that say "this is (part of) the article"; they outweigh a weak negative token.
 constexpr std::string_view kWeakPositiveTokens[] = {"article", "body", "content", "entry",
@@ -216,6 +218,12 @@ HeadingKind BoilerplatePhrases::Classify(std::string_view text) const {
   const PhraseTables& tables = Tables();
   if (tables.comments.count(normalized) > 0) return HeadingKind::kComments;
   if (tables.trailer.count(normalized) > 0 || extra_.count(normalized) > 0) {
+    return HeadingKind::kTrailer;
+  }
+  // "More <site or section>" ("More Washington Examiner", "More from Sport"): one to three
+  // words after "more".
+  if (normalized.compare(0, 5, "more ") == 0 &&
+      std::count(normalized.begin(), normalized.end(), ' ') <= 3) {
     return HeadingKind::kTrailer;
   }
   return HeadingKind::kNone;

@@ -50,6 +50,9 @@ TEST(BoilerplateTest, ClassifiesHeadings) {
       {"Kategorie", HeadingKind::kTrailer},
       {"Filed under", HeadingKind::kTrailer},
       {"Autoren:", HeadingKind::kTrailer},
+      {"More Washington Examiner", HeadingKind::kTrailer},
+      {"MORE FROM SPORT", HeadingKind::kTrailer},
+      {"More questions than answers after the vote", HeadingKind::kNone},
       {"Hội nghị quán triệt", HeadingKind::kNone},
       {"Background", HeadingKind::kNone},
       {"Related articles are those that are related to this one in some meaningful way "
@@ -97,6 +100,7 @@ TEST(BoilerplateTest, ClassifiesHints) {
       {"<div class='ATheButtonSection'></div>", Hint::kNegative},
       {"<div class='block block-webform'></div>", Hint::kNegative},
       {"<section class='c-letters-cta'></section>", Hint::kNegative},
+      {"<div class='no-print' id='contact'></div>", Hint::kNegative},
       {"<div class='tip-print-step'></div>", Hint::kNeutral},
       // Weak negatives outweighed by another token; state classes and modifiers ignored.
       {"<article class='post tag-news'></article>", Hint::kNeutral},
