@@ -110,6 +110,15 @@ bool IsFooterLike(const ElementInfo& e) {
   return dom::TagOf(e.node) == GUMBO_TAG_FOOTER || dom::ClassOrIdContains(e.node, "footer");
 }
 
+// Cookie and consent notices are never the article, however much text they hold.
+bool IsConsentNotice(const ElementInfo& e) {
+  std::string hints = dom::ClassAndIdLower(e.node);
+  for (std::string_view word : {"cookie", "consent", "gdpr"}) {
+    if (hints.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
 // Class/id naming a comment thread or one comment ("comments", "comment-list", "MtnComment").
 bool IsCommentLike(const ElementInfo& e) {
   std::string hints = dom::ClassAndIdLower(e.node);
@@ -227,10 +236,11 @@ int SelectContainer(ContentTree* tree) {
       if (comment[i] && !comments_are_boilerplate && !IsFurnitureTag(tag)) boilerplate = false;
       // A "boilerplate" element holding most of the page's running text is mislabelled
       // ("ad-margins" or "content-with-sidebar" wrappers, an "author-x" post class, a <form>
-      // around the page), unless it is a footer that merely outweighs a short article, or a
-      // comment thread (decided above).
+      // around the page), unless it is a footer that merely outweighs a short article, a
+      // comment thread (decided above) or a cookie/consent notice.
       if (boilerplate && good[i] * 2 > page_good && !(comment[i] && e.hint == Hint::kNegative) &&
-          (positive_good[i] * 2 > good[i] || good[i] * 3 > page_good * 2 || !IsFooterLike(e))) {
+          (positive_good[i] * 2 > good[i] || good[i] * 3 > page_good * 2 || !IsFooterLike(e)) &&
+          !IsConsentNotice(e)) {
         boilerplate = false;
       }
       if (NeverSuppressed(tag)) boilerplate = false;

@@ -256,6 +256,18 @@ TEST(ContentTest, MetadataLabelLineDroppedButNotAListItStarts) {
   EXPECT_FALSE(Contains(out, "Category: News"));
 }
 
+TEST(ContentTest, CookieNoticeOutweighingAShortPostIsNotTheArticle) {
+  std::vector<std::string> out = Extract(
+      "<div class='post-content'><p>Who will be the next to slip on the icy pavement? The "
+      "neighbours are already taking bets.</p></div><div class='widget widget_cookie_law'><div "
+      "id='cookie-law'><p>This website uses cookies to improve your experience. By continuing to "
+      "browse the site you agree to our use of cookies and to our privacy policy.</p><p>You can "
+      "change your cookie settings at any time in the preferences of your browser or here.</p>"
+      "</div></div>");
+  EXPECT_TRUE(Contains(out, "icy pavement"));
+  EXPECT_FALSE(Contains(out, "cookies"));
+}
+
 TEST(ContentTest, WeightedCharsCountsCjkHeavier) {
   EXPECT_EQ(WeightedChars("ab c"), 3u);
   EXPECT_EQ(WeightedChars("Việt"), 4u);
