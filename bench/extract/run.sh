@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Extraction benchmark: builds Release in build/bench, runs `newscrawl extract --out-dir` over
+# Extraction benchmark: builds Release in build/bench (or $BENCH_BUILD_DIR), runs `newscrawl extract --out-dir` over
 # ../shared/eval/{scrapinghub,trafilatura-eval} (or $EVAL_DIR), scores each folder with
 # score.py, then measures speed on scrapinghub: the batch command (one process, default threads
 # and --jobs 1; median of 3 runs, wall clock; peak RSS from /usr/bin/time -v) and extract_speed
@@ -7,7 +7,7 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 eval_dir="${EVAL_DIR:-$repo/../shared/eval}"
-build="$repo/build/bench"
+build="${BENCH_BUILD_DIR:-$repo/build/bench}"  # BENCH_BUILD_DIR: use another (Release) build dir
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNEWSCRAWL_BENCH=ON \
   -DNEWSCRAWL_TESTS=OFF >/dev/null
 cmake --build "$build" --target newscrawl extract_speed -j2 >/dev/null
