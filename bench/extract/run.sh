@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Extraction benchmark: builds Release in build/bench (or $BENCH_BUILD_DIR), runs `newscrawl extract --out-dir` over
-# ../shared/eval/{scrapinghub,trafilatura-eval} (or $EVAL_DIR), scores each folder with
+# Extraction benchmark: builds Release in build/bench (or $BENCH_BUILD_DIR), runs
+# `newscrawl extract --out-dir` over ../shared/eval/{scrapinghub,trafilatura-eval} (or
+# $EVAL_DIR), scores each folder with
 # score.py, then measures speed on scrapinghub: the batch command (one process, default threads
 # and --jobs 1; median of 3 runs, wall clock; peak RSS from /usr/bin/time -v) and extract_speed
 # (one thread, pages in memory, wall and CPU time).
