@@ -221,9 +221,10 @@ HeadingKind BoilerplatePhrases::Classify(std::string_view text) const {
     return HeadingKind::kTrailer;
   }
   // "More <site or section>" ("More Washington Examiner", "More from Sport"): one to three
-  // words after "more".
+  // words after "more", not "More than ..." / "More and more".
   if (normalized.compare(0, 5, "more ") == 0 &&
-      std::count(normalized.begin(), normalized.end(), ' ') <= 3) {
+      std::count(normalized.begin(), normalized.end(), ' ') <= 3 &&
+      normalized.compare(5, 5, "than ") != 0 && normalized.compare(5, 4, "and ") != 0) {
     return HeadingKind::kTrailer;
   }
   return HeadingKind::kNone;

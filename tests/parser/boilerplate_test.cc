@@ -53,6 +53,8 @@ TEST(BoilerplateTest, ClassifiesHeadings) {
       {"More Washington Examiner", HeadingKind::kTrailer},
       {"MORE FROM SPORT", HeadingKind::kTrailer},
       {"More questions than answers after the vote", HeadingKind::kNone},
+      {"More than a game", HeadingKind::kNone},
+      {"More and more trams", HeadingKind::kNone},
       {"Hội nghị quán triệt", HeadingKind::kNone},
       {"Background", HeadingKind::kNone},
       {"Related articles are those that are related to this one in some meaningful way "
