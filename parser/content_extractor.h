@@ -6,7 +6,9 @@
 // footer, form, ...), class/id hints (comments, related, share, "binh-luan"...), hidden
 // elements, link lists, the headline (h1), figures (their captions go to `images`), and
 // boilerplate headings ("Tin liên quan", "Bình luận (12)", "Related") together with their items,
-// wherever they sit. Pure and thread-safe.
+// wherever they sit, captions and credits next to images, and closing lines that are only a link
+// or a social/newsletter promotion. Comment-classed blocks are the text when the page has almost
+// nothing else (a forum thread, a live blog). Pure and thread-safe.
 #pragma once
 
 #include <gumbo.h>
