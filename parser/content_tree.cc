@@ -10,10 +10,8 @@ namespace {
 
 // A block shorter than this (weighted chars) is not a paragraph of running text.
 constexpr uint32_t kMinParagraphChars = 40;
-#ifndef KSW
-#define KSW 2
-#endif
-constexpr uint32_t kShortTextWeight = KSW;  // in quarters
+// Text in blocks shorter than kMinParagraphChars counts this many quarters of its length.
+constexpr uint32_t kShortTextWeight = 2;
 // Running text (weighted chars) outside comment threads that makes a page an article with
 // comments rather than a thread.
 constexpr uint32_t kMinArticleBesideComments = 200;
