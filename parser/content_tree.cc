@@ -10,7 +10,7 @@ namespace {
 
 // A block shorter than this (weighted chars) is not a paragraph of running text.
 constexpr uint32_t kMinParagraphChars = 40;
-// Text in blocks shorter than kMinParagraphChars counts this many quarters of its length.
+// Non-link text outside paragraph blocks counts this many quarters of its length as bad chars.
 constexpr uint32_t kShortTextWeight = 2;
 // Running text (weighted chars) outside comment threads that makes a page an article with
 // comments rather than a thread.
