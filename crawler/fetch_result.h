@@ -4,6 +4,7 @@
 // dropped silently. Plain values; no shared state.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,10 @@ struct FetchRequest {
   // Conditional GET: validators from a previous fetch; a 304 answer becomes kNotModified.
   std::string etag;
   std::string last_modified;
+  // A minimum delay between requests to this URL's host, longer than the fetcher's
+  // min_host_delay (a site's own min_delay). The host keeps the longest one it was given while it
+  // is known to the fetcher (until evicted as idle). 0 = only the fetcher's delays.
+  std::chrono::milliseconds min_host_delay{0};
 };
 
 struct FetchResult {

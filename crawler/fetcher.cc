@@ -34,9 +34,27 @@ struct Pending {
 };
 using PendingPtr = std::shared_ptr<Pending>;
 
+// Unix milliseconds now, and conversions between the steady clock the fetcher schedules with
+// and the unix times a HostStateStore keeps. Times not in the future are stored as 0.
+int64_t UnixNowMs() {
+  return std::chrono::duration_cast<Millis>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t ToUnixMs(Clock::time_point t, Clock::time_point now, int64_t unix_now) {
+  if (t <= now) return 0;
+  return unix_now + std::chrono::duration_cast<Millis>(t - now).count();
+}
+
+Clock::time_point FromUnixMs(int64_t ms, Clock::time_point now, int64_t unix_now) {
+  if (ms <= unix_now) return Clock::time_point{};
+  return now + Millis(ms - unix_now);
+}
+
 struct Host {
   explicit Host(asio::io_context& io, std::string k) : key(std::move(k)), wake(io) {}
   std::string key;
+  Clock::time_point last_used{};  // last request queued or answered
   std::deque<PendingPtr> queue;
   int in_flight = 0;
   Clock::time_point next_start{};
@@ -49,6 +67,11 @@ struct Host {
   std::string robots_error;
   Clock::time_point robots_expires{};
   Millis crawl_delay{0};
+  int robots_status = 0;    // HTTP status of the cached robots.txt answer (0: none cached)
+  std::string robots_body;  // its bytes (2xx only): answers the host's own /robots.txt
+  Millis request_delay{0};  // longest FetchRequest::min_host_delay given
+  bool dirty = false;       // politeness clock changed since the last save
+  HostSnapshot saved;       // what the HostStateStore holds
   asio::steady_timer wake;
   bool wake_armed = false;
   Clock::time_point wake_at{};
@@ -57,8 +80,13 @@ struct Host {
 }  // namespace
 
 struct Fetcher::Impl {
-  explicit Impl(FetcherOptions o)
-      : options(std::move(o)), work(io.get_executor()), rng(std::random_device{}()) {
+  Impl(FetcherOptions o, HostStateStore* state)
+      : options(std::move(o)),
+        state_store(state),
+        work(io.get_executor()),
+        flush_timer(io),
+        evict_timer(io),
+        rng(std::random_device{}()) {
     client = std::make_unique<HttpClient>(io, options);
     thread = std::thread([this] { io.run(); });
   }
@@ -73,6 +101,8 @@ struct Fetcher::Impl {
     }
     p->target = std::move(*target);
     Host& host = HostFor(p->target.host_key);
+    host.last_used = Clock::now();
+    host.request_delay = std::max(host.request_delay, p->request.min_host_delay);
     host.queue.push_back(std::move(p));
     Pump(host);
   }
@@ -91,13 +121,119 @@ struct Fetcher::Impl {
 
   Host& HostFor(const std::string& key) {
     auto& slot = hosts[key];
-    if (!slot) slot = std::make_unique<Host>(io, key);
+    if (!slot) {
+      slot = std::make_unique<Host>(io, key);
+      num_hosts.store(hosts.size(), std::memory_order_relaxed);
+      LoadState(*slot);
+      ArmEvict();
+    }
     return *slot;
+  }
+
+  // ---------- host state: persistence and eviction ----------
+
+  void LoadState(Host& h) {
+    if (!state_store) return;
+    const Clock::time_point now = Clock::now();
+    const int64_t unix_now = UnixNowMs();
+    if (auto snap = state_store->LoadHost(h.key)) {
+      h.next_start = FromUnixMs(snap->next_start_ms, now, unix_now);
+      h.paused_until = FromUnixMs(snap->paused_until_ms, now, unix_now);
+      h.failures = snap->failures;
+      h.circuit_open_until = FromUnixMs(snap->circuit_open_until_ms, now, unix_now);
+      h.saved = *snap;
+    }
+    if (!options.respect_robots) return;
+    if (auto robots = state_store->LoadRobots(h.key)) {
+      const int64_t expires_ms = robots->fetched_ms + options.robots_cache_ttl.count();
+      if (expires_ms > unix_now && robots->fetched_ms <= unix_now)
+        ApplyRobots(h, robots->status, std::move(robots->body),
+                    now + Millis(expires_ms - unix_now));
+    }
+  }
+
+  HostSnapshot SnapshotOf(const Host& h) const {
+    const Clock::time_point now = Clock::now();
+    const int64_t unix_now = UnixNowMs();
+    HostSnapshot s;
+    s.next_start_ms = ToUnixMs(h.next_start, now, unix_now);
+    s.paused_until_ms = ToUnixMs(h.paused_until, now, unix_now);
+    s.failures = h.failures;
+    s.circuit_open_until_ms = ToUnixMs(h.circuit_open_until, now, unix_now);
+    return s;
+  }
+
+  // Saves the host's state now if it differs from what is stored.
+  void SaveState(Host& h) {
+    if (h.dirty) {
+      h.dirty = false;
+      dirty_hosts.erase(&h);
+    }
+    if (!state_store) return;
+    HostSnapshot snap = SnapshotOf(h);
+    if (snap == h.saved) return;
+    state_store->SaveHost(h.key, snap);
+    h.saved = snap;
+  }
+
+  // The politeness clock changed: saved with the next flush.
+  void MarkDirty(Host& h) {
+    if (!state_store || h.dirty) return;
+    h.dirty = true;
+    dirty_hosts.insert(&h);
+    if (flush_armed) return;
+    flush_armed = true;
+    flush_timer.expires_after(options.host_state_flush_interval);
+    flush_timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      flush_armed = false;
+      FlushDirty();
+    });
+  }
+
+  void FlushDirty() {
+    while (!dirty_hosts.empty()) SaveState(**dirty_hosts.begin());
+  }
+
+  bool Idle(const Host& h, Clock::time_point now) const {
+    return h.queue.empty() && h.in_flight == 0 && h.robots_state != Host::Robots::kFetching &&
+           !h.wake_armed && h.paused_until <= now && h.circuit_open_until <= now &&
+           h.next_start <= now && now - h.last_used >= options.host_idle_evict &&
+           waiting_for_slot.count(const_cast<Host*>(&h)) == 0;
+  }
+
+  void ArmEvict() {
+    if (evict_armed || options.host_idle_evict.count() <= 0 || hosts.empty()) return;
+    evict_armed = true;
+    evict_timer.expires_after(std::max(Millis(10), options.host_idle_evict / 2));
+    evict_timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      evict_armed = false;
+      EvictIdle();
+      ArmEvict();
+    });
+  }
+
+  void EvictIdle() {
+    const Clock::time_point now = Clock::now();
+    for (auto it = hosts.begin(); it != hosts.end();) {
+      Host& h = *it->second;
+      if (!Idle(h, now)) {
+        ++it;
+        continue;
+      }
+      SaveState(h);
+      it = hosts.erase(it);
+      hosts_evicted.fetch_add(1, std::memory_order_relaxed);
+    }
+    num_hosts.store(hosts.size(), std::memory_order_relaxed);
   }
 
   // ---------- scheduling ----------
 
-  Millis HostDelay(const Host& h) const { return std::max(options.min_host_delay, h.crawl_delay); }
+  Millis HostDelay(const Host& h) const {
+    return std::max({options.min_host_delay, h.crawl_delay, h.request_delay});
+  }
 
   void Pump(Host& h) {
     Clock::time_point now = Clock::now();
@@ -122,6 +258,13 @@ struct Fetcher::Impl {
     while (!h.queue.empty()) {
       PendingPtr& front = h.queue.front();
       if (options.respect_robots) {
+        if (h.robots_failure == FetchOutcome::kOk && h.robots_status != 0 &&
+            front->target.path_and_query == "/robots.txt") {
+          PendingPtr p = std::move(front);
+          h.queue.pop_front();
+          AnswerFromRobotsCache(h, p);
+          continue;
+        }
         if (h.robots_failure != FetchOutcome::kOk) {
           PendingPtr p = std::move(front);
           h.queue.pop_front();
@@ -146,6 +289,7 @@ struct Fetcher::Impl {
       PendingPtr p = std::move(front);
       h.queue.pop_front();
       h.next_start = now + HostDelay(h);
+      MarkDirty(h);
       StartTransfer(h, std::move(p));
     }
   }
@@ -212,7 +356,9 @@ struct Fetcher::Impl {
   void OnResponse(Host& h, const PendingPtr& p, HttpResponse resp) {
     Clock::time_point now = Clock::now();
     --h.in_flight;
+    h.last_used = now;
     h.next_start = std::max(h.next_start, now + HostDelay(h));
+    MarkDirty(h);
     FetchResult& r = p->result;
     r.final_url = p->target.url;
     r.status = resp.status;
@@ -277,9 +423,11 @@ struct Fetcher::Impl {
     h.paused_until = std::max(h.paused_until, now + pause);
     if (h.failures >= options.circuit_breaker_failures) {
       h.circuit_open_until = now + options.circuit_open_time;
+      SaveState(h);
       Complete(p, outcome, std::move(error));
       return;
     }
+    SaveState(h);
     if (p->result.attempts <= options.max_retries && pause <= options.max_retry_after) {
       h.queue.push_front(p);  // retried first once the pause is over
       return;
@@ -333,30 +481,69 @@ struct Fetcher::Impl {
     });
   }
 
-  void OnRobots(Host& h, HttpResponse resp) {
-    Clock::time_point now = Clock::now();
-    --h.in_flight;
+  // Caches a robots.txt answer that may be cached: 2xx (`body` is the file) or 3xx/4xx (allow
+  // all), fresh until `expires`.
+  void ApplyRobots(Host& h, int status, std::string body, Clock::time_point expires) {
     h.robots_state = Host::Robots::kReady;
     h.robots_failure = FetchOutcome::kOk;
     h.robots_error.clear();
     h.crawl_delay = Millis(0);
-    h.robots_expires = now + options.robots_cache_ttl;
-    int s = resp.status;
-    if (resp.transport == FetchOutcome::kOk && s >= 200 && s < 300) {
-      h.robots = ParseRobotsTxt(resp.body, options.robots_product_token);
+    h.robots_expires = expires;
+    h.robots_status = status;
+    if (status >= 200 && status < 300) {
+      h.robots = ParseRobotsTxt(body, options.robots_product_token);
+      h.robots_body = std::move(body);
       if (h.robots.crawl_delay_seconds && *h.robots.crawl_delay_seconds > 0) {
         auto delay = Millis(static_cast<long long>(*h.robots.crawl_delay_seconds * 1000));
         h.crawl_delay = std::min(delay, options.max_crawl_delay);
       }
-      return;
-    }
-    bool unavailable_is_allow =
-        (resp.transport == FetchOutcome::kOk && s >= 300 && s < 500 && s != 429) ||
-        resp.transport == FetchOutcome::kTooManyRedirects;  // RFC 9309 2.3.1.2 / 2.3.1.3
-    if (unavailable_is_allow) {
+    } else {
       h.robots = RobotsRules::AllowAll();
+      h.robots_body.clear();
+    }
+  }
+
+  // The host's own /robots.txt, asked for as a page (the daemon reads its Sitemap: lines): the
+  // cached answer, without a second transfer.
+  void AnswerFromRobotsCache(Host& h, const PendingPtr& p) {
+    robots_cache_answers.fetch_add(1, std::memory_order_relaxed);
+    FetchResult& r = p->result;
+    r.final_url = p->target.url;
+    r.status = h.robots_status;
+    if (h.robots_status >= 200 && h.robots_status < 300) {
+      r.content_type = "text/plain";
+      r.body = h.robots_body;
+      Complete(p, FetchOutcome::kOk, "");
+    } else {
+      Complete(p, FetchOutcome::kHttp4xx,
+               "HTTP " + std::to_string(h.robots_status) + " (robots.txt answer cached)");
+    }
+  }
+
+  void OnRobots(Host& h, HttpResponse resp) {
+    Clock::time_point now = Clock::now();
+    --h.in_flight;
+    h.last_used = now;
+    int s = resp.status;
+    bool cacheable =
+        resp.transport == FetchOutcome::kOk && s >= 200 && s < 500 && s != 429;  // 2xx, 3xx, 4xx
+    if (resp.transport == FetchOutcome::kTooManyRedirects) {  // RFC 9309 2.3.1.2: allow all
+      cacheable = true;
+      s = s >= 300 && s < 400 ? s : 310;
+    }
+    if (cacheable) {
+      const int64_t fetched_ms = UnixNowMs();
+      ApplyRobots(h, s, s < 300 ? std::move(resp.body) : std::string(),
+                  now + options.robots_cache_ttl);
+      if (state_store) state_store->SaveRobots(h.key, RobotsSnapshot{fetched_ms, s, h.robots_body});
       return;
     }
+    h.robots_state = Host::Robots::kReady;
+    h.robots_failure = FetchOutcome::kOk;
+    h.robots_error.clear();
+    h.crawl_delay = Millis(0);
+    h.robots_status = 0;
+    h.robots_body.clear();
     // Unreachable: disallow everything for now; never cached as "allow".
     h.robots = RobotsRules::DisallowAll();
     h.robots_expires = now + options.robots_retry_after_error;
@@ -382,6 +569,9 @@ struct Fetcher::Impl {
   // ---------- shutdown ----------
 
   void CancelAll() {
+    FlushDirty();
+    flush_timer.cancel();
+    evict_timer.cancel();
     client.reset();  // aborts transfers without their callbacks; we complete them below
     for (const PendingPtr& p : in_flight) Complete(p, FetchOutcome::kCancelled, "shut down");
     in_flight.clear();
@@ -395,20 +585,28 @@ struct Fetcher::Impl {
   }
 
   FetcherOptions options;
+  HostStateStore* const state_store;
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work;
   std::unique_ptr<HttpClient> client;
   std::unordered_map<std::string, std::unique_ptr<Host>> hosts;
   std::unordered_set<Host*> waiting_for_slot;
+  std::unordered_set<Host*> dirty_hosts;  // politeness clock not saved yet
+  asio::steady_timer flush_timer;
+  bool flush_armed = false;
+  asio::steady_timer evict_timer;
+  bool evict_armed = false;
   std::unordered_set<PendingPtr> in_flight;
   std::mt19937 rng;
   std::mutex mu;  // guards stopped
   bool stopped = false;
-  std::atomic<uint64_t> submitted{0}, completed{0}, transfers{0}, robots_fetches{0};
+  std::atomic<uint64_t> submitted{0}, completed{0}, transfers{0}, robots_fetches{0},
+      robots_cache_answers{0}, num_hosts{0}, hosts_evicted{0};
   std::thread thread;
 };
 
-Fetcher::Fetcher(FetcherOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Fetcher::Fetcher(FetcherOptions options, HostStateStore* host_state)
+    : impl_(std::make_unique<Impl>(std::move(options), host_state)) {}
 
 Fetcher::~Fetcher() { Shutdown(); }
 
@@ -451,6 +649,9 @@ FetcherStats Fetcher::stats() const {
   s.completed = impl_->completed.load();
   s.transfers = impl_->transfers.load();
   s.robots_fetches = impl_->robots_fetches.load();
+  s.robots_cache_answers = impl_->robots_cache_answers.load();
+  s.hosts = impl_->num_hosts.load();
+  s.hosts_evicted = impl_->hosts_evicted.load();
   return s;
 }
 

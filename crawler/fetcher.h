@@ -11,10 +11,18 @@
 //  - Retry-After on 429/503 pauses the host; other 5xx, timeouts and network errors pause it with
 //    exponential backoff and jitter; the URL is retried up to max_retries times;
 //  - a circuit breaker: after circuit_breaker_failures consecutive failures its queued URLs fail
-//    fast (host_unavailable) for circuit_open_time.
+//    fast (host_unavailable) for circuit_open_time;
+//  - the delay between two requests is the longest of min_host_delay, the robots.txt Crawl-delay
+//    (capped at max_crawl_delay) and the FetchRequest::min_host_delay the host was given;
+//  - a request for the host's own "/robots.txt" is answered from the robots cache (no second
+//    transfer) while the cached answer is fresh.
 // Redirects are followed by the fetcher itself, hop by hop, so each hop goes through the target
 // host's queue, robots.txt and the resolved-address check (FetcherOptions::allow_*).
-// Nothing is persisted; the frontier belongs to the caller.
+// Hosts idle for host_idle_evict are forgotten. With a HostStateStore, each host's pause,
+// failures, circuit breaker, politeness clock and robots.txt cache are loaded when the host is
+// first seen and saved when they change (see crawler/host_state_store.h), so a restart neither
+// ends a Retry-After pause early nor refetches a fresh robots.txt. The frontier belongs to the
+// caller.
 //
 // Thread safety: Fetch(), stats() and Shutdown() may be called from any thread except the I/O
 // thread (Fetch() may also be called from a callback). Each `done` callback runs on the I/O thread
@@ -28,6 +36,7 @@
 
 #include "crawler/fetch_result.h"
 #include "crawler/fetcher_options.h"
+#include "crawler/host_state_store.h"
 
 namespace newscrawl::crawler {
 
@@ -36,14 +45,18 @@ struct FetcherStats {
   uint64_t completed = 0;
   uint64_t transfers = 0;  // HTTP exchanges started (robots.txt, retries and hops included)
   uint64_t robots_fetches = 0;
+  uint64_t robots_cache_answers = 0;  // "/robots.txt" requests answered from the robots cache
+  uint64_t hosts = 0;                 // hosts known right now
+  uint64_t hosts_evicted = 0;         // hosts forgotten as idle so far
 };
 
 class Fetcher {
  public:
   using Callback = std::function<void(FetchResult)>;
 
-  // Starts the I/O thread.
-  explicit Fetcher(FetcherOptions options);
+  // Starts the I/O thread. `host_state` (may be null: nothing persisted) is used from the I/O
+  // thread only and must outlive the fetcher.
+  explicit Fetcher(FetcherOptions options, HostStateStore* host_state = nullptr);
   // Calls Shutdown().
   ~Fetcher();
   Fetcher(const Fetcher&) = delete;
@@ -53,8 +66,8 @@ class Fetcher {
   // kCancelled after Shutdown(), otherwise later on the I/O thread.
   void Fetch(FetchRequest request, Callback done);
 
-  // Completes everything pending or in flight with kCancelled and joins the I/O thread.
-  // Idempotent. Not callable from the I/O thread.
+  // Completes everything pending or in flight with kCancelled, saves the host state that changed
+  // and joins the I/O thread. Idempotent. Not callable from the I/O thread.
   void Shutdown();
 
   FetcherStats stats() const;

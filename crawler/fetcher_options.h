@@ -72,6 +72,15 @@ struct FetcherOptions {
 
   // --- capacity ---
   size_t max_in_flight = 256;  // transfers at once over all hosts
+
+  // --- host state (see crawler/host_state_store.h) ---
+  // A host with nothing queued or in flight, no pause pending and no request for this long is
+  // forgotten (its state is saved to the HostStateStore first, and loaded again when the host
+  // comes back), so memory does not grow with every host ever seen. 0 = never evict.
+  Millis host_idle_evict{600'000};
+  // Changes to a host's politeness clock are saved at most this often (pauses, the circuit
+  // breaker and robots.txt entries are saved at once).
+  Millis host_state_flush_interval{1'000};
 };
 
 }  // namespace newscrawl::crawler
