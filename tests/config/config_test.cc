@@ -143,8 +143,16 @@ const ErrorCase kErrors[] = {
     {"limits:\n  max_body_size: 2GiB\n", "max_body_size must be between"},
     {"limits: {connect_timeout: 30s, total_timeout: 10s}\n",
      "total_timeout must not be below connect_timeout"},
-    {"http_api:\n  bind: localhost\n", "test.yaml:2:9: bind must be \"host:port\""},
-    {"http_api: {bind: '127.0.0.1:99999'}\n", "bind must be"},
+    {"http_api:\n  bind: localhost\n",
+     "test.yaml:2:9: bind needs a host and a port, got 'localhost'"},
+    {"http_api: {bind: '127.0.0.1:99999'}\n",
+     "bind port must be a number from 1 to 65535, got '99999'"},
+    {"http_api:\n  bind: api.example.com:8080\n",
+     "test.yaml:2:9: bind host 'api.example.com' must be an IPv4 address, [IPv6 address] or "
+     "localhost (host names are not resolved)"},
+    {"http_api: {bind: '[nope]:8080'}\n", "bind host 'nope' is not an IPv6 address"},
+    {"http_api: {bind: '::1:8080'}\n", "bind host '::1' must be an IPv4 address"},
+    {"http_api: {bind: '300.1.1.1:8080'}\n", "bind host '300.1.1.1' must be an IPv4 address"},
     {"http_api: {bearer_token: short}\n", "bearer_token is too short"},
     {"identity:\n  user_agent: newscrawl\n",
      "test.yaml:2:15: user_agent must contain a contact URL"},
@@ -262,6 +270,14 @@ TEST(ConfigTest, RelativeStoragePathUnderSystemd) {
   EXPECT_EQ(LoadOk("storage_path: db\n").storage_path, "/var/lib/newscrawl/db");
   EXPECT_EQ(LoadOk("storage_path: /srv/db\n").storage_path, "/srv/db");
   ASSERT_EQ(unsetenv("STATE_DIRECTORY"), 0);
+}
+
+// What config accepts, server::ParseBindAddress (tests/server) accepts too: IP literals and
+// localhost, never a name to resolve.
+TEST(ConfigTest, BindAddressesTheServerCanListenOn) {
+  for (const std::string bind :
+       {"localhost:8080", "0.0.0.0:80", "[::]:8080", "[::1]:9090", "192.168.1.2:65535"})
+    EXPECT_EQ(LoadOk("http_api: {bind: '" + bind + "'}\n").http_api.bind, bind);
 }
 
 TEST(ConfigTest, MissingFileIsAnIoError) {
