@@ -5,6 +5,12 @@
 // SIGHUP: RELOADING=1, reload the file (a bad file is rejected with its errors logged and the
 // old config kept), READY=1; SIGTERM/SIGINT: STOPPING=1, drain within --drain-timeout, exit 0
 // (a second signal stops at once). Exit 1 when the config, the store or the API cannot start.
+//
+// With `cluster: enabled: true` the daemon joins the NATS JetStream cluster of the config
+// (cluster/nats_cluster.h; docs/cluster.md) before READY=1, and exits 1 when no NATS server can
+// be reached at start. /healthz stays 200 while the process runs (a broker outage is no reason to
+// restart it: the daemon waits and retries); /readyz is 503 while the connection to NATS is down
+// (checked every second) and during the drain.
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -16,6 +22,7 @@
 #include <thread>
 
 #include "cli/command.h"
+#include "cluster/nats_cluster.h"
 #include "config/config.h"
 #include "pipeline/daemon.h"
 #include "server/http_server.h"
@@ -98,6 +105,18 @@ int RunDaemon(const RunFlags& flags) {
   options.on_changes = [&http_for_changes] {
     if (server::HttpServer* http = http_for_changes.load()) http->NotifyChanges();
   };
+  cluster::NatsCluster* nats = nullptr;  // owned by options.cluster, then by the daemon
+  if (config->cluster.enabled) {
+    auto made = cluster::MakeNatsCluster(config->cluster, &MetricsRegistry::Default());
+    if (!made.ok()) {
+      std::fprintf(stderr, "newscrawl run: cluster: %s\n", made.status().ToString().c_str());
+      return kExitFailure;
+    }
+    nats = made->get();
+    options.cluster = std::shared_ptr<pipeline::ClusterHooks>(std::move(made).value());
+    spdlog::info("cluster: instance {} joining via {}", config->cluster.instance_name,
+                 config->cluster.nats_urls.front());
+  }
   auto daemon = pipeline::Daemon::Start(std::move(options));
   if (!daemon.ok()) {
     std::fprintf(stderr, "newscrawl run: %s\n", daemon.status().ToString().c_str());
@@ -127,6 +146,7 @@ int RunDaemon(const RunFlags& flags) {
       std::_Exit(kExitOk);
     }
     stopping = true;
+    http->SetReady(false);
     spdlog::info("signal {}: draining (up to {} ms)", signal_number, drain->count());
     LogIfFailed(server::NotifyStopping());
     (*daemon)->Stop(*drain);
@@ -172,6 +192,17 @@ int RunDaemon(const RunFlags& flags) {
   };
   if (watchdog) LogIfFailed(server::NotifyWatchdog());
   heartbeat();
+  // Cluster: ready only while connected to NATS.
+  boost::asio::steady_timer readiness_timer(io);
+  std::function<void()> readiness = [&] {
+    readiness_timer.expires_after(std::chrono::seconds(1));
+    readiness_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec || stopping) return;
+      http->SetReady(nats->Connected());
+      readiness();
+    });
+  };
+  if (nats) readiness();
   io.run();
   signals.Cancel();
   http.reset();
