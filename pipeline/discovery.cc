@@ -189,9 +189,11 @@ Result<DiscoveryResult> DiscoverFromSource(const FrontierEntry& source, std::str
           u.title = entry.news->title;
           u.published_at = entry.news->publication_date;
           u.from_news_sitemap = true;
-        } else {
-          u.published_at = entry.lastmod;
+        } else if (sitemap->kind == SitemapKind::kFeed) {
+          u.published_at = entry.lastmod;  // a feed served as a sitemap: the entry's date
         }
+        // <lastmod> says when the page last changed, not when it was published.
+        if (sitemap->kind != SitemapKind::kFeed) u.lastmod = entry.lastmod;
         out.Add(std::move(u));
       }
       break;

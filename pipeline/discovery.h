@@ -35,7 +35,11 @@ struct DiscoveredUrl {
   std::string url;  // canonical
   UrlKind kind = UrlKind::kArticle;
   std::string title;
+  // A publication date: a feed entry's date or a news sitemap's news:publication_date; never a
+  // sitemap's <lastmod> (when the page last changed, which may be long after publication).
   std::string published_at;
+  // A sitemap entry's <lastmod> (ISO 8601), for recrawl decisions only; "" otherwise.
+  std::string lastmod;
   bool from_news_sitemap = false;
   int depth = 0;  // sitemaps only
 };

@@ -102,6 +102,33 @@ TEST(DiscoveryTest, GzippedNewsSitemapCarriesHighTrustMetadata) {
   EXPECT_EQ(r->urls[0].published_at, "2026-11-25T09:00:00+07:00");
 }
 
+TEST(DiscoveryTest, PlainSitemapLastmodIsNotAPublicationDate) {
+  const std::string xml =
+      "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+      "<url><loc>https://news.example/a/8.html</loc><lastmod>2026-11-25T10:00:00Z</lastmod></url>"
+      "</urlset>";
+  auto r = DiscoverFromSource(Source(UrlKind::kSitemap), xml, "https://news.example/sitemap.xml",
+                              SiteRules(Site()), "newscrawl");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->urls.size(), 1u);
+  EXPECT_EQ(r->urls[0].published_at, "");  // lastmod is when the page changed, not published
+  EXPECT_EQ(r->urls[0].lastmod.substr(0, 16), "2026-11-25T10:00");
+  EXPECT_FALSE(r->urls[0].from_news_sitemap);
+}
+
+TEST(DiscoveryTest, FeedServedAsSitemapKeepsItsEntryDates) {
+  const std::string rss =
+      "<rss version=\"2.0\"><channel><title>t</title>"
+      "<item><link>https://news.example/a/9.html</link>"
+      "<pubDate>Wed, 25 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>";
+  auto r = DiscoverFromSource(Source(UrlKind::kSitemap), rss, "https://news.example/sitemap.rss",
+                              SiteRules(Site()), "newscrawl");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->urls.size(), 1u);
+  EXPECT_EQ(r->urls[0].published_at.substr(0, 10), "2026-11-25");
+  EXPECT_EQ(r->urls[0].lastmod, "");
+}
+
 TEST(DiscoveryTest, SitemapIndexChildrenGoOneLevelDeeperUpToTheLimit) {
   const std::string index =
       "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
