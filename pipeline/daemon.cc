@@ -129,7 +129,9 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(DaemonOptions options) {
   for (const auto& site : config.sites) daemon->site_last_new_ms_[site.name] = now;
   NC_RETURN_IF_ERROR(daemon->Seed(config));
   daemon->metrics_.SetLastSeq(daemon->store_->LastSeq());
-  daemon->fetcher_ = std::make_unique<crawler::Fetcher>(FetcherOptionsFor(daemon->options_));
+  daemon->host_state_ = std::make_unique<StoreHostStateStore>(daemon->store_.get());
+  daemon->fetcher_ = std::make_unique<crawler::Fetcher>(FetcherOptionsFor(daemon->options_),
+                                                        daemon->host_state_.get());
   daemon->workers_ = std::make_unique<WorkerPool>(daemon->options_.workers);
   NC_RETURN_IF_ERROR(daemon->StartCluster());
   daemon->scheduler_ = std::thread([d = daemon.get()] { d->SchedulerLoop(); });
@@ -279,6 +281,12 @@ void Daemon::Dispatch(FrontierEntry entry) {
   request.url = entry.url;
   request.etag = entry.etag;
   request.last_modified = entry.last_modified;
+  {
+    auto sites = Sites();  // the site's own min_delay, if longer than politeness.min_delay
+    auto site = sites->find(entry.site);
+    if (site != sites->end() && site->second.first.min_delay)
+      request.min_host_delay = *site->second.first.min_delay;
+  }
   fetcher_->Fetch(std::move(request),
                   [this, entry = std::move(entry)](crawler::FetchResult result) mutable {
                     auto task = [this, entry, result = std::move(result)]() mutable {

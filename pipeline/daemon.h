@@ -60,6 +60,7 @@
 #include "pipeline/daemon_metrics.h"
 #include "pipeline/discovery.h"
 #include "pipeline/frontier.h"
+#include "pipeline/host_state_store.h"
 #include "pipeline/store_article_source.h"
 #include "pipeline/worker_pool.h"
 #include "store/store.h"
@@ -191,6 +192,7 @@ class Daemon {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<StoreArticleSource> source_;
   std::unique_ptr<Frontier> frontier_;
+  std::unique_ptr<StoreHostStateStore> host_state_;  // the fetcher's, in the store
   std::unique_ptr<crawler::Fetcher> fetcher_;
   std::unique_ptr<WorkerPool> workers_;
   std::thread scheduler_;

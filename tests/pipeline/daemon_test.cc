@@ -3,6 +3,7 @@
 // published during the run picked up, a drain + restart losing nothing.
 #include "pipeline/daemon.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -107,6 +108,13 @@ TEST_F(DaemonTest, CrawlsTheNewsWebOnceInOrderAndPolitely) {
   for (const auto& r : web.server().Requests())
     if (r.path().rfind("/news/", 0) == 0) ++fetched[{r.host, r.path()}];
   for (const auto& [key, n] : fetched) EXPECT_EQ(n, 1) << key.second << " on host " << key.first;
+  // robots.txt was fetched once per host: the daemon's polls of it for Sitemap: lines were
+  // answered from the fetcher's robots cache.
+  for (int host = 0; host < NewsWeb::kSites; ++host) {
+    int robots = 0;
+    for (const auto& r : web.server().RequestsFor(host)) robots += r.path() == "/robots.txt";
+    EXPECT_EQ(robots, 1) << "host " << host;
+  }
   // Feeds were polled with conditional GET and answered 304 at least once.
   bool conditional = false;
   for (const auto& r : web.server().Requests())
@@ -157,6 +165,34 @@ TEST_F(DaemonTest, DrainAndRestartContinueWhereTheyLeft) {
   // The drain finished what was in flight: the second run fetched nothing the first had stored.
   for (const auto& r : web.server().Requests())
     EXPECT_EQ(stored_first.count(web.server().BaseUrl(r.host) + r.path()), 0u) << r.target;
+  // The robots.txt cache came back from the store: no host's robots.txt was fetched again.
+  for (const auto& r : web.server().Requests()) EXPECT_NE(r.path(), "/robots.txt") << r.host;
+}
+
+TEST_F(DaemonTest, SiteMinDelayAppliesToItsHosts) {
+  NewsWeb web(/*per_site=*/12, /*syndicate_every=*/0);
+  DaemonOptions options = Options(web);
+  options.config.sites[1].min_delay = 150ms;  // beta, on host 1
+  auto daemon = Daemon::Start(std::move(options));
+  ASSERT_TRUE(daemon.ok()) << daemon.status().ToString();
+  ASSERT_TRUE(WaitForArticles(**daemon, 36, 60s)) << (*daemon)->StatusLine();
+  (*daemon)->Stop(2s);
+  auto gaps = [&](int host) {
+    auto requests = web.server().RequestsFor(host);
+    std::vector<long long> out;
+    for (size_t i = 1; i < requests.size(); ++i)
+      if (requests[i - 1].path() != "/robots.txt")
+        out.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(
+                          requests[i].received_at - requests[i - 1].received_at)
+                          .count());
+    return out;
+  };
+  auto beta = gaps(1);
+  ASSERT_GE(beta.size(), 12u);
+  for (long long gap : beta) EXPECT_GE(gap, 150 - 8);
+  auto alpha = gaps(0);  // politeness.min_delay (20 ms) only
+  ASSERT_GE(alpha.size(), 12u);
+  EXPECT_LT(*std::min_element(alpha.begin(), alpha.end()), 150);
 }
 
 TEST_F(DaemonTest, ReloadAddsSitesAndRejectsNothingValid) {

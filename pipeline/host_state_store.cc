@@ -1,0 +1,104 @@
+#include "pipeline/host_state_store.h"
+
+#include <spdlog/spdlog.h>
+
+namespace newscrawl::pipeline {
+namespace {
+
+constexpr char kHostTag = 'H';
+constexpr char kRobotsTag = 'R';
+constexpr char kVersion = 1;
+
+void PutBig(std::string* out, uint64_t v, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+// Reads `bytes` big-endian bytes at *pos; false when the value is too short.
+bool GetBig(std::string_view in, size_t* pos, int bytes, uint64_t* v) {
+  if (in.size() < *pos + bytes) return false;
+  *v = 0;
+  for (int i = 0; i < bytes; ++i) *v = (*v << 8) | static_cast<unsigned char>(in[*pos + i]);
+  *pos += bytes;
+  return true;
+}
+
+}  // namespace
+
+std::string EncodeHostSnapshot(const crawler::HostSnapshot& s) {
+  std::string out{kHostTag, kVersion};
+  PutBig(&out, static_cast<uint64_t>(s.next_start_ms), 8);
+  PutBig(&out, static_cast<uint64_t>(s.paused_until_ms), 8);
+  PutBig(&out, static_cast<uint32_t>(s.failures), 4);
+  PutBig(&out, static_cast<uint64_t>(s.circuit_open_until_ms), 8);
+  return out;
+}
+
+std::optional<crawler::HostSnapshot> DecodeHostSnapshot(std::string_view value) {
+  if (value.size() != 30 || value[0] != kHostTag || value[1] != kVersion) return std::nullopt;
+  size_t pos = 2;
+  uint64_t next = 0, paused = 0, failures = 0, circuit = 0;
+  if (!GetBig(value, &pos, 8, &next) || !GetBig(value, &pos, 8, &paused) ||
+      !GetBig(value, &pos, 4, &failures) || !GetBig(value, &pos, 8, &circuit))
+    return std::nullopt;
+  crawler::HostSnapshot s;
+  s.next_start_ms = static_cast<int64_t>(next);
+  s.paused_until_ms = static_cast<int64_t>(paused);
+  s.failures = static_cast<int32_t>(static_cast<uint32_t>(failures));
+  s.circuit_open_until_ms = static_cast<int64_t>(circuit);
+  return s;
+}
+
+std::string EncodeRobotsSnapshot(const crawler::RobotsSnapshot& s) {
+  std::string out{kRobotsTag, kVersion};
+  PutBig(&out, static_cast<uint64_t>(s.fetched_ms), 8);
+  PutBig(&out, static_cast<uint32_t>(s.status), 4);
+  out += s.body;
+  return out;
+}
+
+std::optional<crawler::RobotsSnapshot> DecodeRobotsSnapshot(std::string_view value) {
+  if (value.size() < 14 || value[0] != kRobotsTag || value[1] != kVersion) return std::nullopt;
+  size_t pos = 2;
+  uint64_t fetched = 0, status = 0;
+  if (!GetBig(value, &pos, 8, &fetched) || !GetBig(value, &pos, 4, &status)) return std::nullopt;
+  crawler::RobotsSnapshot s;
+  s.fetched_ms = static_cast<int64_t>(fetched);
+  s.status = static_cast<int>(status);
+  s.body = std::string(value.substr(pos));
+  return s;
+}
+
+std::optional<crawler::HostSnapshot> StoreHostStateStore::LoadHost(const std::string& host_key) {
+  auto value = store_->Get(store::ReservedSpace::kHostState, host_key);
+  if (!value.ok()) {
+    if (value.status().code() != StatusCode::kNotFound)
+      spdlog::warn("host state of {}: {}", host_key, value.status().ToString());
+    return std::nullopt;
+  }
+  return DecodeHostSnapshot(*value);
+}
+
+void StoreHostStateStore::SaveHost(const std::string& host_key,
+                                   const crawler::HostSnapshot& snapshot) {
+  Status s = store_->Put(store::ReservedSpace::kHostState, host_key, EncodeHostSnapshot(snapshot));
+  if (!s.ok()) spdlog::warn("saving the host state of {}: {}", host_key, s.ToString());
+}
+
+std::optional<crawler::RobotsSnapshot> StoreHostStateStore::LoadRobots(
+    const std::string& host_key) {
+  auto value = store_->Get(store::ReservedSpace::kRobots, host_key);
+  if (!value.ok()) {
+    if (value.status().code() != StatusCode::kNotFound)
+      spdlog::warn("robots.txt cache of {}: {}", host_key, value.status().ToString());
+    return std::nullopt;
+  }
+  return DecodeRobotsSnapshot(*value);
+}
+
+void StoreHostStateStore::SaveRobots(const std::string& host_key,
+                                     const crawler::RobotsSnapshot& snapshot) {
+  Status s = store_->Put(store::ReservedSpace::kRobots, host_key, EncodeRobotsSnapshot(snapshot));
+  if (!s.ok()) spdlog::warn("saving the robots.txt cache of {}: {}", host_key, s.ToString());
+}
+
+}  // namespace newscrawl::pipeline
