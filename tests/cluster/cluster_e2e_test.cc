@@ -1,0 +1,368 @@
+// End to end: three real `newscrawl run` instances (each with its own store) crawl the loopback
+// news web of the daemon tests through a real 3-node NATS JetStream cluster
+// (scripts/nats-cluster.sh). Midway, one NATS node is SIGKILLed and restarted, then one
+// instance is SIGKILLed (and stays dead); more stories are published after that. The crawl must
+// complete on the survivors, and:
+//   - ARTICLES (read with a consumer of the test's own) holds every story exactly once;
+//   - every story is stored once over the three stores; the only allowed exception is a story the
+//     killed instance stored and had not yet published when it died (then its new owner stores
+//     it as well): at most one per worker thread of the killed instance;
+//   - no host was fetched by two instances at the same time. Precisely, per host: the request
+//     log in arrival order splits into maximal runs of requests by one instance (told apart by
+//     User-Agent); each run is one ownership period. Two consecutive runs are at least the
+//     politeness delay apart (minus a jitter tolerance), and a host has at most kMaxRuns runs
+//     (joins, the kill and the broker restart move a host a few times; instances fetching one
+//     host "at the same time" would interleave and give dozens of runs);
+//   - nothing forbidden by robots.txt or the config was requested.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "cluster/nats_handles.h"
+#include "common/url.h"
+#include "store/store.h"
+#include "tests/cluster/nats_test_cluster.h"
+#include "tests/pipeline/crawl_checks.h"
+#include "tests/pipeline/news_web.h"
+
+namespace newscrawl::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using cluster::JsCtxPtr;
+using cluster::JsStreamInfoPtr;
+using cluster::NatsConnectionPtr;
+using cluster::NatsMsgPtr;
+using cluster::NatsOptionsPtr;
+using cluster::NatsSubscriptionPtr;
+
+const std::string kBinary = std::string(NC_BINARY_DIR) + "/cli/newscrawl";
+constexpr int kInstances = 3;
+constexpr auto kMinDelay = 50ms;
+constexpr auto kTolerance = 10ms;
+constexpr int kMaxRuns = 8;
+
+pid_t Spawn(const std::vector<std::string>& args, const std::string& log_path) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 2);
+      ::dup2(fd, 1);
+    }
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// Waits for `pid`; its wait status, or -1 after `timeout` (then it is SIGKILLed).
+int WaitExit(pid_t pid, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) return status;
+    std::this_thread::sleep_for(20ms);
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  return -1;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A reader of the ARTICLES stream: its message count, and every message from the start.
+class ArticlesReader {
+ public:
+  Status Connect(const std::vector<std::string>& urls) {
+    natsOptions* opts = nullptr;
+    if (natsOptions_Create(&opts) != NATS_OK) return Status::Internal("natsOptions_Create");
+    NatsOptionsPtr options(opts);
+    std::vector<const char*> servers;
+    for (const auto& u : urls) servers.push_back(u.c_str());
+    natsOptions_SetServers(opts, servers.data(), static_cast<int>(servers.size()));
+    natsOptions_SetMaxReconnect(opts, -1);
+    natsOptions_SetReconnectWait(opts, 100);
+    natsConnection* nc = nullptr;
+    natsStatus s = natsConnection_Connect(&nc, opts);
+    if (s != NATS_OK) return cluster::NatsError(s, "connect");
+    conn_.reset(nc);
+    jsCtx* js = nullptr;
+    s = natsConnection_JetStream(&js, nc, nullptr);
+    if (s != NATS_OK) return cluster::NatsError(s, "jetstream");
+    js_.reset(js);
+    return Status::Ok();
+  }
+  // Messages in ARTICLES now (0 while the stream does not exist or the broker is busy).
+  uint64_t Count() {
+    jsStreamInfo* info = nullptr;
+    jsErrCode err = static_cast<jsErrCode>(0);
+    if (js_GetStreamInfo(&info, js_.get(), "ARTICLES", nullptr, &err) != NATS_OK) return 0;
+    JsStreamInfoPtr owned(info);
+    return info->State.Msgs;
+  }
+  struct Message {
+    std::string msg_id;
+    Article record;
+  };
+  // Every message, read with an ordered consumer from the first one.
+  Result<std::vector<Message>> ReadAll() {
+    const uint64_t want = Count();
+    jsSubOptions so;
+    jsSubOptions_Init(&so);
+    so.Stream = "ARTICLES";
+    so.Ordered = true;
+    so.Config.DeliverPolicy = js_DeliverAll;
+    natsSubscription* sub = nullptr;
+    jsErrCode err = static_cast<jsErrCode>(0);
+    natsStatus s = js_SubscribeSync(&sub, js_.get(), "articles.>", nullptr, &so, &err);
+    if (s != NATS_OK) return cluster::NatsError(s, "subscribe to ARTICLES");
+    NatsSubscriptionPtr owned(sub);
+    std::vector<Message> out;
+    while (out.size() < want) {
+      natsMsg* msg = nullptr;
+      s = natsSubscription_NextMsg(&msg, sub, 5000);
+      if (s != NATS_OK) return cluster::NatsError(s, "reading ARTICLES");
+      NatsMsgPtr m(msg);
+      const char* id = nullptr;
+      natsMsgHeader_Get(msg, "Nats-Msg-Id", &id);
+      auto record = ArticleFromJson(
+          std::string_view(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg))));
+      if (!record.ok()) return record.status();
+      out.push_back({id ? id : "", std::move(record).value()});
+    }
+    return out;
+  }
+
+ private:
+  NatsConnectionPtr conn_;
+  JsCtxPtr js_;
+};
+
+class ClusterE2eTest : public ::testing::Test {
+ protected:
+  struct Instance {
+    std::string name;
+    std::filesystem::path dir;
+    pid_t pid = -1;
+    bool killed = false;
+  };
+
+  void SetUp() override {
+    ASSERT_TRUE(std::filesystem::exists(kBinary)) << "build the newscrawl target first";
+    dir_ = std::filesystem::path(::testing::TempDir()) / "cluster_e2e";
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    Status s = nats_.Start();
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  void TearDown() override {
+    for (auto& in : instances_)
+      if (in.pid > 0 && !in.killed) WaitExit(in.pid, 0ms);
+    nats_.Stop();
+    if (!HasFailure()) std::filesystem::remove_all(dir_);
+  }
+
+  // Config of instance `i`: the news web's daemon config, its own store, API port and
+  // User-Agent, and the cluster section.
+  std::string Config(const NewsWeb& web, const Instance& in) {
+    std::string yaml = web.ConfigYaml((in.dir / "db").string(), "50ms", NewsWeb::FreeBind());
+    const std::string ua = "newscrawl-test/0.1";
+    yaml.replace(yaml.find(ua), ua.size(), ua + " (" + in.name + ")");
+    yaml += "cluster:\n  enabled: true\n  instance_name: " + in.name + "\n  lease_ttl: 5s\n" +
+            "  replicas: 3\n  nats_urls:\n";
+    for (const auto& u : nats_.urls()) yaml += "    - \"" + u + "\"\n";
+    return yaml;
+  }
+
+  void StartInstance(const NewsWeb& web, Instance& in) {
+    std::filesystem::create_directories(in.dir);
+    const std::string config = (in.dir / "newscrawl.yaml").string();
+    std::ofstream(config) << Config(web, in);
+    in.pid = Spawn({kBinary, "run", "--config", config, "--min-poll", "300ms", "--max-poll", "2s",
+                    "--lease", "5s", "--workers", "2", "--drain-timeout", "5s"},
+                   (in.dir / "log.txt").string());
+  }
+
+  static std::string InstanceOf(const TestRequest& r) {
+    auto ua = r.headers.find("user-agent");
+    if (ua == r.headers.end()) return "?";
+    auto open = ua->second.find(" (");
+    auto close = ua->second.find(')', open);
+    return open == std::string::npos ? "?" : ua->second.substr(open + 2, close - open - 2);
+  }
+
+  bool WaitForArticles(ArticlesReader& reader, uint64_t want, std::chrono::seconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (reader.Count() >= want) return true;
+      std::this_thread::sleep_for(200ms);
+    }
+    return false;
+  }
+
+  std::string Logs() {
+    std::string out;
+    for (const auto& in : instances_) {
+      std::string log = ReadFile((in.dir / "log.txt").string());
+      if (log.size() > 3000) log = "..." + log.substr(log.size() - 3000);
+      out += "--- " + in.name + (in.killed ? " (killed)" : "") + "\n" + log;
+    }
+    return out;
+  }
+
+  std::filesystem::path dir_;
+  cluster::testing::NatsTestCluster nats_;
+  std::vector<Instance> instances_;
+};
+
+TEST_F(ClusterE2eTest, ThreeInstancesSurviveAnInstanceAndABrokerNodeDying) {
+  NewsWeb web(/*per_site=*/40, /*syndicate_every=*/8);
+  for (int i = 0; i < kInstances; ++i)
+    instances_.push_back({"i" + std::to_string(i + 1), dir_ / ("i" + std::to_string(i + 1))});
+  for (auto& in : instances_) StartInstance(web, in);
+  ArticlesReader reader;
+  Status s = reader.Connect(nats_.urls());
+  ASSERT_TRUE(s.ok()) << s.ToString();
+
+  // 1. A quarter in: a NATS node dies and comes back.
+  const uint64_t first = web.Stories().size();
+  ASSERT_TRUE(WaitForArticles(reader, first / 4, 90s)) << reader.Count() << "\n" << Logs();
+  ASSERT_TRUE(nats_.KillNode(1).ok());
+  std::this_thread::sleep_for(2s);
+  s = nats_.StartNode(1);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+
+  // 2. Half-way: the instance that fetched most recently is SIGKILLed and stays dead.
+  ASSERT_TRUE(WaitForArticles(reader, first / 2, 90s)) << reader.Count() << "\n" << Logs();
+  std::map<std::string, int> recent;
+  auto requests = web.server().Requests();
+  for (size_t i = requests.size() > 30 ? requests.size() - 30 : 0; i < requests.size(); ++i)
+    ++recent[InstanceOf(requests[i])];
+  std::string victim = instances_[0].name;
+  for (const auto& [name, n] : recent)
+    if (name != "?" && n > recent[victim]) victim = name;
+  for (auto& in : instances_) {
+    if (in.name != victim) continue;
+    ASSERT_EQ(::kill(in.pid, SIGKILL), 0);
+    ::waitpid(in.pid, nullptr, 0);
+    in.killed = true;
+  }
+  const auto killed_at = std::chrono::steady_clock::now();
+
+  // 3. New stories after both failures; the survivors finish everything.
+  web.Publish(4);
+  const uint64_t stories = web.Stories().size();
+  ASSERT_TRUE(WaitForArticles(reader, stories, 120s))
+      << reader.Count() << " of " << stories << " published\n"
+      << Logs();
+  std::this_thread::sleep_for(1500ms);  // aliases and copies are looked at, nothing more is sent
+  for (auto& in : instances_) {
+    if (in.killed) continue;
+    ASSERT_EQ(::kill(in.pid, SIGTERM), 0);
+    EXPECT_EQ(WaitExit(in.pid, 30s), 0) << in.name << "\n" << Logs();
+    in.pid = -1;
+  }
+
+  // ARTICLES: every story exactly once.
+  auto messages = reader.ReadAll();
+  ASSERT_TRUE(messages.ok()) << messages.status().ToString();
+  std::map<std::string, int> sent;  // canonical URL -> messages
+  std::set<std::string> msg_ids;
+  for (const auto& m : *messages) {
+    EXPECT_TRUE(msg_ids.insert(m.msg_id).second) << "msg id twice: " << m.msg_id;
+    EXPECT_EQ(m.msg_id, m.record.id + "." + std::to_string(m.record.version));
+    ++sent[m.record.canonical_url];
+  }
+  // Stores: kNew events per canonical URL over the three stores.
+  std::map<std::string, int> stored;
+  std::map<std::string, std::string> stored_by;
+  for (const auto& in : instances_) {
+    store::StoreOptions options;
+    options.create_if_missing = false;
+    auto st = store::Store::Open((in.dir / "db").string(), options);
+    ASSERT_TRUE(st.ok()) << in.name << ": " << st.status().ToString();
+    ASSERT_TRUE((*st)->Verify().ok()) << in.name;
+    ASSERT_TRUE((*st)
+                    ->ForEachChange(0, 0,
+                                    [&](const store::ChangeEvent& e, std::string_view json) {
+                                      auto a = ArticleFromJson(json);
+                                      EXPECT_TRUE(a.ok());
+                                      if (e.kind != store::EventKind::kNew) return true;
+                                      ++stored[a->canonical_url];
+                                      stored_by[a->canonical_url] += in.name + " ";
+                                      return true;
+                                    })
+                    .ok());
+  }
+  int stored_twice = 0;
+  for (const auto& story : web.Stories()) {
+    const std::string url = CanonicalizeUrl(story.url).value();
+    const std::string copy =
+        story.syndicated_copy.empty() ? "" : CanonicalizeUrl(story.syndicated_copy).value();
+    const int n_sent = sent[url] + (copy.empty() ? 0 : sent[copy]);
+    EXPECT_EQ(n_sent, 1) << story.url << " published " << n_sent << " times";
+    const int n_stored = stored[url] + (copy.empty() ? 0 : stored[copy]);
+    EXPECT_GE(n_stored, 1) << story.url << " never stored";
+    EXPECT_LE(n_stored, 2) << story.url << " stored by " << stored_by[url] << stored_by[copy];
+    if (n_stored == 2) {
+      ++stored_twice;
+      EXPECT_NE((stored_by[url] + stored_by[copy]).find(victim), std::string::npos)
+          << story.url << " stored twice, not by the killed " << victim;
+    }
+  }
+  EXPECT_LE(stored_twice, 2) << "more than the killed instance's in-flight ingests";
+  EXPECT_EQ(messages->size(), stories);
+
+  // One instance per host at a time.
+  for (int host = 0; host < NewsWeb::kSites; ++host) {
+    auto log = web.server().RequestsFor(host);
+    std::sort(log.begin(), log.end(), [](const TestRequest& a, const TestRequest& b) {
+      return a.received_at < b.received_at;
+    });
+    std::vector<std::string> runs;
+    for (size_t i = 0; i < log.size(); ++i) {
+      const std::string who = InstanceOf(log[i]);
+      if (who == victim) EXPECT_LT(log[i].received_at, killed_at) << "request after SIGKILL";
+      if (i > 0 && who == InstanceOf(log[i - 1])) continue;
+      runs.push_back(who);
+      if (i > 0)
+        EXPECT_GE(log[i].received_at - log[i - 1].received_at, kMinDelay - kTolerance)
+            << "host " << host << ": " << InstanceOf(log[i - 1]) << " then " << who
+            << " without the politeness gap";
+    }
+    std::string order;
+    for (const auto& r : runs) order += r + " ";
+    EXPECT_LE(runs.size(), static_cast<size_t>(kMaxRuns))
+        << "host " << host << " fetched by interleaved instances: " << order;
+    std::printf("host %d: %zu requests, owners in turn: %s\n", host, log.size(), order.c_str());
+  }
+  EXPECT_TRUE(NothingForbiddenRequested(web));
+  std::printf("%zu stories, %zu messages, %d stored twice (killed: %s)\n", stories,
+              messages->size(), stored_twice, victim.c_str());
+}
+
+}  // namespace
+}  // namespace newscrawl::testing
