@@ -82,6 +82,9 @@ struct NatsCluster::Impl {
                          std::chrono::milliseconds budget = {});
   Result<std::string> CreateOrGet(const std::string& key, const std::string& value,
                                   const std::string& op);
+  // Closes and destroys the connection, then waits (up to 5 s) until nats.c has delivered the
+  // closed callback, so no callback runs after this object is gone.
+  void CloseConnection();
   Counter& BrokerErrors(const std::string& op);
   void NoteBrokerError(const std::string& op, const Status& status);
 
@@ -115,6 +118,8 @@ struct NatsCluster::Impl {
   std::atomic<bool> connected{false};
   std::atomic<bool> paused{false};
   std::atomic<uint64_t> async_errors{0};
+  // Set by the closed callback, nats.c's last call into this object for a connection.
+  std::atomic<bool> closed_callback_done{false};
 
   std::vector<ShardState> shard_states;
   mutable std::mutex lease_mu;  // lease rounds, subscriptions, live list

@@ -190,7 +190,18 @@ NatsCluster::Impl::Impl(NatsClusterOptions o)
                       "Shard lease changes of this instance.", {{"change", change}});
 }
 
-NatsCluster::Impl::~Impl() = default;
+NatsCluster::Impl::~Impl() { CloseConnection(); }
+
+void NatsCluster::Impl::CloseConnection() {
+  if (!conn) return;
+  claims_kv.reset();
+  leases_kv.reset();
+  js.reset();
+  conn.reset();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!closed_callback_done.load() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+}
 
 Counter& NatsCluster::Impl::BrokerErrors(const std::string& op) {
   std::lock_guard<std::mutex> lock(metrics_mu);
@@ -259,6 +270,7 @@ void OnClosed(natsConnection*, void* closure) {
   auto* impl = static_cast<NatsCluster::Impl*>(closure);
   impl->connected.store(false);
   impl->connected_gauge->Set(0);
+  impl->closed_callback_done.store(true);  // last touch: the Impl may be destroyed right after
 }
 
 void OnAsyncError(natsConnection*, natsSubscription*, natsStatus err, void* closure) {
@@ -484,10 +496,7 @@ void NatsCluster::Stop() {
   if (m.lease_thread.joinable()) m.lease_thread.join();
   m.ReleaseAll();
   m.WaitForSubscriptions();
-  m.claims_kv.reset();
-  m.leases_kv.reset();
-  m.js.reset();
-  m.conn.reset();
+  m.CloseConnection();
   spdlog::info("cluster: instance {} left", m.options.instance_name);
 }
 
@@ -585,6 +594,11 @@ UrlClaim ParseUrlClaim(std::string_view v) {
 }
 
 namespace {
+Status HeldElsewhere(const std::string& id, const std::string& instance) {
+  return Status::FailedPrecondition("cluster: claim of article " + id + " held by instance " +
+                                    instance + ", not yet published; retry this URL later");
+}
+
 pipeline::ClaimDecision Duplicate(std::string of, const char* reason) {
   pipeline::ClaimDecision d;
   d.verdict = pipeline::ClaimVerdict::kDuplicate;
@@ -618,11 +632,18 @@ Result<pipeline::ClaimDecision> NatsCluster::Claim(const Article& article) {
       m.claims["duplicate_url"]->Increment();
       return Duplicate(c.id, "url");
     }
+    // Not published yet: its claimer is storing it, or died before it could. Dead = no
+    // heartbeat key (gone lease_ttl after its last renew), or silent for claim_takeover.
     const int64_t age_ms = WallNowMs() - held->created_ns / 1000000;
-    if (age_ms < m.options.claim_takeover.count()) {
+    auto heartbeat = m.KvGet(m.leases_kv.get(), "member." + c.instance, "claim_holder_alive");
+    if (!heartbeat.ok() && heartbeat.status().code() != StatusCode::kNotFound) {
       m.claims["retry"]->Increment();
-      return Status::Unavailable("cluster: article " + id + " is being stored by instance " +
-                                 c.instance + "; retry later");
+      return heartbeat.status();
+    }
+    const bool holder_dead = !heartbeat.ok();
+    if (!holder_dead && age_ms < m.options.claim_takeover.count()) {
+      m.claims["retry"]->Increment();
+      return HeldElsewhere(id, c.instance);
     }
     // Its claimer died between claim and store: take it over.
     auto taken =
@@ -712,8 +733,7 @@ Result<pipeline::ClaimDecision> NatsCluster::Claim(const Article& article) {
       return Duplicate(c.id, "url");
     }
     m.claims["retry"]->Increment();
-    return Status::Unavailable("cluster: article " + id + " is being stored by instance " +
-                               c.instance + "; retry later");
+    return HeldElsewhere(id, c.instance);
   }
   m.claims["store"]->Increment();
   return pipeline::ClaimDecision{};

@@ -47,9 +47,11 @@
 // the same site as the fetched URL, else the fetched URL; ArticleIdFor) and decides:
 //   1. "u.<id>" exists: held by this instance -> kStore (idempotent after a crash; also a new
 //      version of an article stored here); held by another instance and published ("p") ->
-//      kDuplicate "url"; held by another instance, not yet published ("c") and older than
-//      `claim_takeover` -> taken over (CAS) -> kStore (its claimer died between claim and
-//      store); younger -> Unavailable (the daemon retries later).
+//      kDuplicate "url"; held by another instance, not yet published ("c"): when that instance
+//      is dead (its heartbeat key is gone) or the claim is older than `claim_takeover`, it is
+//      taken over (CAS) -> kStore (its claimer died between claim and store); else
+//      FailedPrecondition "held by instance X, not yet published" (retry that URL later; not
+//      broker trouble).
 //   2. "c.<content hash>" create-only; held by another id -> kDuplicate "content".
 //   3. near duplicates: the MinHash band keys of store/near_dup.h (common/near_duplicate.h,
 //      default options: 16 bands x 3 rows over 5-word shingles); every other id holding one of
@@ -118,7 +120,9 @@ struct NatsClusterOptions {
   std::chrono::milliseconds request_timeout{2000};
   // NC_URLS retention and de-duplication.
   std::chrono::milliseconds url_max_age{std::chrono::hours(24 * 7)};
-  int64_t url_max_bytes = int64_t{4} << 30;
+  // JetStream reserves max_bytes on every node holding a replica (the servers' max_file_store
+  // must allow it).
+  int64_t url_max_bytes = int64_t{1} << 30;
   std::chrono::milliseconds url_duplicate_window{std::chrono::hours(1)};
   // ARTICLES retention (0 = forever) and de-duplication window (covers restarts).
   std::chrono::milliseconds article_max_age{0};

@@ -1,0 +1,164 @@
+// Pure parts of cluster/: shard mapping, fair shares, claim values, routed messages, options.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "cluster/cluster_impl.h"
+#include "cluster/nats_cluster.h"
+#include "common/fingerprint.h"
+#include "config/config.h"
+
+namespace newscrawl::cluster {
+namespace {
+
+TEST(ShardOfHost, StableAndInRange) {
+  // Stable across versions: these values are what every instance of a cluster must compute.
+  EXPECT_EQ(ShardOfHost("vnexpress.net", 64), ShardOfHost("vnexpress.net", 64));
+  EXPECT_EQ(ShardOfHost("anything", 1), 0);
+  std::map<int, int> counts;
+  for (int i = 0; i < 6400; ++i) {
+    int s = ShardOfHost("host" + std::to_string(i) + ".example", 64);
+    ASSERT_GE(s, 0);
+    ASSERT_LT(s, 64);
+    counts[s]++;
+  }
+  EXPECT_EQ(counts.size(), 64u);
+  for (const auto& [shard, n] : counts) {
+    EXPECT_GT(n, 50) << "shard " << shard;  // 100 expected per shard
+    EXPECT_LT(n, 160) << "shard " << shard;
+  }
+}
+
+TEST(FairShare, SumsToShardsAndDiffersByAtMostOne) {
+  for (int n = 1; n <= 7; ++n) {
+    std::vector<std::string> live;
+    for (int i = 0; i < n; ++i) live.push_back("inst-" + std::to_string(n - i));  // unsorted
+    int sum = 0;
+    std::set<int> shares;
+    for (const std::string& name : live) {
+      int share = FairShare(live, name, 64);
+      sum += share;
+      shares.insert(share);
+    }
+    EXPECT_EQ(sum, 64) << n << " instances";
+    EXPECT_LE(*shares.rbegin() - *shares.begin(), 1);
+  }
+  EXPECT_EQ(FairShare({"a", "b"}, "c", 64), 0);
+  EXPECT_EQ(FairShare({"a", "b", "c"}, "a", 16), 6);
+  EXPECT_EQ(FairShare({"a", "b", "c"}, "b", 16), 5);
+  EXPECT_EQ(FairShare({"c", "a", "a", "b"}, "c", 16), 5);  // duplicates ignored
+}
+
+TEST(UrlHash, HexOf128Bits) {
+  std::string h = UrlHash("https://example.com/a");
+  EXPECT_EQ(h.size(), 32u);
+  EXPECT_EQ(h.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_NE(h, UrlHash("https://example.com/b"));
+}
+
+TEST(StoreIdOf, FollowsTheStoreRule) {
+  Article a;
+  a.url = "https://news.example.com/a?utm_source=x";
+  EXPECT_EQ(StoreIdOf(a), ArticleIdFor("https://news.example.com/a"));
+  a.canonical_url = "https://news.example.com/canonical";  // same site: honoured
+  EXPECT_EQ(StoreIdOf(a), ArticleIdFor("https://news.example.com/canonical"));
+  a.canonical_url = "https://other.org/copy";  // another site: ignored
+  EXPECT_EQ(StoreIdOf(a), ArticleIdFor("https://news.example.com/a"));
+  a.url = "not a url";
+  EXPECT_EQ(StoreIdOf(a), "");
+}
+
+TEST(UrlClaim, FormatAndParse) {
+  UrlClaim c{"0123456789abcdef", "inst-1", false};
+  EXPECT_EQ(FormatUrlClaim(c), "0123456789abcdef inst-1 c");
+  UrlClaim back = ParseUrlClaim("0123456789abcdef inst-1 p");
+  EXPECT_EQ(back.id, "0123456789abcdef");
+  EXPECT_EQ(back.instance, "inst-1");
+  EXPECT_TRUE(back.published);
+  EXPECT_FALSE(ParseUrlClaim(FormatUrlClaim(c)).published);
+  EXPECT_EQ(ParseUrlClaim("abc").id, "abc");
+}
+
+TEST(RoutedEntry, RoundTrip) {
+  pipeline::FrontierEntry e;
+  e.url = "https://example.com/news/1";
+  e.kind = pipeline::UrlKind::kArticle;
+  e.site = "example";
+  e.title = "Tiêu đề";
+  e.published_at = "2026-11-25T10:00:00+07:00";
+  e.metadata_from_news_sitemap = true;
+  e.discovered_ms = 123;
+  auto back = DecodeRoutedEntry(EncodeRoutedEntry(e));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->url, e.url);
+  EXPECT_EQ(back->site, "example");
+  EXPECT_EQ(back->title, e.title);
+  EXPECT_EQ(back->published_at, e.published_at);
+  EXPECT_TRUE(back->metadata_from_news_sitemap);
+  EXPECT_EQ(back->discovered_ms, 123);
+  EXPECT_EQ(DecodeRoutedEntry("no newline").status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(DecodeRoutedEntry("\n{}").status().code(), StatusCode::kCorruption);
+}
+
+TEST(Options, Validation) {
+  NatsClusterOptions o;
+  o.urls = {"nats://127.0.0.1:4222"};
+  o.instance_name = "inst-1";
+  EXPECT_TRUE(ValidateOptions(o).ok());
+  NatsClusterOptions bad = o;
+  bad.urls.clear();
+  EXPECT_EQ(ValidateOptions(bad).message(), "cluster: nats_urls is empty");
+  bad = o;
+  bad.instance_name = "a.b";
+  EXPECT_EQ(ValidateOptions(bad).code(), StatusCode::kInvalidArgument);
+  bad = o;
+  bad.shards = 0;
+  EXPECT_EQ(ValidateOptions(bad).code(), StatusCode::kInvalidArgument);
+  bad = o;
+  bad.renew_interval = std::chrono::seconds(9);  // ttl 10 s - margin 1 s
+  EXPECT_EQ(ValidateOptions(bad).code(), StatusCode::kInvalidArgument);
+  bad = o;
+  bad.replicas = 0;
+  EXPECT_EQ(ValidateOptions(bad).code(), StatusCode::kInvalidArgument);
+}
+
+TEST(Options, FromConfig) {
+  ClusterConfig c;
+  c.enabled = true;
+  c.nats_urls = {"nats://a:4222", "nats://b:4222"};
+  c.instance_name = "node-2";
+  c.shards = 32;
+  c.lease_ttl = std::chrono::seconds(6);
+  c.replicas = 1;
+  NatsClusterOptions o = OptionsFromConfig(c);
+  EXPECT_EQ(o.urls, c.nats_urls);
+  EXPECT_EQ(o.instance_name, "node-2");
+  EXPECT_EQ(o.shards, 32);
+  EXPECT_EQ(o.lease_ttl, std::chrono::seconds(6));
+  EXPECT_EQ(o.replicas, 1);
+  auto made = MakeNatsCluster(c);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  c.enabled = false;
+  EXPECT_EQ(MakeNatsCluster(c).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(NatsCluster, StartFailsWhenNoServerAnswers) {
+  NatsClusterOptions o;
+  o.urls = {"nats://127.0.0.1:1"};  // nothing listens on port 1
+  o.instance_name = "lonely";
+  o.op_timeout = std::chrono::milliseconds(300);
+  MetricsRegistry metrics;
+  o.metrics = &metrics;
+  NatsCluster cluster(o);
+  Status s = cluster.Start([](const pipeline::FrontierEntry&) { return Status::Ok(); });
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
+  EXPECT_NE(s.message().find("cannot reach any NATS server of nats://127.0.0.1:1"),
+            std::string::npos)
+      << s.message();
+  EXPECT_FALSE(cluster.OwnsHost("example.com"));
+  cluster.Stop();  // idempotent, no crash after a failed Start
+}
+
+}  // namespace
+}  // namespace newscrawl::cluster
