@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Cluster benchmark (issue #6): builds Release in build/bench, starts a 3-node NATS JetStream
+# cluster on loopback (scripts/nats-cluster.sh; stopped by PID on exit), then, 3 runs each:
+#  1. the cluster path per article: Claim + Publish (one thread, as a daemon worker), 2000 articles;
+#  2. end-to-end articles/s on the loopback news web, politeness off (3 sites x PER_SITE
+#     articles): one daemon without a cluster, one instance in the cluster, three instances.
+# Prints every run and the medians. Env: PER_SITE (default 200), ARTICLES (default 2000).
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+build="${BUILD_DIR:-$repo/build/bench}"
+cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNEWSCRAWL_BENCH=ON \
+  -DNEWSCRAWL_SANITIZE=OFF >/dev/null
+cmake --build "$build" --target cluster_bench -j2 >/dev/null
+bin="$build/bench/cluster/cluster_bench"
+work="$(mktemp -d)"
+nats="$work/nats"
+mkdir -p "$nats"
+trap '"$repo/scripts/nats-cluster.sh" stop "$nats" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+"$repo/scripts/nats-cluster.sh" start "$nats" >/dev/null
+urls="$("$repo/scripts/nats-cluster.sh" urls "$nats")"
+echo "load: $(uptime)"
+median() { sort -n | sed -n 2p; }
+per_article=()
+for run in 1 2 3; do
+  line="$("$bin" path "$urls" "${ARTICLES:-2000}")"
+  echo "run $run: $line"
+  per_article+=("$(echo "$line" | sed -E 's/.* = ([0-9]+) us per article.*/\1/')")
+done
+echo "median cluster path: $(printf '%s\n' "${per_article[@]}" | median) us per article (Claim + Publish)"
+for instances in 0 1 3; do
+  rates=()
+  for run in 1 2 3; do
+    line="$("$bin" e2e "$urls" "$instances" "${PER_SITE:-200}" "$work/e2e")"
+    echo "run $run: $line"
+    rates+=("$(echo "$line" | sed -E 's/.* = ([0-9]+) articles\/s.*/\1/')")
+  done
+  echo "median e2e with INSTANCES=$instances: $(printf '%s\n' "${rates[@]}" | median) articles/s"
+done
+echo "load: $(uptime)"
