@@ -4,7 +4,9 @@
 #include <rocksdb/write_batch.h>
 
 #include <map>
+#include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "common/fingerprint.h"
 #include "common/url.h"
@@ -54,8 +56,54 @@ std::string CompleteRecord(std::string json, const Article& a) {
 
 }  // namespace
 
+// The ingest pipeline. Decisions are taken one at a time (decide_mu): each reads the store
+// through the staged writes of the groups not written yet, takes the next seq and appends its
+// operations to the open group's WriteBatch. Writing is serialised separately (commit_mu): an
+// ingest that finds no write in progress closes the open group and writes it with one
+// db->Write (one WAL record: after a crash all of a group is there or none of it), while the
+// next decisions fill the next group. Groups are closed and written in seq order, so the
+// change log never has a gap, also across crashes.
+struct Store::CommitGroup {
+  rocksdb::WriteBatch batch;
+  uint64_t last_seq = 0;                 // of the last event added; 0 when none
+  std::vector<std::string> staged_keys;  // Pipeline::staged entries this group wrote
+  bool done = false;                     // guarded by commit_mu
+  Status status;                         // guarded by commit_mu; set when done
+};
+
+struct Store::Pipeline {
+  struct Staged {
+    std::optional<std::string> value;     // nullopt: deleted
+    std::shared_ptr<CommitGroup> writer;  // the latest group that writes the key
+  };
+  std::mutex decide_mu;
+  Counters counters;                  // guarded by decide_mu; includes unwritten groups
+  uint64_t next_seq = 1;              // guarded by decide_mu
+  std::shared_ptr<CommitGroup> open;  // guarded by decide_mu; never null
+  std::unordered_map<std::string, Staged> staged;  // guarded by decide_mu; key: cf byte + key
+  Status failed;                                   // guarded by decide_mu: first write error
+  std::mutex commit_mu;
+  std::condition_variable commit_cv;
+  bool committing = false;  // guarded by commit_mu
+};
+
+namespace {
+
+std::string StagedKey(ColumnFamily cf, std::string_view key) {
+  std::string k(1, static_cast<char>(cf));
+  k.append(key);
+  return k;
+}
+
+}  // namespace
+
 Store::Store(std::string path, StoreOptions options, std::unique_ptr<Handles> handles)
-    : path_(std::move(path)), options_(options), handles_(std::move(handles)) {}
+    : path_(std::move(path)),
+      options_(options),
+      handles_(std::move(handles)),
+      pipeline_(std::make_unique<Pipeline>()) {
+  pipeline_->open = std::make_shared<CommitGroup>();
+}
 
 Store::~Store() = default;
 
@@ -74,7 +122,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   if (!s.ok()) return FromRocks(s, "reading the counters of store " + path);
   auto counters = DecodeCounters(value);
   if (!counters.ok()) return counters.status().WithContext("store " + path);
-  store->counters_ = counters.value();
+  store->pipeline_->counters = counters.value();
   std::unique_ptr<rocksdb::Iterator> it(
       db->NewIterator(rocksdb::ReadOptions(), store->Cf(ColumnFamily::kChangeLog)));
   it->SeekToLast();
@@ -84,23 +132,35 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
     store->last_seq_ = seq.value();
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading the change log of " + path);
-  if (store->last_seq_ != store->counters_.versions)
-    return Status::Corruption("store " + path + ": change log ends at seq " +
-                              std::to_string(store->last_seq_) + " but " +
-                              std::to_string(store->counters_.versions) + " versions are counted");
+  if (store->last_seq_ != store->pipeline_->counters.versions)
+    return Status::Corruption(
+        "store " + path + ": change log ends at seq " + std::to_string(store->last_seq_) + " but " +
+        std::to_string(store->pipeline_->counters.versions) + " versions are counted");
+  store->pipeline_->next_seq = store->last_seq_ + 1;
   return store;
+}
+
+rocksdb::Status Store::ReadForDecision(ColumnFamily cf, const std::string& key, std::string* value,
+                                       std::shared_ptr<CommitGroup>* writer) const {
+  auto it = pipeline_->staged.find(StagedKey(cf, key));
+  if (it != pipeline_->staged.end()) {
+    if (writer) *writer = it->second.writer;
+    if (!it->second.value) return rocksdb::Status::NotFound();
+    *value = *it->second.value;
+    return rocksdb::Status::OK();
+  }
+  return handles_->db->Get(rocksdb::ReadOptions(), Cf(cf), key, value);
 }
 
 Result<Store::DedupLookup> Store::DuplicateOf(const std::string& content_hash,
                                               const NearDupProbe& probe,
                                               std::string_view self_raw_id) const {
   rocksdb::DB* db = handles_->db.get();
-  rocksdb::ReadOptions ro;
   DedupLookup lookup;
   std::string value;
   std::string original_raw;
   // Exact: the same normalised text under another URL.
-  rocksdb::Status s = db->Get(ro, Cf(ColumnFamily::kHashIndex), content_hash, &value);
+  rocksdb::Status s = ReadForDecision(ColumnFamily::kHashIndex, content_hash, &value);
   lookup.hash_indexed = s.ok();
   if (s.ok() && value != self_raw_id) {
     original_raw = value;
@@ -109,24 +169,45 @@ Result<Store::DedupLookup> Store::DuplicateOf(const std::string& content_hash,
   }
   // Near: originals sharing a band key, verified on their signatures.
   if (original_raw.empty() && !probe.index_keys.empty()) {
-    std::vector<rocksdb::Slice> keys(probe.index_keys.begin(), probe.index_keys.end());
-    std::vector<rocksdb::PinnableSlice> values(keys.size());
-    std::vector<rocksdb::Status> statuses(keys.size());
-    db->MultiGet(ro, Cf(ColumnFamily::kBandIndex), keys.size(), keys.data(), values.data(),
-                 statuses.data());
+    // Staged values first; one MultiGet for the keys no unwritten group touches.
+    std::vector<std::string> values(probe.index_keys.size());
+    std::vector<rocksdb::Status> statuses(probe.index_keys.size());
+    std::vector<rocksdb::Slice> keys;
+    std::vector<size_t> positions;
+    for (size_t i = 0; i < probe.index_keys.size(); ++i) {
+      auto it = pipeline_->staged.find(StagedKey(ColumnFamily::kBandIndex, probe.index_keys[i]));
+      if (it == pipeline_->staged.end()) {
+        keys.emplace_back(probe.index_keys[i]);
+        positions.push_back(i);
+      } else if (it->second.value) {
+        values[i] = *it->second.value;
+      } else {
+        statuses[i] = rocksdb::Status::NotFound();
+      }
+    }
+    if (!keys.empty()) {
+      std::vector<rocksdb::PinnableSlice> read(keys.size());
+      std::vector<rocksdb::Status> read_statuses(keys.size());
+      db->MultiGet(rocksdb::ReadOptions(), Cf(ColumnFamily::kBandIndex), keys.size(), keys.data(),
+                   read.data(), read_statuses.data());
+      for (size_t k = 0; k < keys.size(); ++k) {
+        statuses[positions[k]] = read_statuses[k];
+        if (read_statuses[k].ok()) values[positions[k]] = read[k].ToString();
+      }
+    }
     std::set<std::string> seen;
-    for (size_t i = 0; i < keys.size(); ++i) {
+    for (size_t i = 0; i < probe.index_keys.size(); ++i) {
       if (statuses[i].IsNotFound()) {
         lookup.band_values[probe.index_keys[i]] = "";
         continue;
       }
       if (!statuses[i].ok()) return FromRocks(statuses[i], "reading the band index");
-      lookup.band_values[probe.index_keys[i]] = values[i].ToString();
+      lookup.band_values[probe.index_keys[i]] = values[i];
       if (!original_raw.empty()) continue;
-      for (const auto& raw : DecodeBandIds(values[i].ToStringView())) {
+      for (const auto& raw : DecodeBandIds(values[i])) {
         if (raw == self_raw_id || !seen.insert(raw).second) continue;
         std::string other;
-        s = db->Get(ro, Cf(ColumnFamily::kSignatures), raw, &other);
+        s = ReadForDecision(ColumnFamily::kSignatures, raw, &other);
         if (s.IsNotFound()) continue;
         if (!s.ok()) return FromRocks(s, "reading a near-duplicate signature");
         if (SignaturesMatch(probe.signature, other)) {
@@ -139,12 +220,61 @@ Result<Store::DedupLookup> Store::DuplicateOf(const std::string& content_hash,
   if (original_raw.empty()) return lookup;
   // Point at the root: an original that later became a duplicate itself passes its original on.
   lookup.duplicate_of = DecodeId(original_raw);
-  s = db->Get(ro, Cf(ColumnFamily::kArticles), original_raw, &value);
+  s = ReadForDecision(ColumnFamily::kArticles, original_raw, &value);
   if (s.ok()) {
     auto head = DecodeArticleHead(value);
     if (head.ok() && !head->duplicate_of.empty()) lookup.duplicate_of = head->duplicate_of;
   }
   return lookup;
+}
+
+Status Store::WaitUntilWritten(const std::shared_ptr<CommitGroup>& group) {
+  Pipeline& p = *pipeline_;
+  std::unique_lock<std::mutex> commit_lock(p.commit_mu);
+  while (!group->done) {
+    if (p.committing) {
+      p.commit_cv.wait(commit_lock);
+      continue;
+    }
+    // No write in progress, so `group` is still the open one: close it and write it.
+    p.committing = true;
+    commit_lock.unlock();
+    std::shared_ptr<CommitGroup> closed;
+    Status status;
+    {
+      std::lock_guard<std::mutex> lock(p.decide_mu);
+      closed = std::move(p.open);
+      p.open = std::make_shared<CommitGroup>();
+      status = p.failed;
+    }
+    if (status.ok()) {
+      rocksdb::Status s = handles_->db->Write(handles_->write_options, &closed->batch);
+      status = FromRocks(s, "storing articles up to seq " + std::to_string(closed->last_seq) +
+                                " (store " + path_ + "; reopen it to ingest again)");
+    }
+    {
+      std::lock_guard<std::mutex> lock(p.decide_mu);
+      if (!status.ok()) {
+        if (p.failed.ok()) p.failed = status;  // later decisions may depend on this group
+      } else {
+        for (const auto& key : closed->staged_keys) {
+          auto it = p.staged.find(key);
+          if (it != p.staged.end() && it->second.writer == closed) p.staged.erase(it);
+        }
+      }
+    }
+    if (status.ok() && closed->last_seq != 0) {
+      std::lock_guard<std::mutex> seq_lock(seq_mu_);
+      last_seq_ = closed->last_seq;
+    }
+    seq_cv_.notify_all();
+    commit_lock.lock();
+    closed->status = status;
+    closed->done = true;
+    p.committing = false;
+    p.commit_cv.notify_all();
+  }
+  return group->status;
 }
 
 Result<IngestResult> Store::Ingest(Article article) {
@@ -166,98 +296,116 @@ Result<IngestResult> Store::Ingest(Article article) {
   if (article.content_hash.empty()) article.content_hash = probe.content_hash;
   std::string record = RecordWithoutStoreFields(article);
 
-  std::lock_guard<std::mutex> lock(write_mu_);
-  rocksdb::DB* db = handles_->db.get();
-  rocksdb::ReadOptions ro;
-  std::string value;
-  std::optional<ArticleHead> old;
-  rocksdb::Status s = db->Get(ro, Cf(ColumnFamily::kArticles), raw_id, &value);
-  if (s.ok()) {
-    auto head = DecodeArticleHead(value);
-    if (!head.ok()) return head.status().WithContext("article " + article.id);
-    old = head.value();
-  } else if (!s.IsNotFound()) {
-    return FromRocks(s, "reading article " + article.id);
+  Pipeline& p = *pipeline_;
+  std::shared_ptr<CommitGroup> group;  // the group to wait for
+  EventKind kind = EventKind::kNone;
+  {
+    std::lock_guard<std::mutex> lock(p.decide_mu);
+    if (!p.failed.ok()) return p.failed;
+    std::string value;
+    std::optional<ArticleHead> old;
+    std::shared_ptr<CommitGroup> head_writer;
+    rocksdb::Status s = ReadForDecision(ColumnFamily::kArticles, raw_id, &value, &head_writer);
+    if (s.ok()) {
+      auto head = DecodeArticleHead(value);
+      if (!head.ok()) return head.status().WithContext("article " + article.id);
+      old = head.value();
+    } else if (!s.IsNotFound()) {
+      return FromRocks(s, "reading article " + article.id);
+    }
+    if (old && old->content_hash == article.content_hash) {
+      group = head_writer;  // an unwritten identical version: report it once it is written
+    } else {
+      auto dup = DuplicateOf(article.content_hash, probe, raw_id);
+      if (!dup.ok()) return dup.status();
+      group = p.open;
+      const uint64_t seq = p.next_seq;
+      article.duplicate_of = dup->duplicate_of;
+      article.version = old ? old->version + 1 : 1;
+      article.seq = seq;
+      kind = old                             ? EventKind::kVersion
+             : !article.duplicate_of.empty() ? EventKind::kDuplicate
+                                             : EventKind::kNew;
+
+      rocksdb::WriteBatch& batch = group->batch;
+      // Written to the batch and staged for the decisions taken before the batch is written.
+      auto put = [&](ColumnFamily cf, const std::string& key, std::string v) {
+        batch.Put(Cf(cf), key, v);
+        std::string staged_key = StagedKey(cf, key);
+        p.staged[staged_key] = Pipeline::Staged{std::move(v), group};
+        group->staged_keys.push_back(std::move(staged_key));
+      };
+      auto erase = [&](ColumnFamily cf, const std::string& key) {
+        batch.Delete(Cf(cf), key);
+        std::string staged_key = StagedKey(cf, key);
+        p.staged[staged_key] = Pipeline::Staged{std::nullopt, group};
+        group->staged_keys.push_back(std::move(staged_key));
+      };
+      // Records and change-log entries are never read by decisions: not staged.
+      batch.Put(Cf(ColumnFamily::kVersions), VersionKey(raw_id, article.version),
+                CompleteRecord(std::move(record), article));
+      ArticleHead head{article.version,      seq,
+                       article.simhash,      article.content_hash,
+                       article.duplicate_of, article.canonical_url};
+      put(ColumnFamily::kArticles, raw_id, EncodeArticleHead(head));
+      if (!old) put(ColumnFamily::kUrlIndex, article.canonical_url, raw_id);
+      if (fetched_key != article.canonical_url) {
+        // The fetched URL finds the article too, unless it already names an article of its own.
+        s = ReadForDecision(ColumnFamily::kUrlIndex, fetched_key, &value);
+        if (s.IsNotFound()) put(ColumnFamily::kUrlIndex, fetched_key, raw_id);
+      }
+
+      // Dedup indexes hold originals only; a new version replaces the old text's entries.
+      std::map<std::string, std::string>& bands = dup->band_values;  // band key -> new value
+      auto band_value = [&](const std::string& key) -> std::string& {
+        auto it = bands.find(key);
+        if (it != bands.end()) return it->second;
+        std::string v;
+        ReadForDecision(ColumnFamily::kBandIndex, key, &v).PermitUncheckedError();
+        return bands[key] = v;
+      };
+      if (old && old->duplicate_of.empty()) {
+        s = ReadForDecision(ColumnFamily::kHashIndex, old->content_hash, &value);
+        if (s.ok() && value == raw_id) erase(ColumnFamily::kHashIndex, old->content_hash);
+        std::string old_signature;
+        s = ReadForDecision(ColumnFamily::kSignatures, raw_id, &old_signature);
+        if (s.ok())
+          for (const auto& key : IndexKeysOfSignature(old_signature))
+            band_value(key) = RemoveBandId(band_value(key), raw_id);
+        erase(ColumnFamily::kSignatures, raw_id);
+      }
+      if (article.duplicate_of.empty()) {
+        if (!dup->hash_indexed) put(ColumnFamily::kHashIndex, article.content_hash, raw_id);
+        for (const auto& key : probe.index_keys)
+          band_value(key) = AppendBandId(band_value(key), raw_id, kMaxBandEntries);
+        put(ColumnFamily::kSignatures, raw_id, probe.signature);
+      }
+      for (auto& [key, v] : bands) {
+        if (v.empty())
+          erase(ColumnFamily::kBandIndex, key);
+        else
+          put(ColumnFamily::kBandIndex, key, std::move(v));
+      }
+
+      batch.Put(Cf(ColumnFamily::kChangeLog), SeqKey(seq),
+                EncodeChangeLogEntry({kind, article.id, article.version}));
+      Counters& counters = p.counters;
+      counters.articles += old ? 0 : 1;
+      counters.duplicates += article.duplicate_of.empty() ? 0 : 1;
+      counters.duplicates -= old && !old->duplicate_of.empty() ? 1 : 0;
+      counters.versions += 1;
+      batch.Put(kMetaCounters, EncodeCounters(counters));  // the group's last one stays
+      group->last_seq = seq;
+      p.next_seq = seq + 1;
+    }
   }
-  if (old && old->content_hash == article.content_hash) {
+
+  if (group) NC_RETURN_IF_ERROR(WaitUntilWritten(group));
+  if (kind == EventKind::kNone) {
     auto stored = GetById(article.id);
     if (!stored.ok()) return stored.status();
     return IngestResult{std::move(stored).value(), EventKind::kNone};
   }
-
-  auto dup = DuplicateOf(article.content_hash, probe, raw_id);
-  if (!dup.ok()) return dup.status();
-  const uint64_t seq = last_seq_ + 1;  // only this thread (write_mu_) advances last_seq_
-  article.duplicate_of = dup->duplicate_of;
-  article.version = old ? old->version + 1 : 1;
-  article.seq = seq;
-  EventKind kind = old                             ? EventKind::kVersion
-                   : !article.duplicate_of.empty() ? EventKind::kDuplicate
-                                                   : EventKind::kNew;
-
-  rocksdb::WriteBatch batch;
-  batch.Put(Cf(ColumnFamily::kVersions), VersionKey(raw_id, article.version),
-            CompleteRecord(std::move(record), article));
-  ArticleHead head{article.version,      seq,
-                   article.simhash,      article.content_hash,
-                   article.duplicate_of, article.canonical_url};
-  batch.Put(Cf(ColumnFamily::kArticles), raw_id, EncodeArticleHead(head));
-  if (!old) batch.Put(Cf(ColumnFamily::kUrlIndex), article.canonical_url, raw_id);
-  if (fetched_key != article.canonical_url) {
-    // The fetched URL finds the article too, unless it already names an article of its own.
-    s = db->Get(ro, Cf(ColumnFamily::kUrlIndex), fetched_key, &value);
-    if (s.IsNotFound()) batch.Put(Cf(ColumnFamily::kUrlIndex), fetched_key, raw_id);
-  }
-
-  // Dedup indexes hold originals only; a new version replaces the old text's entries.
-  std::map<std::string, std::string>& bands = dup->band_values;  // band key -> new value
-  auto band_value = [&](const std::string& key) -> std::string& {
-    auto it = bands.find(key);
-    if (it != bands.end()) return it->second;
-    std::string v;
-    db->Get(ro, Cf(ColumnFamily::kBandIndex), key, &v).PermitUncheckedError();
-    return bands[key] = v;
-  };
-  if (old && old->duplicate_of.empty()) {
-    s = db->Get(ro, Cf(ColumnFamily::kHashIndex), old->content_hash, &value);
-    if (s.ok() && value == raw_id) batch.Delete(Cf(ColumnFamily::kHashIndex), old->content_hash);
-    std::string old_signature;
-    s = db->Get(ro, Cf(ColumnFamily::kSignatures), raw_id, &old_signature);
-    if (s.ok())
-      for (const auto& key : IndexKeysOfSignature(old_signature))
-        band_value(key) = RemoveBandId(band_value(key), raw_id);
-    batch.Delete(Cf(ColumnFamily::kSignatures), raw_id);
-  }
-  if (article.duplicate_of.empty()) {
-    if (!dup->hash_indexed) batch.Put(Cf(ColumnFamily::kHashIndex), article.content_hash, raw_id);
-    for (const auto& key : probe.index_keys)
-      band_value(key) = AppendBandId(band_value(key), raw_id, kMaxBandEntries);
-    batch.Put(Cf(ColumnFamily::kSignatures), raw_id, probe.signature);
-  }
-  for (const auto& [key, v] : bands) {
-    if (v.empty())
-      batch.Delete(Cf(ColumnFamily::kBandIndex), key);
-    else
-      batch.Put(Cf(ColumnFamily::kBandIndex), key, v);
-  }
-
-  batch.Put(Cf(ColumnFamily::kChangeLog), SeqKey(seq),
-            EncodeChangeLogEntry({kind, article.id, article.version}));
-  Counters counters = counters_;
-  counters.articles += old ? 0 : 1;
-  counters.duplicates += article.duplicate_of.empty() ? 0 : 1;
-  counters.duplicates -= old && !old->duplicate_of.empty() ? 1 : 0;
-  counters.versions += 1;
-  batch.Put(kMetaCounters, EncodeCounters(counters));
-
-  s = db->Write(handles_->write_options, &batch);
-  if (!s.ok()) return FromRocks(s, "storing article " + article.id);
-  counters_ = counters;
-  {
-    std::lock_guard<std::mutex> seq_lock(seq_mu_);
-    last_seq_ = seq;
-  }
-  seq_cv_.notify_all();
   return IngestResult{std::move(article), kind};
 }
 

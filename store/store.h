@@ -15,11 +15,15 @@
 // across crashes: the last one is re-read from the change log at open and a batch is either
 // entirely in the DB or not at all.
 //
-// Thread safety: every method may be called from several threads at once. Ingest calls are
-// serialised internally (dedup decisions and sequence numbers need one writer at a time); reads
-// run concurrently with them and see whole batches only. One process at a time may open a store
-// for writing (RocksDB's LOCK file); a read-only Store (StoreOptions::read_only) may be opened by
-// any number of other processes next to it and sees the writer's progress through Refresh().
+// Thread safety: every method may be called from several threads at once. Ingest calls overlap
+// where they can: fingerprinting and JSON encoding run in parallel; the dedup decisions and
+// sequence numbers are taken one at a time (each decision sees every earlier one, written or
+// not); the batches are written in sequence order, several ingests' batches in one RocksDB
+// write when they queue up (group commit). Ingest returns once its batch is written. Reads run
+// concurrently with all of this and see whole written batches only. One process at a time may open
+// a store for writing (RocksDB's LOCK file); a read-only Store (StoreOptions::read_only) may be
+// opened by any number of other processes next to it and sees the writer's progress through
+// Refresh().
 #pragma once
 
 #include <chrono>
@@ -41,6 +45,7 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class Status;
 }  // namespace rocksdb
 
 namespace newscrawl::store {
@@ -108,7 +113,10 @@ class Store {
   // (trusts it otherwise: FillFingerprints may have run) and always simhash; overwrites id,
   // canonical_url, version, seq and duplicate_of. Fails with InvalidArgument for an unusable URL or
   // a page that is not an article (is_article false), FailedPrecondition on a read-only store,
-  // IoError when RocksDB cannot write (nothing is then written and no sequence number is used).
+  // IoError when RocksDB cannot write: nothing of that ingest (nor of the ingests decided after
+  // it, which may depend on it) is written, no sequence number is used, and every later Ingest
+  // fails with the same IoError until the store is reopened (RocksDB itself refuses writes after
+  // a failed WAL or memtable write).
   Result<IngestResult> Ingest(Article article);
 
   // The latest version of the article with hex `id` / at `url` (canonicalised first; the fetched
@@ -161,23 +169,31 @@ class Store {
  private:
   Store(std::string path, StoreOptions options, std::unique_ptr<Handles> handles);
   rocksdb::ColumnFamilyHandle* Cf(ColumnFamily cf) const;
+  // The ingest pipeline's state: decisions, staged writes, commit groups (store.cc).
+  struct Pipeline;
+  struct CommitGroup;
   // What the dedup indexes say about a text; the values read are reused for the batch.
   struct DedupLookup {
     std::string duplicate_of;                        // hex id of the original, or empty
     bool hash_indexed = false;                       // the content hash is in hash_index
     std::map<std::string, std::string> band_values;  // band key -> current value ("" absent)
   };
+  // Requires pipeline_->decide_mu: reads through the staged writes of unwritten groups.
+  rocksdb::Status ReadForDecision(ColumnFamily cf, const std::string& key, std::string* value,
+                                  std::shared_ptr<CommitGroup>* writer = nullptr) const;
   Result<DedupLookup> DuplicateOf(const std::string& content_hash, const NearDupProbe& probe,
                                   std::string_view self_raw_id) const;
+  // Returns once `group` is written (writing it, and the groups before it, when no other
+  // thread is); its status.
+  Status WaitUntilWritten(const std::shared_ptr<CommitGroup>& group);
 
   const std::string path_;
   const StoreOptions options_;
   std::unique_ptr<Handles> handles_;
-  std::mutex write_mu_;  // serialises Ingest: dedup reads + seq allocation + batch write
-  Counters counters_;    // guarded by write_mu_
+  std::unique_ptr<Pipeline> pipeline_;
   mutable std::mutex seq_mu_;
   std::condition_variable seq_cv_;
-  uint64_t last_seq_ = 0;  // guarded by seq_mu_; written only with write_mu_ held
+  uint64_t last_seq_ = 0;  // guarded by seq_mu_: the last seq written (published in order)
 };
 
 }  // namespace newscrawl::store

@@ -3,6 +3,7 @@
 // every entry pointing at a stored record, every indexed article present, counters exact), and
 // hold every event the child was told had been written.
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,9 +42,21 @@ Child Spawn(const std::string& dir, int round) {
   return {pid, fds[0]};
 }
 
-// Reads everything the child wrote; returns the highest seq it reported.
-uint64_t HighestReportedSeq(int fd) {
-  std::string all;
+// Appends what the child writes to `all` until a whole line has arrived or `timeout` passes.
+void ReadFirstLine(int fd, std::chrono::milliseconds timeout, std::string* all) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  char buf[4096];
+  while (all->find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    pollfd pfd{fd, POLLIN, 0};
+    if (poll(&pfd, 1, 50) <= 0) continue;
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) return;
+    all->append(buf, static_cast<size_t>(n));
+  }
+}
+
+// Reads everything else the child wrote; returns the highest seq it reported.
+uint64_t HighestReportedSeq(int fd, std::string all) {
   char buf[4096];
   ssize_t n;
   while ((n = read(fd, buf, sizeof buf)) > 0) all.append(buf, static_cast<size_t>(n));
@@ -64,9 +77,13 @@ TEST(StoreCrashTest, SigkillAtRandomMomentsNeverCorruptsOrLosesReportedEvents) {
   for (int round = 1; round <= kRounds; ++round) {
     Child child = Spawn(dir.path(), round);
     ASSERT_GT(child.pid, 0);
-    // Kills land while opening, while ingesting, while flushing. Opening takes ~0.2 s under
-    // ASan (creating the store ~1 s), so most children get to write before they die.
-    int delay_ms = (round == 1 ? 1200 : 100) + static_cast<int>(rng() % 300);
+    // Kills land while opening, while ingesting, while flushing. Every third round kills at a
+    // fixed delay (opening takes ~0.2 s under ASan, creating the store ~1 s, much longer on a
+    // loaded machine); the others once the child has reported its first event, so that most
+    // children write before they die however slow the machine is.
+    std::string output;
+    if (round % 3 != 0) ReadFirstLine(child.stdout_fd, std::chrono::seconds(20), &output);
+    int delay_ms = (round == 1 ? 1200 : 100) * (round % 3 == 0) + static_cast<int>(rng() % 300);
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
     ASSERT_EQ(kill(child.pid, SIGKILL), 0);
     int wstatus = 0;
@@ -74,7 +91,7 @@ TEST(StoreCrashTest, SigkillAtRandomMomentsNeverCorruptsOrLosesReportedEvents) {
     // Killed by our signal, not exited on its own with an error.
     ASSERT_TRUE(WIFSIGNALED(wstatus))
         << "round " << round << ": helper exited with status " << WEXITSTATUS(wstatus);
-    uint64_t reported = HighestReportedSeq(child.stdout_fd);
+    uint64_t reported = HighestReportedSeq(child.stdout_fd, std::move(output));
 
     auto store = Store::Open(dir.path());
     ASSERT_TRUE(store.ok()) << "round " << round << ": " << store.status().ToString();

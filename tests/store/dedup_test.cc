@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <thread>
+#include <vector>
 
 #include "common/fingerprint.h"
 #include "store/store.h"
@@ -206,6 +208,49 @@ TEST_F(DedupTest, NonArticlesAndBadUrlsAreRefused) {
   EXPECT_EQ(store_->Ingest(MakeArticle("not a url", MakeText(11))).status().code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->LastSeq(), 0u);
+}
+
+// Ingests racing each other decide as if one after the other: each decision sees every earlier
+// one, also while its batch waits to be written in a commit group.
+TEST_F(DedupTest, ConcurrentIngestsDecideAsIfSerial) {
+  constexpr int kThreads = 4, kStories = 30;
+  std::vector<std::vector<IngestResult>> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kStories; ++i) {
+        // Every thread stores story i under its own URL (one original, three duplicates
+        // between them) and a version at the shared URL of story i % 5.
+        results[t].push_back(
+            Ingest("https://t" + std::to_string(t) + ".example/s/" + std::to_string(i),
+                   MakeText(500 + i, 3)));
+        Ingest("https://shared.example/s/" + std::to_string(i % 5), MakeText(900 + t * 100 + i, 3));
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < kStories; ++i) {
+    int originals = 0, duplicates = 0;
+    std::string original_id;
+    for (int t = 0; t < kThreads; ++t) {
+      const IngestResult& r = results[t][i];
+      if (r.event == EventKind::kNew) ++originals, original_id = r.record.id;
+      if (r.event == EventKind::kDuplicate) ++duplicates;
+    }
+    EXPECT_EQ(originals, 1) << "story " << i;
+    EXPECT_EQ(duplicates, kThreads - 1) << "story " << i;
+    for (int t = 0; t < kThreads; ++t)
+      if (results[t][i].event == EventKind::kDuplicate)
+        EXPECT_EQ(results[t][i].record.duplicate_of, original_id) << "story " << i;
+  }
+  // Every shared URL got one version per ingest (all texts differ).
+  for (int s = 0; s < 5; ++s) {
+    auto a = store_->GetByUrl("https://shared.example/s/" + std::to_string(s));
+    ASSERT_TRUE(a.ok());
+    EXPECT_EQ(a->version, static_cast<uint32_t>(kThreads * kStories / 5)) << s;
+  }
+  EXPECT_EQ(store_->LastSeq(), static_cast<uint64_t>(2 * kThreads * kStories));
+  EXPECT_TRUE(store_->Verify().ok()) << store_->Verify().ToString();
 }
 
 }  // namespace
