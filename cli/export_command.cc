@@ -5,17 +5,26 @@
 // cursor is advanced after each chunk of lines has been flushed to stdout (at-least-once: a
 // crash between the flush and the cursor write repeats that chunk). --follow keeps waiting for
 // new events until SIGINT/SIGTERM; a closed stdout (EPIPE) ends the export quietly.
+//
+// --from-nats URL[,URL...] reads the cluster's ARTICLES stream instead of a store
+// (cluster/article_reader.h): the same lines, from every instance. With --consumer NAME the
+// JetStream consumer is durable: a later run resumes after the last line acknowledged; messages
+// are acknowledged (and confirmed by the server) after they were flushed to stdout, so a crash in
+// between repeats them (at-least-once; de-duplicate by id + version).
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "cli/command.h"
 #include "cli/store_flag.h"
+#include "cluster/article_reader.h"
 #include "store/change_feed.h"
 #include "store/store.h"
 
@@ -42,6 +51,7 @@ struct ExportFlags {
   std::string consumer;
   uint64_t limit = 0;
   int poll_ms = 500;
+  std::string from_nats;  // comma-separated NATS URLs; empty = read the store
 };
 
 enum class WriteResult { kOk, kClosed, kFailed };
@@ -132,6 +142,86 @@ int RunExport(const ExportFlags& flags) {
   return kExitOk;
 }
 
+std::vector<std::string> SplitUrls(const std::string& list) {
+  std::vector<std::string> urls;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    std::string url = list.substr(start, comma == std::string::npos ? comma : comma - start);
+    if (!url.empty()) urls.push_back(url);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return urls;
+}
+
+int RunExportFromNats(const ExportFlags& flags) {
+  if (flags.after >= 0) {
+    std::fprintf(stderr,
+                 "newscrawl export: --after is a store sequence number; with --from-nats use "
+                 "--consumer NAME to resume\n");
+    return kExitUsage;
+  }
+  cluster::ArticleReaderOptions options;
+  options.urls = SplitUrls(flags.from_nats);
+  options.consumer = flags.consumer;
+  for (const std::string& url : options.urls) {
+    if (url.rfind("nats://", 0) != 0 && url.rfind("tls://", 0) != 0) {
+      std::fprintf(stderr, "newscrawl export: NATS URL '%s' must start with nats:// or tls://\n",
+                   url.c_str());
+      return kExitUsage;
+    }
+  }
+  if (options.urls.empty()) {
+    std::fprintf(stderr, "newscrawl export: --from-nats needs at least one URL\n");
+    return kExitUsage;
+  }
+  auto opened = cluster::ArticleReader::Open(options);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "newscrawl export: %s\n", opened.status().message().c_str());
+    return opened.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
+  }
+  cluster::ArticleReader& reader = *opened.value();
+  InstallSignalHandlers();
+  std::setvbuf(stdout, nullptr, _IOFBF, 1 << 20);
+  uint64_t written = 0;
+  std::string buffer;
+  // Without --follow, the stream counts as drained when nothing arrives for this long.
+  const auto wait = std::chrono::milliseconds(flags.follow ? flags.poll_ms : 1000);
+  while (!g_stop.load()) {
+    int want = 256;
+    if (flags.limit != 0) want = static_cast<int>(std::min<uint64_t>(want, flags.limit - written));
+    auto lines = reader.Next(want, wait);
+    if (!lines.ok()) {
+      std::fprintf(stderr, "newscrawl export: %s\n", lines.status().message().c_str());
+      return kExitFailure;
+    }
+    if (lines->empty()) {
+      if (!flags.follow) break;
+      continue;
+    }
+    for (const auto& line : *lines) {
+      buffer.append(line.json);
+      buffer.push_back('\n');
+    }
+    WriteResult w = Flush(&buffer);
+    if (w == WriteResult::kClosed) return kExitOk;  // unacknowledged: delivered again later
+    if (w == WriteResult::kFailed) {
+      std::fprintf(stderr, "newscrawl export: writing to stdout failed: %s\n",
+                   std::strerror(errno));
+      return kExitFailure;
+    }
+    Status acked = reader.Ack();
+    if (!acked.ok()) {
+      std::fprintf(stderr, "newscrawl export: %s\n", acked.message().c_str());
+      return kExitFailure;
+    }
+    written += lines->size();
+    if (flags.limit != 0 && written >= flags.limit) break;
+  }
+  return kExitOk;
+}
+
 CommandRunner SetupExport(CLI::App& sub) {
   auto flags = std::make_shared<ExportFlags>();
   AddStoreFlag(sub, &flags->db);
@@ -140,11 +230,16 @@ CommandRunner SetupExport(CLI::App& sub) {
       ->check(CLI::NonNegativeNumber);
   sub.add_flag("--follow", flags->follow, "Keep waiting for new events until SIGINT/SIGTERM");
   sub.add_option("--consumer", flags->consumer,
-                 "Named cursor kept in the store: resume where this consumer stopped");
+                 "Named cursor kept in the store (with --from-nats: a durable JetStream "
+                 "consumer): resume where this consumer stopped");
   sub.add_option("--limit", flags->limit, "Stop after N events (0: no limit)");
   sub.add_option("--poll-ms", flags->poll_ms, "With --follow: how often to look for new events")
       ->check(CLI::Range(10, 60000));
-  return [flags] { return RunExport(*flags); };
+  sub.add_option("--from-nats", flags->from_nats,
+                 "Read the cluster's ARTICLES stream from these NATS servers "
+                 "(nats://host:port[,...]) instead of a store");
+  return
+      [flags] { return flags->from_nats.empty() ? RunExport(*flags) : RunExportFromNats(*flags); };
 }
 
 }  // namespace
