@@ -176,12 +176,23 @@ Status NatsCluster::Impl::LeaseRound() {
   }
   live_instances->Set(static_cast<double>(members.size()));
 
-  // 2. Renew what we hold.
+  // 2. Renew what we hold. After one renew fails for broker trouble the others are not tried
+  // this round (each would wait for its own timeout and delay the round past the leases); they
+  // stay owned while valid and are renewed next round.
   const int shards = options.shards;
   std::vector<int> owned;
+  bool broker_trouble = !first_error.ok();
   for (int s = 0; s < shards; ++s) {
     ShardState& st = shard_states[static_cast<size_t>(s)];
     if (st.revision == 0) continue;
+    if (broker_trouble) {
+      if (OwnsShard(s)) {
+        owned.push_back(s);
+      } else {
+        Drop(s, "lost");
+      }
+      continue;
+    }
     const int64_t sent = SteadyNowNs();
     auto put = KvPut(leases_bucket, ShardKey(s), self, st.revision, "renew_lease", budget);
     if (put.ok()) {
@@ -193,6 +204,7 @@ Status NatsCluster::Impl::LeaseRound() {
       Drop(s, "lost");
     } else {
       note(put.status());
+      broker_trouble = true;
       if (!OwnsShard(s)) {
         Drop(s, "lost");
       } else {
@@ -212,7 +224,7 @@ Status NatsCluster::Impl::LeaseRound() {
     Drop(s, "released");
     note(KvPut(leases_bucket, ShardKey(s), "", revision, "release_lease", budget).status());
   }
-  if (static_cast<int>(owned.size()) < target) {
+  if (static_cast<int>(owned.size()) < target && !broker_trouble) {
     const int start =
         static_cast<int>(XXH3_64bits(self.data(), self.size()) % static_cast<uint64_t>(shards));
     for (int i = 0; i < shards && static_cast<int>(owned.size()) < target; ++i) {
