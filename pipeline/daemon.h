@@ -173,9 +173,11 @@ class Daemon {
   // Hands discovered `e` to its host's owner unless already known here or routed lately: true
   // when routed now, false when known; an error on broker trouble.
   Result<bool> RouteDiscovered(const FrontierEntry& e);
-  // Claim before ingest: true = ingest it here; false = not here (another instance holds the
-  // claim, or broker trouble: then *deferred is set and the URL stays pending).
-  bool ClaimArticle(const Article& article, bool* deferred);
+  // Claim before ingest: true = ingest it here; false = not here: another instance holds the
+  // claim (*retry_in_ms = 0), or the URL stays pending and is tried again in *retry_in_ms
+  // (broker trouble: 1 s, leasing pauses meanwhile; a claim still open on another instance:
+  // kClaimHeldRetry, so it is not refetched every second until the claim is settled).
+  bool ClaimArticle(const Article& article, int64_t* retry_in_ms);
   // Publish after ingest; false on broker trouble.
   bool PublishIngested(const store::IngestResult& ingested);
   // Around Store::Ingest (cluster): which seqs are written but not yet published.

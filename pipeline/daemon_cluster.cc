@@ -16,6 +16,9 @@ namespace {
 constexpr int64_t kMinBackoffMs = 1000;
 constexpr int64_t kMaxBackoffMs = 10'000;
 constexpr size_t kMaxRoutedRemembered = 200'000;
+// A URL whose claim another instance holds and has not published yet is fetched again after
+// this (the claimer publishes soon, or its claim is taken over after claim_takeover).
+constexpr int64_t kClaimHeldRetryMs = 10'000;
 
 // Reserved frontier-space key (frontier keys start with 'u' or 'd'; see frontier.h).
 constexpr char kPublishedThroughKey[] = "~cluster/published_through";
@@ -222,7 +225,8 @@ Result<bool> Daemon::RouteDiscovered(const FrontierEntry& e) {
   return true;
 }
 
-bool Daemon::ClaimArticle(const Article& article, bool* deferred) {
+bool Daemon::ClaimArticle(const Article& article, int64_t* retry_in_ms) {
+  *retry_in_ms = 0;
   // The id and canonical URL exactly as Store::Ingest will assign them (same-site rel=canonical,
   // else the fetched URL), so that the claim names the record that will be stored.
   Article probe = article;
@@ -239,8 +243,9 @@ bool Daemon::ClaimArticle(const Article& article, bool* deferred) {
   FillFingerprints(&probe);
   auto decision = options_.cluster->Claim(probe);
   if (!decision.ok()) {
-    *deferred = true;
+    *retry_in_ms = kMinBackoffMs;
     if (decision.status().code() == StatusCode::kFailedPrecondition) {
+      *retry_in_ms = kClaimHeldRetryMs;
       // Claimed by another instance that has not published it yet: this URL later, the rest
       // of the crawl goes on.
       Count(metrics_.registry(), "newscrawl_cluster_deferred_total", kDeferredHelp, 1,

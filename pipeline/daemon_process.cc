@@ -170,7 +170,8 @@ void Daemon::ProcessArticle(FrontierEntry entry, const crawler::FetchResult& res
                             const SiteConfig& site) {
   const int64_t now = NowMs();
   bool retry = false;
-  bool deferred = false;  // cluster: broker trouble; pending again, not a failure
+  bool deferred = false;       // cluster: broker trouble; pending again, not a failure
+  int64_t retry_in_ms = 1000;  // ... after this (leasing pauses while the broker is down)
   if (result.outcome == FetchOutcome::kOk) {
     ExtractOptions extract;
     extract.url = result.final_url;
@@ -201,10 +202,10 @@ void Daemon::ProcessArticle(FrontierEntry entry, const crawler::FetchResult& res
             article->not_article_reason.empty() ? "not_article" : article->not_article_reason);
         std::lock_guard<std::mutex> lock(mu_);
         ++counters_.not_articles;
-      } else if (bool cluster_deferred = false;
-                 options_.cluster && !ClaimArticle(*article, &cluster_deferred)) {
-        // Another instance holds the claim (nothing to store here), or broker trouble.
-        deferred = cluster_deferred;
+      } else if (options_.cluster && !ClaimArticle(*article, &retry_in_ms)) {
+        // Another instance holds the claim (nothing to store here), or broker trouble / a claim
+        // still open elsewhere (retry_in_ms > 0: again later).
+        deferred = retry_in_ms > 0;
       } else {
         const std::string published = article->published_at;
         if (options_.cluster) BeginIngest();
@@ -264,7 +265,7 @@ void Daemon::ProcessArticle(FrontierEntry entry, const crawler::FetchResult& res
   }
   if (deferred) {
     entry.state = UrlState::kPending;
-    entry.due_ms = now + 1000;  // leasing pauses while the broker is down
+    entry.due_ms = now + retry_in_ms;
   } else if (retry && ++entry.failures < kDeadAfterFailures) {
     entry.state = UrlState::kPending;
     entry.due_ms =
