@@ -192,7 +192,26 @@ const ErrorCase kErrors[] = {
     {"cluster: {enabled: true}\n", "cluster.enabled needs at least one of nats_urls"},
     {"cluster: {enabled: true, nats_urls: ['nats://a:4222']}\n", "needs an instance_name"},
     {"cluster: {nats_urls: ['http://a:4222']}\n", "must start with nats:// or tls://"},
+    {"cluster: {shards: 0}\n", "test.yaml:1:19: shards"},
+    {"cluster: {lease_ttl: 1s}\n", "lease_ttl must be at least 2000 ms"},
+    {"cluster: {replicas: 7}\n", "test.yaml:1:21: replicas"},
+    {"cluster: {instance_name: 'a b'}\n", "instance_name may only hold letters, digits"},
 };
+
+TEST(ConfigTest, ClusterShardsLeaseAndReplicas) {
+  auto loaded = LoadConfigString(
+      "cluster: {enabled: true, nats_urls: ['nats://a:4222'], instance_name: n-1, shards: 32, "
+      "lease_ttl: 6s, replicas: 1}\n",
+      "test.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->cluster.shards, 32u);
+  EXPECT_EQ(loaded->cluster.lease_ttl, seconds(6));
+  EXPECT_EQ(loaded->cluster.replicas, 1u);
+  Config defaults;
+  EXPECT_EQ(defaults.cluster.shards, 64u);
+  EXPECT_EQ(defaults.cluster.lease_ttl, seconds(10));
+  EXPECT_EQ(defaults.cluster.replicas, 3u);
+}
 
 TEST(ConfigTest, ErrorsCarryFileLineColumn) {
   for (const ErrorCase& c : kErrors) {
