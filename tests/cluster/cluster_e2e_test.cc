@@ -353,6 +353,17 @@ TEST_F(ClusterE2eTest, ThreeInstancesSurviveAnInstanceAndABrokerNodeDying) {
             << "host " << host << ": " << InstanceOf(log[i - 1]) << " then " << who
             << " without the politeness gap";
     }
+    // Failover: the victim's last host is fetched by a survivor within lease_ttl (5 s) + a renew
+    // round (1.7 s) + the settle time (1.4 s), plus slack for a loaded machine.
+    for (size_t i = 1; i < log.size(); ++i) {
+      if (InstanceOf(log[i - 1]) != victim || InstanceOf(log[i]) == victim) continue;
+      if (log[i].received_at < killed_at) continue;
+      const auto ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(log[i].received_at - killed_at);
+      std::printf("host %d: taken over %lld ms after the SIGKILL\n", host,
+                  static_cast<long long>(ms.count()));
+      EXPECT_LE(ms, 15s) << "host " << host;
+    }
     std::string order;
     for (const auto& r : runs) order += r + " ";
     EXPECT_LE(runs.size(), static_cast<size_t>(kMaxRuns))
