@@ -14,13 +14,17 @@
 //     (joins, the kill and the broker restart move a host a few times; instances fetching one
 //     host "at the same time" would interleave and give dozens of runs);
 //   - nothing forbidden by robots.txt or the config was requested.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -91,6 +95,27 @@ std::string ReadFile(const std::string& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// The status code of GET `path` on 127.0.0.1:`port` (0 when nothing answers).
+int HttpStatus(uint16_t port, const std::string& path) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  int code = 0;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    if (::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
+      char buf[64] = {};
+      if (::recv(fd, buf, sizeof buf - 1, 0) > 12) code = std::atoi(buf + 9);  // "HTTP/1.1 200"
+    }
+  }
+  ::close(fd);
+  return code;
 }
 
 // A reader of the ARTICLES stream: its message count, and every message from the start.
@@ -168,6 +193,7 @@ class ClusterE2eTest : public ::testing::Test {
     std::filesystem::path dir;
     pid_t pid = -1;
     bool killed = false;
+    uint16_t api_port = 0;
   };
 
   void SetUp() override {
@@ -187,8 +213,10 @@ class ClusterE2eTest : public ::testing::Test {
 
   // Config of instance `i`: the news web's daemon config, its own store, API port and
   // User-Agent, and the cluster section.
-  std::string Config(const NewsWeb& web, const Instance& in) {
-    std::string yaml = web.ConfigYaml((in.dir / "db").string(), "50ms", NewsWeb::FreeBind());
+  std::string Config(const NewsWeb& web, Instance& in) {
+    const std::string bind = NewsWeb::FreeBind();
+    in.api_port = static_cast<uint16_t>(std::stoi(bind.substr(bind.rfind(':') + 1)));
+    std::string yaml = web.ConfigYaml((in.dir / "db").string(), "50ms", bind);
     const std::string ua = "newscrawl-test/0.1";
     yaml.replace(yaml.find(ua), ua.size(), ua + " (" + in.name + ")");
     yaml += "cluster:\n  enabled: true\n  instance_name: " + in.name + "\n  lease_ttl: 5s\n" +
@@ -279,6 +307,9 @@ TEST_F(ClusterE2eTest, ThreeInstancesSurviveAnInstanceAndABrokerNodeDying) {
       << reader.Count() << " of " << stories << " published\n"
       << Logs();
   std::this_thread::sleep_for(1500ms);  // aliases and copies are looked at, nothing more is sent
+  // Survivors are connected to NATS again after the node restart: ready (checked every second).
+  for (auto& in : instances_)
+    if (!in.killed) EXPECT_EQ(HttpStatus(in.api_port, "/readyz"), 200) << in.name;
   for (auto& in : instances_) {
     if (in.killed) continue;
     ASSERT_EQ(::kill(in.pid, SIGTERM), 0);
