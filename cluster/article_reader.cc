@@ -88,7 +88,7 @@ Result<std::unique_ptr<ArticleReader>> ArticleReader::Open(const ArticleReaderOp
   so.Config.DeliverPolicy = js_DeliverAll;
   so.Config.AckWait = static_cast<int64_t>(options.ack_wait.count()) * 1000000;
   if (!state->temporary) {
-    // Created explicitly and then bound: an Unsubscribe (Close) must not delete a durable.
+    // Created explicitly and then bound, so nothing on our side ever deletes a durable.
     jsConsumerConfig cc = so.Config;
     cc.Durable = state->consumer.c_str();
     cc.FilterSubject = subject.c_str();
@@ -174,7 +174,7 @@ void ArticleReader::Close() {
   if (!state_) return;
   State& st = *state_;
   st.pending.clear();
-  st.sub.reset();  // unsubscribes: deletes a temporary (ephemeral) consumer, keeps a durable one
+  st.sub.reset();  // a temporary consumer is removed by the server after 5 minutes idle
   st.js.reset();
   st.conn.reset();
 }

@@ -6,8 +6,7 @@
 // last acknowledged message, also across processes. Messages handed out but not acknowledged (a
 // crash between printing and acking) come again after `ack_wait`: at-least-once, like the local
 // change feed; a consumer de-duplicates by "id" + "version". Without a name, a temporary consumer
-// reads the stream from the beginning and is deleted by Close() (or by the server after 5 minutes
-// of inactivity).
+// reads the stream from the beginning; the server removes it 5 minutes after Close().
 //
 // Each message becomes one line: the article record (schema 1) with an "event" member spliced in
 // ("new", "version" or "duplicate"), the same shape as `newscrawl export` from a store.
@@ -53,7 +52,7 @@ class ArticleReader {
   // Acknowledges every message returned by the last Next(), waiting for the server's
   // confirmation (natsMsg_AckSync), so a resumed consumer starts after them.
   Status Ack();
-  // Deletes a temporary consumer, disconnects. Idempotent.
+  // Disconnects (a durable consumer stays on the server). Idempotent.
   void Close();
 
   struct State;

@@ -98,6 +98,8 @@ struct NatsCluster::Impl {
   void Unsubscribe(int shard);               // requires lease_mu
   void Drop(int shard, const char* change);  // requires lease_mu
   void OnUrlMessage(SubContext* ctx, natsMsg* msg);
+  // Resubscribes owned shards whose consumer the server no longer has (requires lease_mu).
+  void CheckSubscriptions(const std::vector<int>& owned);
 
   const NatsClusterOptions options;
   MetricsRegistry* const registry;
@@ -118,6 +120,12 @@ struct NatsCluster::Impl {
   std::atomic<bool> connected{false};
   std::atomic<bool> paused{false};
   std::atomic<uint64_t> async_errors{0};
+  // Bumped on every disconnect, reconnect and async error: the URL subscriptions are then
+  // checked (their server-side consumers may be gone with a node) for the next rounds.
+  std::atomic<uint64_t> trouble_epoch{0};
+  uint64_t checked_epoch = 0;  // lease thread only
+  int check_rounds_left = 0;   // lease thread only
+  int rounds_since_check = 0;  // lease thread only
   // Set by the closed callback, nats.c's last call into this object for a connection.
   std::atomic<bool> closed_callback_done{false};
 

@@ -256,7 +256,46 @@ Status NatsCluster::Impl::LeaseRound() {
     }
   }
   shards_owned->Set(static_cast<double>(owned.size()));
+  if (!broker_trouble) CheckSubscriptions(owned);
   return first_error;
+}
+
+void NatsCluster::Impl::CheckSubscriptions(const std::vector<int>& owned) {
+  // After trouble (and every 30th round anyway) for 10 rounds: does the server still have each
+  // ordered consumer? nats.c recreates one after a gap or missed heartbeats, but not always when
+  // its node died during an election; a lost one is recreated here (replaying the shard).
+  static constexpr int kRoundsAfterTrouble = 10;
+  const uint64_t epoch = trouble_epoch.load();
+  if (epoch != checked_epoch) {
+    checked_epoch = epoch;
+    check_rounds_left = kRoundsAfterTrouble;
+  }
+  if (++rounds_since_check >= 30) {
+    rounds_since_check = 0;
+    check_rounds_left = std::max(check_rounds_left, 1);
+  }
+  if (check_rounds_left <= 0) return;
+  --check_rounds_left;
+  for (int s : owned) {
+    ShardState& st = shard_states[static_cast<size_t>(s)];
+    if (!st.subscription) {
+      Subscribe(s);
+      continue;
+    }
+    jsConsumerInfo* ci = nullptr;
+    jsErrCode code = static_cast<jsErrCode>(0);
+    natsStatus ns = natsSubscription_GetConsumerInfo(&ci, st.subscription.get(), nullptr, &code);
+    jsConsumerInfo_Destroy(ci);
+    if (ns == NATS_OK) continue;
+    if (ns == NATS_NOT_FOUND || code == JSConsumerNotFoundErr) {
+      BrokerErrors("lost_url_consumer").Increment();
+      spdlog::warn("cluster: shard {}: its URL consumer is gone; replaying the shard", s);
+      Subscribe(s);
+    } else {
+      check_rounds_left = std::max(check_rounds_left, 1);  // ask again next round
+      break;
+    }
+  }
 }
 
 void NatsCluster::Impl::LeaseLoop() {

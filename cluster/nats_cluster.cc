@@ -257,6 +257,7 @@ void OnDisconnected(natsConnection*, void* closure) {
   auto* impl = static_cast<NatsCluster::Impl*>(closure);
   impl->connected.store(false);
   impl->connected_gauge->Set(0);
+  impl->trouble_epoch.fetch_add(1);
 }
 
 void OnReconnected(natsConnection*, void* closure) {
@@ -264,6 +265,7 @@ void OnReconnected(natsConnection*, void* closure) {
   impl->connected.store(true);
   impl->connected_gauge->Set(1);
   impl->reconnects->Increment();
+  impl->trouble_epoch.fetch_add(1);
 }
 
 void OnClosed(natsConnection*, void* closure) {
@@ -276,6 +278,7 @@ void OnClosed(natsConnection*, void* closure) {
 void OnAsyncError(natsConnection*, natsSubscription*, natsStatus err, void* closure) {
   auto* impl = static_cast<NatsCluster::Impl*>(closure);
   impl->async_errors.fetch_add(1);
+  impl->trouble_epoch.fetch_add(1);
   impl->BrokerErrors(std::string("async_") + natsStatus_GetText(err)).Increment();
 }
 

@@ -35,11 +35,12 @@ struct KvStoreDeleter {
 struct KvEntryDeleter {
   void operator()(kvEntry* p) const { kvEntry_Destroy(p); }
 };
+// Destroy only: it removes the interest, and (nats.c >= 3.4.0) leaves the JetStream consumer to
+// the server (durables stay; ephemerals go after their inactivity threshold). An explicit
+// Unsubscribe would also delete the consumer, and nats.c 3.4.1 reads freed memory when that
+// deletion fails (seen under ASan while a NATS node was down).
 struct NatsSubscriptionDeleter {
-  void operator()(natsSubscription* p) const {
-    natsSubscription_Unsubscribe(p);
-    natsSubscription_Destroy(p);
-  }
+  void operator()(natsSubscription* p) const { natsSubscription_Destroy(p); }
 };
 struct NatsMsgDeleter {
   void operator()(natsMsg* p) const { natsMsg_Destroy(p); }

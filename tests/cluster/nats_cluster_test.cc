@@ -620,6 +620,22 @@ TEST_F(NatsClusterTest, SurvivesANodeKilledAndRestarted) {
   ASSERT_TRUE(nats_->StartNode(1).ok());
   // Leases survived (renewed through the trouble), and the trouble is counted.
   WaitBalanced(milliseconds(15000));
+  // The URLs routed during the trouble reached the owners of their shards (the ordered
+  // consumers were recreated where their node died).
+  std::set<std::string> routed;
+  for (int i = 0; i < 20; ++i)
+    routed.insert("https://" + HostOfShard(i % kShards) + "/k/" + std::to_string(i));
+  const auto deadline = Clock::now() + milliseconds(20000);
+  std::set<std::string> received;
+  while (Clock::now() < deadline) {
+    received.clear();
+    for (auto& i : instances_)
+      for (const std::string& u : i->sink.Urls())
+        if (routed.count(u)) received.insert(u);
+    if (received == routed) break;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  EXPECT_EQ(received, routed);
   EXPECT_GE(CounterValue(a.metrics, "newscrawl_cluster_reconnects_total"), 1u);
   EXPECT_NE(a.metrics.RenderPrometheus().find("newscrawl_cluster_broker_errors_total{op="),
             std::string::npos);

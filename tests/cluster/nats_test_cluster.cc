@@ -1,5 +1,6 @@
 #include "tests/cluster/nats_test_cluster.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,7 +52,8 @@ Status NatsTestCluster::Start() {
   }
   if (urls_.size() != 3) return Status::Internal("unexpected output of nats-cluster.sh: " + out);
   int fds[2];
-  if (pipe(fds) == 0) {
+  // O_CLOEXEC: the nodes started later (StartNode) must not inherit the write end.
+  if (pipe2(fds, O_CLOEXEC) == 0) {
     const std::string script = Script();
     pid_t pid = fork();
     if (pid == 0) {
