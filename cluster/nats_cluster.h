@@ -41,7 +41,9 @@
 // (Frontier::Add ignores URLs it knows). Nothing handed to a dead instance is lost: its shards'
 // subjects are replayed in full by their next owners; articles the dead instance already stored
 // are then recognised by IsPublished (cheap, before fetching) or by Claim (kDuplicate).
-// A sink error is retried (backoff up to 2 s) while the shard is still ours.
+// A sink error is retried (backoff up to 2 s) while the shard is still ours. After broker
+// trouble (disconnects, async errors) the lease rounds check for a while that every owned shard's
+// consumer still exists on the server, and recreate (replay) a lost one.
 //
 // Claims. Claim(article) derives the article id the store will use (the canonical URL when on
 // the same site as the fetched URL, else the fetched URL; ArticleIdFor) and decides:
