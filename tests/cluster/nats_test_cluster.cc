@@ -33,11 +33,20 @@ Status NatsTestCluster::Run(const std::string& args, std::string* output) {
 }
 
 Status NatsTestCluster::Start() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "nc-nats-XXXXXX").string();
-  if (mkdtemp(tmpl.data()) == nullptr) return Status::IoError("mkdtemp failed");
-  dir_ = tmpl;
+  // Free ports are picked by the script, and another process may bind one before the node does
+  // ("address already in use"): the script then kills its nodes, and we try again with new ports.
   std::string out;
-  Status s = Run("start " + dir_, &out);
+  Status s;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "nc-nats-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) return Status::IoError("mkdtemp failed");
+    dir_ = tmpl;
+    s = Run("start " + dir_, &out);
+    if (s.ok()) break;
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+    dir_.clear();
+  }
   if (!s.ok()) return s;
   // The last line is "nats://...,nats://...,nats://...".
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
