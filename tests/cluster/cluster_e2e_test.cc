@@ -308,8 +308,10 @@ TEST_F(ClusterE2eTest, ThreeInstancesSurviveAnInstanceAndABrokerNodeDying) {
       << Logs();
   std::this_thread::sleep_for(1500ms);  // aliases and copies are looked at, nothing more is sent
   // Survivors are connected to NATS again after the node restart: ready (checked every second).
-  for (auto& in : instances_)
-    if (!in.killed) EXPECT_EQ(HttpStatus(in.api_port, "/readyz"), 200) << in.name;
+  for (auto& in : instances_) {
+    if (in.killed) continue;
+    EXPECT_EQ(HttpStatus(in.api_port, "/readyz"), 200) << in.name;
+  }
   for (auto& in : instances_) {
     if (in.killed) continue;
     ASSERT_EQ(::kill(in.pid, SIGTERM), 0);
@@ -376,13 +378,16 @@ TEST_F(ClusterE2eTest, ThreeInstancesSurviveAnInstanceAndABrokerNodeDying) {
     std::vector<std::string> runs;
     for (size_t i = 0; i < log.size(); ++i) {
       const std::string who = InstanceOf(log[i]);
-      if (who == victim) EXPECT_LT(log[i].received_at, killed_at) << "request after SIGKILL";
+      if (who == victim) {
+        EXPECT_LT(log[i].received_at, killed_at) << "request after SIGKILL";
+      }
       if (i > 0 && who == InstanceOf(log[i - 1])) continue;
       runs.push_back(who);
-      if (i > 0)
+      if (i > 0) {
         EXPECT_GE(log[i].received_at - log[i - 1].received_at, kMinDelay - kTolerance)
             << "host " << host << ": " << InstanceOf(log[i - 1]) << " then " << who
             << " without the politeness gap";
+      }
     }
     // Failover: the victim's last host is fetched by a survivor within lease_ttl (5 s) + a renew
     // round (1.7 s) + the settle time (1.4 s), plus slack for a loaded machine.
