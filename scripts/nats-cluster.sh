@@ -36,13 +36,18 @@ port_in_use() {
   fi
 }
 
-# Prints N distinct free TCP ports on loopback (random in 20000..59999).
+# Prints N distinct free TCP ports on loopback, below the kernel's ephemeral range (so that no
+# outgoing connection of another program takes one between this check and nats-server's bind).
 free_ports() {
-  local want=$1 found=() p tries=0
+  local want=$1 found=() p tries=0 lo=32768 hi
+  if [ -r /proc/sys/net/ipv4/ip_local_port_range ]; then
+    read -r lo _ </proc/sys/net/ipv4/ip_local_port_range
+  fi
+  if [ "$lo" -gt 12000 ]; then hi=$((lo - 1)); else hi=11999; fi
   while [ "${#found[@]}" -lt "$want" ]; do
     tries=$((tries + 1))
     [ "$tries" -lt 1000 ] || die "no free ports found"
-    p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    p=$((10000 + (RANDOM * 32768 + RANDOM) % (hi - 10000)))
     case " ${found[*]} " in *" $p "*) continue ;; esac
     port_in_use "$p" && continue
     found+=("$p")
@@ -138,35 +143,47 @@ case "$cmd" in
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
     for n in 1 2 3; do node_alive "$dir" "$n" && die "a cluster is already running in $dir"; done
-    if [ -n "${NATS_CLIENT_PORTS:-}" ]; then
-      read -r -a CLIENT_PORTS <<<"$NATS_CLIENT_PORTS"
-      read -r -a CLUSTER_PORTS <<<"${NATS_CLUSTER_PORTS:?set NATS_CLUSTER_PORTS too}"
-      read -r -a MONITOR_PORTS <<<"${NATS_MONITOR_PORTS:?set NATS_MONITOR_PORTS too}"
-    else
-      read -r -a all <<<"$(free_ports 9)"
-      CLIENT_PORTS=("${all[@]:0:3}")
-      CLUSTER_PORTS=("${all[@]:3:3}")
-      MONITOR_PORTS=("${all[@]:6:3}")
-    fi
-    [ "${#CLIENT_PORTS[@]}" -eq 3 ] && [ "${#CLUSTER_PORTS[@]}" -eq 3 ] &&
-      [ "${#MONITOR_PORTS[@]}" -eq 3 ] || die "each NATS_*_PORTS needs three ports"
-    cat >"$dir/ports.env" <<EOF
+    # Ports chosen here can still be taken by someone else before nats-server binds them: then
+    # the whole start is retried with new ports (up to 3 times). Given ports are tried once.
+    attempts=3
+    [ -n "${NATS_CLIENT_PORTS:-}" ] && attempts=1
+    for attempt in $(seq 1 "$attempts"); do
+      if [ -n "${NATS_CLIENT_PORTS:-}" ]; then
+        read -r -a CLIENT_PORTS <<<"$NATS_CLIENT_PORTS"
+        read -r -a CLUSTER_PORTS <<<"${NATS_CLUSTER_PORTS:?set NATS_CLUSTER_PORTS too}"
+        read -r -a MONITOR_PORTS <<<"${NATS_MONITOR_PORTS:?set NATS_MONITOR_PORTS too}"
+      else
+        read -r -a all <<<"$(free_ports 9)"
+        CLIENT_PORTS=("${all[@]:0:3}")
+        CLUSTER_PORTS=("${all[@]:3:3}")
+        MONITOR_PORTS=("${all[@]:6:3}")
+      fi
+      [ "${#CLIENT_PORTS[@]}" -eq 3 ] && [ "${#CLUSTER_PORTS[@]}" -eq 3 ] &&
+        [ "${#MONITOR_PORTS[@]}" -eq 3 ] || die "each NATS_*_PORTS needs three ports"
+      cat >"$dir/ports.env" <<EOF
 CLIENT="${CLIENT_PORTS[*]}"
 CLUSTER="${CLUSTER_PORTS[*]}"
 MONITOR="${MONITOR_PORTS[*]}"
 EOF
-    urls=""
-    for n in 1 2 3; do
-      write_config "$dir" "$n"
-      urls+="${urls:+,}nats://127.0.0.1:${CLIENT_PORTS[$((n - 1))]}"
-    done
-    echo "$urls" >"$dir/urls"
-    for n in 1 2 3; do launch_node "$dir" "$n"; done
-    for n in 1 2 3; do
-      if ! (wait_ready "$dir" "$n"); then
-        for m in 1 2 3; do stop_node "$dir" "$m" KILL; done
-        exit 1
-      fi
+      urls=""
+      for n in 1 2 3; do
+        write_config "$dir" "$n"
+        urls+="${urls:+,}nats://127.0.0.1:${CLIENT_PORTS[$((n - 1))]}"
+      done
+      echo "$urls" >"$dir/urls"
+      for n in 1 2 3; do launch_node "$dir" "$n"; done
+      ready=1
+      for n in 1 2 3; do
+        if ! (wait_ready "$dir" "$n"); then
+          ready=0
+          break
+        fi
+      done
+      [ "$ready" = 1 ] && break
+      for m in 1 2 3; do stop_node "$dir" "$m" KILL; done
+      [ "$attempt" -lt "$attempts" ] || exit 1
+      echo "nats-cluster.sh: start attempt $attempt failed, retrying with new ports" >&2
+      rm -rf "${dir:?}/n1" "${dir:?}/n2" "${dir:?}/n3"
     done
     echo "$urls"
     ;;
