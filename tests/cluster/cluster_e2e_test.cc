@@ -42,6 +42,7 @@
 #include "tests/cluster/nats_test_cluster.h"
 #include "tests/pipeline/crawl_checks.h"
 #include "tests/pipeline/news_web.h"
+#include "tests/support/child_process.h"
 
 namespace newscrawl::testing {
 namespace {
@@ -59,43 +60,6 @@ constexpr int kInstances = 3;
 constexpr auto kMinDelay = 50ms;
 constexpr auto kTolerance = 10ms;
 constexpr int kMaxRuns = 8;
-
-pid_t Spawn(const std::vector<std::string>& args, const std::string& log_path) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, 2);
-      ::dup2(fd, 1);
-    }
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
-// Waits for `pid`; its wait status, or -1 after `timeout` (then it is SIGKILLed).
-int WaitExit(pid_t pid, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) return status;
-    std::this_thread::sleep_for(20ms);
-  }
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, nullptr, 0);
-  return -1;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // The status code of GET `path` on 127.0.0.1:`port` (0 when nothing answers).
 int HttpStatus(uint16_t port, const std::string& path) {
@@ -229,9 +193,9 @@ class ClusterE2eTest : public ::testing::Test {
     std::filesystem::create_directories(in.dir);
     const std::string config = (in.dir / "newscrawl.yaml").string();
     std::ofstream(config) << Config(web, in);
-    in.pid = Spawn({kBinary, "run", "--config", config, "--min-poll", "300ms", "--max-poll", "2s",
-                    "--lease", "5s", "--workers", "2", "--drain-timeout", "5s"},
-                   (in.dir / "log.txt").string());
+    in.pid = SpawnLogged({kBinary, "run", "--config", config, "--min-poll", "300ms", "--max-poll",
+                          "2s", "--lease", "5s", "--workers", "2", "--drain-timeout", "5s"},
+                         (in.dir / "log.txt").string());
   }
 
   static std::string InstanceOf(const TestRequest& r) {

@@ -23,6 +23,7 @@
 #include "store/store.h"
 #include "tests/pipeline/crawl_checks.h"
 #include "tests/pipeline/news_web.h"
+#include "tests/support/child_process.h"
 
 namespace newscrawl::testing {
 namespace {
@@ -72,45 +73,6 @@ class NotifySocket {
 };
 
 // Starts the binary with `env` added; stderr goes to `log_path`.
-pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
-            const std::string& log_path) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, 2);
-      ::dup2(fd, 1);
-    }
-    for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
-// Waits for `pid` to exit; returns its wait status, or -1 after `timeout` (then kills it).
-int WaitExit(pid_t pid, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) return status;
-    std::this_thread::sleep_for(20ms);
-  }
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, nullptr, 0);
-  return -1;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 class DaemonBinaryTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -155,7 +117,7 @@ TEST_F(DaemonBinaryTest, NotifyProtocolReloadAndDrain) {
   WriteConfig(web.ConfigYaml(Path("db"), "10ms", NewsWeb::FreeBind()));
   NotifySocket notify(Path("notify.sock"));
   const std::string log = Path("daemon.log");
-  pid_t pid = Spawn(Args(), {"NOTIFY_SOCKET=" + notify.path(), "WATCHDOG_USEC=600000"}, log);
+  pid_t pid = SpawnLogged(Args(), log, {"NOTIFY_SOCKET=" + notify.path(), "WATCHDOG_USEC=600000"});
   ASSERT_GT(pid, 0);
   ASSERT_TRUE(notify.WaitFor("READY=1", 30s)) << ReadFile(log);
   EXPECT_NE(notify.messages.back().find("STATUS="), std::string::npos) << notify.messages.back();
@@ -192,7 +154,7 @@ TEST_F(DaemonBinaryTest, NotifyProtocolReloadAndDrain) {
 TEST_F(DaemonBinaryTest, BadConfigAtStartExitsOneWithTheError) {
   WriteConfig("storage_path: " + Path("db") + "\nsites: []\nbogus_key: 1\n");
   const std::string log = Path("daemon.log");
-  pid_t pid = Spawn(Args(), {}, log);
+  pid_t pid = SpawnLogged(Args(), log);
   int status = WaitExit(pid, 30s);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 1);
@@ -207,7 +169,7 @@ TEST_F(DaemonBinaryTest, SigkillAtRandomMomentsLosesNothingAndRepeatsNothing) {
   std::mt19937 rng(seed);
   SCOPED_TRACE("seed " + std::to_string(seed));
   for (int round = 0; round < 4; ++round) {
-    pid_t pid = Spawn(Args(), {}, log);
+    pid_t pid = SpawnLogged(Args(), log);
     ASSERT_GT(pid, 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(400 + rng() % 1600));
     ASSERT_EQ(::kill(pid, SIGKILL), 0);
@@ -217,7 +179,7 @@ TEST_F(DaemonBinaryTest, SigkillAtRandomMomentsLosesNothingAndRepeatsNothing) {
     if (round == 1) web.Publish(5);  // new articles appear between crashes too
   }
   const uint64_t before_last_run = StoredArticles();
-  pid_t pid = Spawn(Args(), {}, log);
+  pid_t pid = SpawnLogged(Args(), log);
   ASSERT_TRUE(WaitForArticles(web.Stories().size(), 90s))
       << "stored " << StoredArticles() << " of " << web.Stories().size() << "\n"
       << ReadFile(log);
