@@ -7,7 +7,7 @@
 # Usage: bench/fetch/run.sh [URLS (default 20000)]
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
-build="$repo/build/bench"
+build="${BUILD_DIR:-$repo/build/bench}"  # BUILD_DIR: another Release build dir
 urls=${1:-20000}
 runs=${RUNS:-3}
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNEWSCRAWL_BENCH=ON >/dev/null
