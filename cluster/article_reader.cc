@@ -1,8 +1,8 @@
 #include "cluster/article_reader.h"
 
-#include <cctype>
 #include <thread>
 
+#include "cluster/names.h"
 #include "cluster/nats_handles.h"
 
 namespace newscrawl::cluster {
@@ -18,28 +18,18 @@ struct ArticleReader::State {
   std::vector<NatsMsgPtr> pending;  // handed out by Next, not yet acknowledged
 };
 
-namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-}  // namespace
-
 ArticleReader::ArticleReader(std::unique_ptr<State> state) : state_(std::move(state)) {}
 
 ArticleReader::~ArticleReader() { Close(); }
 
 Result<std::unique_ptr<ArticleReader>> ArticleReader::Open(const ArticleReaderOptions& options) {
   if (options.urls.empty()) return Status::InvalidArgument("no NATS URL given");
-  for (char c : options.consumer)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'))
-      return Status::InvalidArgument("consumer name '" + options.consumer +
-                                     "' may only hold letters, digits, '-' and '_'");
+  if (!IsNameToken(options.consumer))
+    return Status::InvalidArgument("consumer name '" + options.consumer +
+                                   "' may only hold letters, digits, '-' and '_'");
   auto state = std::make_unique<State>();
   state->options = options;
-  state->stream = options.name_prefix + "ARTICLES";
+  state->stream = NamesFor(options.name_prefix).articles_stream;
   state->temporary = options.consumer.empty();
   state->consumer = options.consumer;
 
@@ -80,7 +70,7 @@ Result<std::unique_ptr<ArticleReader>> ArticleReader::Open(const ArticleReaderOp
                             " does not exist yet: no newscrawl instance has joined this cluster");
   if (s != NATS_OK) return NatsError(s, "looking up stream " + state->stream);
 
-  const std::string subject = Lower(options.name_prefix) + "articles.>";
+  const std::string subject = NamesFor(options.name_prefix).articles_subject_prefix + ">";
   jsSubOptions so;
   jsSubOptions_Init(&so);
   so.Stream = state->stream.c_str();

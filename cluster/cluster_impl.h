@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -19,6 +20,13 @@
 #include "cluster/nats_handles.h"
 
 namespace newscrawl::cluster {
+
+// Unix milliseconds (claim ages, heartbeats: compared with server timestamps).
+inline int64_t WallNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 struct KvValue {
   std::string value;
