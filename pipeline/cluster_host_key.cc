@@ -7,11 +7,8 @@ namespace newscrawl::pipeline {
 std::string ClusterHostKey(std::string_view url) {
   auto parsed = ParseUrl(url);
   if (!parsed.ok() || parsed->host.empty()) return "";
-  std::string key = parsed->host;
-  const int default_port = parsed->scheme == "https" ? 443 : parsed->scheme == "http" ? 80 : 0;
-  if (!parsed->port.empty() && parsed->EffectivePort() != default_port)
-    key += ":" + std::to_string(parsed->EffectivePort());
-  return key;
+  // Origin() is "scheme://host[:port]" with the port only when it is not the default one.
+  return parsed->Origin().substr(parsed->scheme.size() + 3);
 }
 
 }  // namespace newscrawl::pipeline

@@ -254,6 +254,15 @@ class DaemonClusterTest : public ::testing::Test {
   MetricsRegistry metrics_[2];
 };
 
+TEST(ClusterHostKeyTest, HostPlusNonDefaultPort) {
+  EXPECT_EQ(ClusterHostKey("https://Example.COM/a?b"), "example.com");
+  EXPECT_EQ(ClusterHostKey("http://example.com:80/a"), "example.com");
+  EXPECT_EQ(ClusterHostKey("https://example.com:443/"), "example.com");
+  EXPECT_EQ(ClusterHostKey("http://127.0.0.1:8081/x"), "127.0.0.1:8081");
+  EXPECT_EQ(ClusterHostKey("https://example.com:80/"), "example.com:80");
+  EXPECT_EQ(ClusterHostKey("not a url"), "");
+}
+
 TEST_F(DaemonClusterTest, HostsSplitUrlsRoutedStoriesStoredAndPublishedOnce) {
   NewsWeb web(/*per_site=*/30, /*syndicate_every=*/5);
   // alpha and gamma are instance 0's, beta is instance 1's.
