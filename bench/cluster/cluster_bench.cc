@@ -30,6 +30,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "bench/support/news_web_daemon.h"
 #include "cluster/nats_cluster.h"
 #include "common/fingerprint.h"
 #include "pipeline/daemon.h"
@@ -148,26 +149,8 @@ int Path(const std::string& urls, int n) {
 
 DaemonOptions Options(const newscrawl::testing::NewsWeb& web, const std::string& db,
                       const std::string& name) {
-  std::string yaml = web.ConfigYaml(db, "0ms", newscrawl::testing::NewsWeb::FreeBind());
-  const std::string key = "per_host_connections: 1";
-  yaml.replace(yaml.find(key), key.size(), "per_host_connections: 8");
-  const std::string ua = "newscrawl-test/0.1";
-  yaml.replace(yaml.find(ua), ua.size(), ua + " (" + name + ")");
-  auto config = newscrawl::LoadConfigString(yaml, "bench.yaml");
-  if (!config.ok()) {
-    std::fprintf(stderr, "%s\n", config.status().ToString().c_str());
-    std::exit(1);
-  }
-  DaemonOptions options;
-  options.config = *config;
-  for (auto& site : options.config.sites) {
-    site.min_poll_interval = 300ms;
-    site.max_poll_interval = 2s;
-  }
+  DaemonOptions options = newscrawl::bench::NewsWebDaemonOptions(web, db, 8, name);
   options.workers = g_workers;
-  options.tick = 5ms;
-  options.respect_robots = false;
-  options.max_outstanding_per_host = 64;
   options.cluster_settle = 200ms;
   options.cluster_park = 500ms;
   return options;

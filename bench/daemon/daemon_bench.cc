@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "bench/support/news_web_daemon.h"
 #include "pipeline/daemon.h"
 #include "tests/pipeline/news_web.h"
 
@@ -38,36 +39,12 @@ long PeakRssMb() {
   return usage.ru_maxrss / 1024;
 }
 
-DaemonOptions Options(const newscrawl::testing::NewsWeb& web, const std::string& db,
-                      int connections) {
-  std::string yaml = web.ConfigYaml(db, "0ms", newscrawl::testing::NewsWeb::FreeBind());
-  const std::string key = "per_host_connections: 1";
-  size_t at = yaml.find(key);
-  yaml.replace(at, key.size(), "per_host_connections: " + std::to_string(connections));
-  auto config = newscrawl::LoadConfigString(yaml, "bench.yaml");
-  if (!config.ok()) {
-    std::fprintf(stderr, "%s\n", config.status().ToString().c_str());
-    std::exit(1);
-  }
-  DaemonOptions options;
-  options.config = *config;
-  for (auto& site : options.config.sites) {
-    site.min_poll_interval = 300ms;
-    site.max_poll_interval = 2s;
-  }
-  options.workers = 2;
-  options.tick = 5ms;
-  options.respect_robots = false;
-  options.max_outstanding_per_host = 64;
-  return options;
-}
-
 int Throughput(int per_site, const std::string& db) {
   std::filesystem::remove_all(db);
   newscrawl::testing::NewsWeb web(per_site, /*syndicate_every=*/0, /*server_threads=*/2);
   const uint64_t want = web.Stories().size();
   auto start = std::chrono::steady_clock::now();
-  auto daemon = Daemon::Start(Options(web, db, 8));
+  auto daemon = Daemon::Start(newscrawl::bench::NewsWebDaemonOptions(web, db, 8));
   if (!daemon.ok()) {
     std::fprintf(stderr, "%s\n", daemon.status().ToString().c_str());
     return 1;
@@ -86,7 +63,7 @@ int Throughput(int per_site, const std::string& db) {
 
 int FrontierRss(long urls, const std::string& db) {
   newscrawl::testing::NewsWeb web(200, /*syndicate_every=*/0, /*server_threads=*/2);
-  DaemonOptions options = Options(web, db, 8);
+  DaemonOptions options = newscrawl::bench::NewsWebDaemonOptions(web, db, 8);
   {
     // Populate through the daemon's own Frontier (same keys and values), in a separate store
     // session, then measure a fresh daemon process state from there.
