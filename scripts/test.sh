@@ -7,6 +7,8 @@ BUILD_DIR=${BUILD_DIR:-build/test}
 JOBS=${JOBS:-$(nproc)}
 # ccache hits across clones (CI builds in a fresh clone each time).
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
+# Debug info names the build directory; without this every clone would miss the cache.
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEWSCRAWL_SANITIZE=ON \
   -DNEWSCRAWL_TESTS=ON
