@@ -18,6 +18,10 @@
 //    transfer) while the cached answer is fresh.
 // Redirects are followed by the fetcher itself, hop by hop, so each hop goes through the target
 // host's queue, robots.txt and the resolved-address check (FetcherOptions::allow_*).
+// The rules themselves are pure pieces the fetcher wires together: HostPolicy (delays, backoff,
+// Retry-After, circuit breaker), RobotsPolicy (the robots.txt cache), IsTransientOutcome (which
+// failures are retried). Time comes from a Clock and requests go through a Transport, both
+// injected with FetcherEnv, so tests drive the fetcher with a FakeClock and a fake transport.
 // Hosts idle for host_idle_evict are forgotten. With a HostStateStore, each host's pause,
 // failures, circuit breaker, politeness clock and robots.txt cache are loaded when the host is
 // first seen and saved when they change (see crawler/host_state_store.h), so a restart neither
@@ -34,11 +38,28 @@
 #include <functional>
 #include <memory>
 
+#include "common/clock.h"
 #include "crawler/fetch_result.h"
 #include "crawler/fetcher_options.h"
 #include "crawler/host_state_store.h"
+#include "crawler/transport.h"
+
+namespace boost::asio {
+class io_context;
+}
 
 namespace newscrawl::crawler {
+
+// Where the fetcher reads the time and sends its requests. The defaults are the real ones.
+struct FetcherEnv {
+  // Null: SystemClock(). Must outlive the fetcher. Politeness, pauses, the circuit breaker, the
+  // robots.txt cache, eviction, persisted times and fetched_at all read this clock; the fetcher's
+  // timers wait (in real time) for the difference between a deadline and this clock's now.
+  const Clock* clock = nullptr;
+  // Makes the transport, for the fetcher's io_context, on the thread constructing the fetcher; the
+  // transport is then used and destroyed on the I/O thread. Null: HttpClient (libcurl).
+  std::function<std::unique_ptr<Transport>(boost::asio::io_context&)> make_transport;
+};
 
 struct FetcherStats {
   uint64_t submitted = 0;
@@ -56,7 +77,8 @@ class Fetcher {
 
   // Starts the I/O thread. `host_state` (may be null: nothing persisted) is used from the I/O
   // thread only and must outlive the fetcher.
-  explicit Fetcher(FetcherOptions options, HostStateStore* host_state = nullptr);
+  explicit Fetcher(FetcherOptions options, HostStateStore* host_state = nullptr,
+                   FetcherEnv env = {});
   // Calls Shutdown().
   ~Fetcher();
   Fetcher(const Fetcher&) = delete;
