@@ -1,15 +1,16 @@
 // Fetcher: polite, asynchronous fetching of many URLs at once.
 //
-// One I/O thread runs a Boost.Asio io_context driving a libcurl multi handle (HttpClient). On top
-// of it, per host (scheme + host + port):
+// One I/O thread runs a Boost.Asio io_context driving a Transport (by default HttpClient, a
+// libcurl multi handle). On top of it, per host (Url::Origin(): scheme + host + port):
 //  - a FIFO queue; at most max_connections_per_host transfers in flight;
 //  - min_host_delay between two requests (robots.txt Crawl-delay raises it, capped);
 //  - robots.txt (RFC 9309) fetched through the same client before the first request, cached for
 //    robots_cache_ttl; 4xx = allow all; 5xx / network error = disallow all (outcome
 //    robots_unavailable) until robots_retry_after_error, never cached as "allow"; up to 5
 //    redirects. The robots.txt fetch itself is not followed by the politeness delay;
-//  - Retry-After on 429/503 pauses the host; other 5xx, timeouts and network errors pause it with
-//    exponential backoff and jitter; the URL is retried up to max_retries times;
+//  - Retry-After on 429/503 pauses the host; other transient failures (IsTransientOutcome: 5xx,
+//    429, timeouts, connection, DNS and network errors) pause it with exponential backoff and
+//    jitter; the URL is retried up to max_retries times;
 //  - a circuit breaker: after circuit_breaker_failures consecutive failures its queued URLs fail
 //    fast (host_unavailable) for circuit_open_time;
 //  - the delay between two requests is the longest of min_host_delay, the robots.txt Crawl-delay
