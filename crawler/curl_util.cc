@@ -1,26 +1,12 @@
 #include "crawler/curl_util.h"
 
-#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
 
+#include "common/text.h"
+
 namespace newscrawl::crawler {
-namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
 
 void EnsureCurlGlobalInit() {
   static std::once_flag once;
@@ -30,7 +16,8 @@ void EnsureCurlGlobalInit() {
 std::pair<std::string, std::string> SplitHeaderLine(std::string_view line) {
   size_t colon = line.find(':');
   if (colon == std::string_view::npos) return {};
-  return {Lower(Trim(line.substr(0, colon))), std::string(Trim(line.substr(colon + 1)))};
+  return {text::AsciiLower(text::TrimAsciiSpace(line.substr(0, colon))),
+          std::string(text::TrimAsciiSpace(line.substr(colon + 1)))};
 }
 
 FetchOutcome ClassifyCurlCode(CURLcode code) {
@@ -67,23 +54,23 @@ FetchOutcome ClassifyCurlCode(CURLcode code) {
 }
 
 std::string CharsetOf(std::string_view content_type) {
-  std::string lower = Lower(content_type);
+  std::string lower = text::AsciiLower(content_type);
   size_t pos = lower.find("charset=");
   if (pos == std::string::npos) return "";
   std::string_view value = std::string_view(lower).substr(pos + 8);
   value = value.substr(0, value.find(';'));
-  value = Trim(value);
+  value = text::TrimAsciiSpace(value);
   if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'')) {
     value = value.substr(1, value.size() - 2);
   }
-  return std::string(Trim(value));
+  return std::string(text::TrimAsciiSpace(value));
 }
 
 std::optional<std::chrono::seconds> ParseRetryAfter(std::string_view value, long long now_unix) {
-  value = Trim(value);
+  value = text::TrimAsciiSpace(value);
   if (value.empty()) return std::nullopt;
   bool digits = true;
-  for (char c : value) digits = digits && std::isdigit(static_cast<unsigned char>(c));
+  for (char c : value) digits = digits && c >= '0' && c <= '9';
   if (digits) {
     if (value.size() > 9) return std::chrono::seconds(999'999'999);
     return std::chrono::seconds(std::stoll(std::string(value)));
@@ -93,41 +80,15 @@ std::optional<std::chrono::seconds> ParseRetryAfter(std::string_view value, long
   return std::chrono::seconds(when > now_unix ? when - now_unix : 0);
 }
 
-std::optional<UrlTarget> ParseTarget(const std::string& url) {
-  std::unique_ptr<CURLU, void (*)(CURLU*)> handle(curl_url(), curl_url_cleanup);
-  if (curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return std::nullopt;
-  auto part = [&](CURLUPart which, unsigned flags) -> std::optional<std::string> {
-    char* value = nullptr;
-    if (curl_url_get(handle.get(), which, &value, flags) != CURLUE_OK) return std::nullopt;
-    std::string out(value);
-    curl_free(value);
-    return out;
-  };
-  auto scheme = part(CURLUPART_SCHEME, 0);
-  auto host = part(CURLUPART_HOST, 0);
-  auto port = part(CURLUPART_PORT, CURLU_DEFAULT_PORT);
-  auto path = part(CURLUPART_PATH, 0);
-  auto query = part(CURLUPART_QUERY, 0);
-  auto full = part(CURLUPART_URL, 0);
-  if (!scheme || !host || host->empty() || !port || !full) return std::nullopt;
-  std::string lower_scheme = Lower(*scheme);
-  if (lower_scheme != "http" && lower_scheme != "https") return std::nullopt;
-  UrlTarget target;
-  target.url = *full;
-  target.host_key = lower_scheme + "://" + Lower(*host) + ":" + *port;
-  target.path_and_query = path && !path->empty() ? *path : "/";
-  if (query) target.path_and_query += "?" + *query;
-  return target;
-}
-
-std::string NowIso8601() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
+std::string Iso8601FromUnixMs(int64_t unix_ms) {
+  const int64_t millis = ((unix_ms % 1000) + 1000) % 1000;
+  const time_t seconds = static_cast<time_t>((unix_ms - millis) / 1000);
   std::tm tm{};
-  gmtime_r(&ts.tv_sec, &tm);
+  gmtime_r(&seconds, &tm);
   char buf[40];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long>(millis));
   return buf;
 }
 

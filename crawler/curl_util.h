@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,17 +55,8 @@ std::string CharsetOf(std::string_view content_type);
 // epoch). nullopt when unparsable; a date in the past gives 0.
 std::optional<std::chrono::seconds> ParseRetryAfter(std::string_view value, long long now_unix);
 
-// An absolute http(s) URL split the way the fetcher needs it (parsed by curl's URL API, so
-// exactly as curl will request it).
-struct UrlTarget {
-  std::string url;             // normalised by curl
-  std::string host_key;        // "scheme://host:port" with the effective port
-  std::string path_and_query;  // "/path?query" (what robots.txt rules match)
-};
-// nullopt when `url` is not an absolute http or https URL with a host.
-std::optional<UrlTarget> ParseTarget(const std::string& url);
-
-// Current UTC time as ISO 8601 with milliseconds ("2026-11-25T09:44:47.123Z").
-std::string NowIso8601();
+// `unix_ms` (milliseconds since the epoch) as ISO 8601 UTC with milliseconds
+// ("2026-11-25T09:44:47.123Z").
+std::string Iso8601FromUnixMs(int64_t unix_ms);
 
 }  // namespace newscrawl::crawler

@@ -46,7 +46,8 @@ const char* FetchOutcomeName(FetchOutcome outcome) {
   return "unknown";
 }
 
-bool IsTransientOutcome(FetchOutcome outcome) {
+bool IsTransientOutcome(FetchOutcome outcome, int http_status) {
+  if (http_status == 429) return true;
   switch (outcome) {
     case FetchOutcome::kHttp5xx:
     case FetchOutcome::kTimeout:
@@ -59,6 +60,15 @@ bool IsTransientOutcome(FetchOutcome outcome) {
     default:
       return false;
   }
+}
+
+FetchOutcome OutcomeOfResponse(FetchOutcome transport, int s) {
+  if (transport != FetchOutcome::kOk) return transport;
+  if (s == 304) return FetchOutcome::kNotModified;
+  if (s >= 300 && s < 400) return FetchOutcome::kHttp3xx;
+  if (s >= 400 && s < 500) return FetchOutcome::kHttp4xx;
+  if (s >= 500 || s < 200) return FetchOutcome::kHttp5xx;
+  return FetchOutcome::kOk;
 }
 
 }  // namespace newscrawl::crawler

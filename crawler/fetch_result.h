@@ -35,9 +35,16 @@ enum class FetchOutcome {
 // Stable snake_case name used in JSON ("ok", "not_modified", "robots_disallowed", ...).
 const char* FetchOutcomeName(FetchOutcome outcome);
 
-// True for outcomes that say nothing about the page itself and may succeed later (5xx, timeouts,
-// network errors, robots unavailable, circuit open).
-bool IsTransientOutcome(FetchOutcome outcome);
+// The one classification of failures: true for outcomes that say nothing about the page itself
+// and may succeed later (5xx, timeouts, connection and network errors, DNS, robots unavailable,
+// circuit open), and for HTTP 429 when `http_status` is given. The fetcher retries exactly these
+// (with backoff, Retry-After and the circuit breaker); the daemon polls them again later.
+bool IsTransientOutcome(FetchOutcome outcome, int http_status = 0);
+
+// The outcome of one complete exchange: `transport` when the transport failed, otherwise from
+// the HTTP status: 304 = kNotModified, other 3xx = kHttp3xx, 4xx = kHttp4xx, 5xx and anything
+// below 200 = kHttp5xx, 2xx = kOk.
+FetchOutcome OutcomeOfResponse(FetchOutcome transport, int http_status);
 
 struct FetchRequest {
   std::string url;  // absolute http(s) URL

@@ -1,8 +1,10 @@
 // HostStateStore: where the fetcher keeps its per-host politeness state and robots.txt cache across
 // restarts. The crawler defines the interface; the pipeline implements it over the store's
-// reserved KV spaces (pipeline/host_state_store.h), so the fetcher never depends on store/.
+// reserved KV spaces (StoreHostStateStore, pipeline/store_host_state_store.h), so the fetcher never
+// depends on store/.
 //
-// What is kept, per host key ("scheme://host:port"):
+// What is kept, per host key (Url::Origin(): "scheme://host[:port]", the port only when it is not
+// the scheme's default):
 //  - HostSnapshot: the pause (Retry-After / backoff), consecutive failures, the circuit breaker
 //    and the earliest next request (politeness delay), all as unix milliseconds;
 //  - RobotsSnapshot: the last robots.txt answer that may be cached (2xx with its body, or 4xx =

@@ -6,9 +6,14 @@ namespace newscrawl::pipeline {
 
 std::string ClusterHostKey(std::string_view url) {
   auto parsed = ParseUrl(url);
-  if (!parsed.ok() || parsed->host.empty()) return "";
+  if (!parsed.ok()) return "";
+  return ClusterHostKey(*parsed);
+}
+
+std::string ClusterHostKey(const Url& url) {
+  if (url.host.empty()) return "";
   // Origin() is "scheme://host[:port]" with the port only when it is not the default one.
-  return parsed->Origin().substr(parsed->scheme.size() + 3);
+  return url.Origin().substr(url.scheme.size() + 3);
 }
 
 }  // namespace newscrawl::pipeline

@@ -237,7 +237,7 @@ void Daemon::SchedulerLoop() {
                    : 0;
       }
       if (free > 0) {
-        auto leased = frontier_->LeaseDue(now, free, free * 4 + 64, [&](const FrontierEntry& e) {
+        auto leased = frontier_->LeaseDue(free, free * 4 + 64, [&](const FrontierEntry& e) {
           int64_t park_until = 0;
           if (cluster && !ClusterAdmits(e, now, &park_until)) {
             park.push_back(e);

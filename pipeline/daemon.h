@@ -60,7 +60,7 @@
 #include "pipeline/daemon_metrics.h"
 #include "pipeline/discovery.h"
 #include "pipeline/frontier.h"
-#include "pipeline/host_state_store.h"
+#include "pipeline/store_host_state_store.h"
 #include "pipeline/store_article_source.h"
 #include "pipeline/worker_pool.h"
 #include "store/store.h"

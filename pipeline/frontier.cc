@@ -103,7 +103,8 @@ Result<FrontierEntry> DecodeEntry(std::string_view url, std::string_view value) 
   return e;
 }
 
-Frontier::Frontier(store::Store* store, int64_t lease_ms) : store_(store), lease_ms_(lease_ms) {}
+Frontier::Frontier(store::Store* store, int64_t lease_ms, const Clock* clock)
+    : store_(store), lease_ms_(lease_ms), clock_(clock ? *clock : SystemClock()) {}
 
 Status Frontier::WriteLocked(const FrontierEntry& entry, std::optional<int64_t> old_due_ms) {
   const bool indexed = HasDueKey(entry);
@@ -154,9 +155,9 @@ Result<FrontierEntry> Frontier::Get(std::string_view url) const {
 }
 
 Result<std::vector<FrontierEntry>> Frontier::LeaseDue(
-    int64_t now_ms, size_t max, size_t max_scan,
-    const std::function<bool(const FrontierEntry&)>& accept) {
+    size_t max, size_t max_scan, const std::function<bool(const FrontierEntry&)>& accept) {
   std::lock_guard<std::mutex> lock(mu_);
+  const int64_t now_ms = clock_.UnixNowMs();
   // Collect first, write after: no writes while the iterator is open.
   std::vector<std::pair<int64_t, std::string>> due;
   NC_RETURN_IF_ERROR(store_->Scan(store::ReservedSpace::kFrontier, std::string(1, kDuePrefix),

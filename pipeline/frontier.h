@@ -9,10 +9,11 @@
 // between them leaves at worst a stale index key (its due time differs from the entry's); stale
 // keys are recognised and deleted when the scan meets them. A URL is therefore never lost.
 //
-// Leases: LeaseDue() marks the URLs it hands out as leased with due_ms = now + lease time. If the
-// daemon dies before Complete(), the lease simply expires and the URL becomes due again; URLs
-// that were completed are not due (articles) or due only at their next poll time (sources), so a
-// restart causes no refetch storm.
+// Leases: LeaseDue() marks the URLs it hands out as leased with due_ms = now + lease time, "now"
+// being the Clock's UnixNowMs() (injected; tests pass a FakeClock). If the daemon dies before it
+// records the fetch's outcome with Update(), the lease simply expires and the URL becomes due
+// again; URLs that were completed are not due (articles) or due only at their next poll time
+// (sources), so a restart causes no refetch storm.
 //
 // Thread safety: all methods may be called from several threads; one mutex serialises the
 // read-modify-write of entries (a handful of RocksDB point operations each).
@@ -26,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "store/store.h"
 
@@ -80,8 +82,9 @@ struct FrontierStats {
 
 class Frontier {
  public:
-  // `store` must outlive the frontier. `lease_ms`: how long a leased URL stays invisible.
-  Frontier(store::Store* store, int64_t lease_ms);
+  // `store` must outlive the frontier, and so must `clock` (null: SystemClock()). `lease_ms`: how
+  // long a leased URL stays invisible.
+  Frontier(store::Store* store, int64_t lease_ms, const Clock* clock = nullptr);
 
   // Adds `entry` unless its URL is already known. Returns true when added. An existing entry is
   // left alone, except that missing high-trust metadata (title, published_at) is filled in.
@@ -90,12 +93,11 @@ class Frontier {
   // The entry for `url`, or NotFound.
   Result<FrontierEntry> Get(std::string_view url) const;
 
-  // Leases up to `max` URLs due at `now_ms` (earliest first) for which `accept` returns true
-  // (e.g. their host has room); each is returned with state kLeased. Looks at no more than
-  // `max_scan` due keys so one tick stays cheap.
+  // Leases up to `max` URLs due now (the clock's UnixNowMs(); earliest first) for which `accept`
+  // returns true (e.g. their host has room); each is returned with state kLeased and due_ms =
+  // now + lease_ms. Looks at no more than `max_scan` due keys so one tick stays cheap.
   Result<std::vector<FrontierEntry>> LeaseDue(
-      int64_t now_ms, size_t max, size_t max_scan,
-      const std::function<bool(const FrontierEntry&)>& accept);
+      size_t max, size_t max_scan, const std::function<bool(const FrontierEntry&)>& accept);
 
   // Records the outcome of a leased URL: `entry` is the new state (kPending with a new due_ms to
   // poll or retry later, kDone to finish). Writes the state and moves the index key.
@@ -114,6 +116,7 @@ class Frontier {
 
   store::Store* const store_;
   const int64_t lease_ms_;
+  const Clock& clock_;
   mutable std::mutex mu_;
   FrontierStats stats_;  // guarded by mu_
 };

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 
+#include <vector>
+
 #include "crawler/address_policy.h"
 #include "crawler/curl_util.h"
+#include "crawler/fetch_target.h"
 
 namespace newscrawl::crawler {
 namespace {
@@ -71,18 +74,117 @@ TEST(CharsetOfTest, ReadsTheParameter) {
   EXPECT_EQ(CharsetOf(""), "");
 }
 
-TEST(ParseTargetTest, SplitsHostKeyAndPath) {
-  auto t = ParseTarget("HTTP://News.Example.COM/a/b?x=1#frag");
-  ASSERT_TRUE(t);
-  EXPECT_EQ(t->host_key, "http://news.example.com:80");
-  EXPECT_EQ(t->path_and_query, "/a/b?x=1");
-  auto s = ParseTarget("https://example.com");
-  ASSERT_TRUE(s);
-  EXPECT_EQ(s->host_key, "https://example.com:443");
-  EXPECT_EQ(s->path_and_query, "/");
-  EXPECT_FALSE(ParseTarget("ftp://example.com/"));
-  EXPECT_FALSE(ParseTarget("/relative"));
-  EXPECT_FALSE(ParseTarget("http://"));
+TEST(FetchTargetTest, SplitsHostKeyAndPath) {
+  struct Case {
+    const char* url;
+    const char* want_url;  // "" = rejected
+    const char* want_host_key;
+    const char* want_path_and_query;
+  };
+  const std::vector<Case> cases = {
+      {"HTTP://News.Example.COM/a/b?x=1#frag", "http://news.example.com/a/b?x=1#frag",
+       "http://news.example.com", "/a/b?x=1"},
+      {"https://example.com", "https://example.com/", "https://example.com", "/"},
+      {"https://example.com:443/a", "https://example.com:443/a", "https://example.com", "/a"},
+      {"http://example.com:80/a", "http://example.com:80/a", "http://example.com", "/a"},
+      {"http://127.0.0.1:8081/x?", "http://127.0.0.1:8081/x?", "http://127.0.0.1:8081", "/x?"},
+      {"https://example.com:80/", "https://example.com:80/", "https://example.com:80", "/"},
+      {"http://[::1]:8080/p", "http://[::1]:8080/p", "http://[::1]:8080", "/p"},
+      {"http://example.com/a/../b/./c?q", "http://example.com/b/c?q", "http://example.com",
+       "/b/c?q"},
+      {"ftp://example.com/", "", "", ""},
+      {"/relative", "", "", ""},
+      {"http://", "", "", ""},
+      {"not a url", "", "", ""},
+  };
+  for (const Case& c : cases) {
+    auto t = ParseFetchTarget(c.url);
+    if (std::string(c.want_url).empty()) {
+      EXPECT_FALSE(t) << c.url;
+      continue;
+    }
+    ASSERT_TRUE(t) << c.url;
+    EXPECT_EQ(t->url, c.want_url);
+    EXPECT_EQ(t->host_key, c.want_host_key) << c.url;
+    EXPECT_EQ(t->path_and_query, c.want_path_and_query) << c.url;
+  }
+}
+
+TEST(FetchTargetTest, HostKeyIsTheOriginTheDaemonAndTheClusterUse) {
+  for (const char* url :
+       {"https://Example.COM/a?b", "http://example.com:8080/", "https://x.y:443/"}) {
+    auto parsed = ParseUrl(url);
+    ASSERT_TRUE(parsed.ok());
+    auto t = ParseFetchTarget(url);
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->host_key, parsed->Origin()) << url;
+  }
+}
+
+TEST(FetchOutcomeTest, OneClassificationOfTransientFailures) {
+  struct Case {
+    FetchOutcome outcome;
+    int status;
+    bool want_transient;
+  };
+  const std::vector<Case> cases = {
+      {FetchOutcome::kOk, 200, false},
+      {FetchOutcome::kNotModified, 304, false},
+      {FetchOutcome::kHttp3xx, 302, false},
+      {FetchOutcome::kHttp4xx, 404, false},
+      {FetchOutcome::kHttp4xx, 429, true},  // too many requests: later
+      {FetchOutcome::kHttp4xx, 0, false},
+      {FetchOutcome::kHttp5xx, 503, true},
+      {FetchOutcome::kTimeout, 0, true},
+      {FetchOutcome::kConnect, 0, true},
+      {FetchOutcome::kNetwork, 0, true},
+      {FetchOutcome::kDns, 0, true},
+      {FetchOutcome::kRobotsUnavailable, 0, true},
+      {FetchOutcome::kHostUnavailable, 0, true},
+      {FetchOutcome::kRobotsDisallowed, 0, false},
+      {FetchOutcome::kTooLarge, 200, false},
+      {FetchOutcome::kTls, 0, false},
+      {FetchOutcome::kRefusedPrivate, 0, false},
+      {FetchOutcome::kRedirectLoop, 301, false},
+      {FetchOutcome::kTooManyRedirects, 301, false},
+      {FetchOutcome::kInvalidUrl, 0, false},
+      {FetchOutcome::kCancelled, 0, false},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(IsTransientOutcome(c.outcome, c.status), c.want_transient)
+        << FetchOutcomeName(c.outcome) << " " << c.status;
+  }
+  EXPECT_FALSE(IsTransientOutcome(FetchOutcome::kHttp4xx));  // without the status: not 429
+}
+
+TEST(FetchOutcomeTest, OutcomeOfAResponse) {
+  struct Case {
+    FetchOutcome transport;
+    int status;
+    FetchOutcome want;
+  };
+  const std::vector<Case> cases = {
+      {FetchOutcome::kOk, 200, FetchOutcome::kOk},
+      {FetchOutcome::kOk, 204, FetchOutcome::kOk},
+      {FetchOutcome::kOk, 304, FetchOutcome::kNotModified},
+      {FetchOutcome::kOk, 301, FetchOutcome::kHttp3xx},
+      {FetchOutcome::kOk, 404, FetchOutcome::kHttp4xx},
+      {FetchOutcome::kOk, 429, FetchOutcome::kHttp4xx},
+      {FetchOutcome::kOk, 503, FetchOutcome::kHttp5xx},
+      {FetchOutcome::kOk, 101, FetchOutcome::kHttp5xx},  // not a final answer
+      {FetchOutcome::kTimeout, 200, FetchOutcome::kTimeout},
+      {FetchOutcome::kTooLarge, 200, FetchOutcome::kTooLarge},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(OutcomeOfResponse(c.transport, c.status), c.want)
+        << FetchOutcomeName(c.transport) << " " << c.status;
+  }
+}
+
+TEST(Iso8601Test, FormatsUnixMilliseconds) {
+  EXPECT_EQ(Iso8601FromUnixMs(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(Iso8601FromUnixMs(1'767'225'600'123), "2026-01-01T00:00:00.123Z");
+  EXPECT_EQ(Iso8601FromUnixMs(-1), "1969-12-31T23:59:59.999Z");
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ class FrontierTest : public ::testing::Test {
     auto opened = store::Store::Open(dir_.string());
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     store_ = std::move(opened).value();
-    frontier_ = std::make_unique<Frontier>(store_.get(), /*lease_ms=*/1000);
+    frontier_ = std::make_unique<Frontier>(store_.get(), /*lease_ms=*/1000, &clock_);
   }
   static FrontierEntry Article(const std::string& url, int64_t due) {
     FrontierEntry e;
@@ -38,7 +38,8 @@ class FrontierTest : public ::testing::Test {
     return e;
   }
   std::vector<std::string> LeaseUrls(int64_t now, size_t max = 100) {
-    auto leased = frontier_->LeaseDue(now, max, 1000, [](const FrontierEntry&) { return true; });
+    clock_.SetUnixMs(now);
+    auto leased = frontier_->LeaseDue(max, 1000, [](const FrontierEntry&) { return true; });
     EXPECT_TRUE(leased.ok()) << leased.status().ToString();
     std::vector<std::string> urls;
     if (leased.ok())
@@ -48,6 +49,7 @@ class FrontierTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   std::unique_ptr<store::Store> store_;
+  FakeClock clock_{0};  // the frontier's "now": set before each lease
   std::unique_ptr<Frontier> frontier_;
 };
 
@@ -122,11 +124,26 @@ TEST_F(FrontierTest, LeasesDueUrlsEarliestFirstAndOnlyWhenDue) {
   EXPECT_EQ(LeaseUrls(1250), (std::vector<std::string>{"http://a/early", "http://a/mid"}));
 }
 
+TEST_F(FrontierTest, LeasesAreTakenAndExpireOnTheInjectedClock) {
+  ASSERT_TRUE(frontier_->Add(Article("http://a/x", 1000)).ok());
+  EXPECT_TRUE(LeaseUrls(999).empty());  // not due yet on the clock
+  clock_.SetUnixMs(1000);
+  auto leased = frontier_->LeaseDue(10, 1000, [](const FrontierEntry&) { return true; });
+  ASSERT_TRUE(leased.ok());
+  ASSERT_EQ(leased->size(), 1u);
+  EXPECT_EQ((*leased)[0].state, UrlState::kLeased);
+  EXPECT_EQ((*leased)[0].due_ms, 2000);  // the clock's now + lease_ms
+  EXPECT_EQ(frontier_->NextDueMs(), std::optional<int64_t>(2000));
+  EXPECT_TRUE(LeaseUrls(1999).empty());
+  EXPECT_EQ(LeaseUrls(2000), (std::vector<std::string>{"http://a/x"}));
+}
+
 TEST_F(FrontierTest, LeaseRespectsMaxAndAcceptFilter) {
   for (int i = 0; i < 5; ++i)
     ASSERT_TRUE(frontier_->Add(Article("http://a/" + std::to_string(i), i)).ok());
-  auto leased = frontier_->LeaseDue(100, 10, 1000,
-                                    [](const FrontierEntry& e) { return e.url != "http://a/1"; });
+  clock_.SetUnixMs(100);
+  auto leased =
+      frontier_->LeaseDue(10, 1000, [](const FrontierEntry& e) { return e.url != "http://a/1"; });
   ASSERT_TRUE(leased.ok());
   EXPECT_EQ(leased->size(), 4u);
   EXPECT_EQ(LeaseUrls(100, 10), (std::vector<std::string>{"http://a/1"}));
@@ -135,7 +152,8 @@ TEST_F(FrontierTest, LeaseRespectsMaxAndAcceptFilter) {
 TEST_F(FrontierTest, CompletedArticlesAreNeverDueAgainAcrossReopen) {
   ASSERT_TRUE(frontier_->Add(Article("http://a/1", 10)).ok());
   ASSERT_TRUE(frontier_->Add(Article("http://a/2", 10)).ok());
-  auto leased = frontier_->LeaseDue(20, 10, 1000, [](const FrontierEntry&) { return true; });
+  clock_.SetUnixMs(20);
+  auto leased = frontier_->LeaseDue(10, 1000, [](const FrontierEntry&) { return true; });
   ASSERT_EQ(leased->size(), 2u);
   FrontierEntry done = (*leased)[0];
   done.state = UrlState::kDone;
@@ -151,7 +169,8 @@ TEST_F(FrontierTest, SourcesAreRescheduledByUpdate) {
   FrontierEntry feed = Article("http://a/feed", 0);
   feed.kind = UrlKind::kFeed;
   ASSERT_TRUE(frontier_->Add(feed).ok());
-  auto leased = frontier_->LeaseDue(5, 10, 1000, [](const FrontierEntry&) { return true; });
+  clock_.SetUnixMs(5);
+  auto leased = frontier_->LeaseDue(10, 1000, [](const FrontierEntry&) { return true; });
   ASSERT_EQ(leased->size(), 1u);
   FrontierEntry next = (*leased)[0];
   next.state = UrlState::kPending;

@@ -1,7 +1,7 @@
 // StoreHostStateStore: the fetcher's HostStateStore (crawler/host_state_store.h) over the store's
 // reserved KV spaces, so per-host politeness state and the robots.txt cache survive restarts.
 //
-// Layout (keys are the fetcher's host keys, "scheme://host:port"):
+// Layout (keys are the fetcher's host keys, Url::Origin(): "scheme://host[:port]"):
 //   ReservedSpace::kHostState  host -> 'H' version 1, then big-endian next_start_ms (8),
 //                                      paused_until_ms (8), failures (4), circuit_open_until_ms (8)
 //   ReservedSpace::kRobots     host -> 'R' version 1, then big-endian fetched_ms (8), status (4),

@@ -1,4 +1,4 @@
-#include "pipeline/host_state_store.h"
+#include "pipeline/store_host_state_store.h"
 
 #include <spdlog/spdlog.h>
 

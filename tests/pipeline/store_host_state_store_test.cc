@@ -1,6 +1,6 @@
 // StoreHostStateStore: the fetcher's per-host state in the store's reserved KV spaces, across a
 // real restart (fetcher destroyed, store closed and opened again), checked in the server's log.
-#include "pipeline/host_state_store.h"
+#include "pipeline/store_host_state_store.h"
 
 #include <filesystem>
 
