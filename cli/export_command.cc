@@ -25,6 +25,7 @@
 #include "cli/command.h"
 #include "cli/store_flag.h"
 #include "cluster/article_reader.h"
+#include "server/log_output.h"
 #include "store/change_feed.h"
 #include "store/store.h"
 
@@ -64,6 +65,15 @@ WriteResult Flush(std::string* buffer) {
   return WriteResult::kOk;
 }
 
+// The progress line on a terminal's stderr (server/log_output.h); ended when the export returns.
+void ShowProgress(uint64_t written, uint64_t last_seq) {
+  server::ProgressLine::Update("exported " + std::to_string(written) + " events (last seq " +
+                               std::to_string(last_seq) + ")");
+}
+struct EndProgressLine {
+  ~EndProgressLine() { server::ProgressLine::Finish(); }
+};
+
 int RunExport(const ExportFlags& flags) {
   const std::string path = ResolveStorePath(flags.db, "export");
   if (path.empty()) return kExitUsage;
@@ -95,6 +105,7 @@ int RunExport(const ExportFlags& flags) {
   }
   InstallSignalHandlers();
   std::setvbuf(stdout, nullptr, _IOFBF, 1 << 20);
+  EndProgressLine end_progress;
 
   constexpr size_t kChunk = 1024;  // events per read; the cursor advances per chunk
   uint64_t written = 0;
@@ -134,6 +145,7 @@ int RunExport(const ExportFlags& flags) {
     const bool drained = last - after < want;
     written += last - after;  // seqs are gap-free: one line per seq
     after = last;
+    ShowProgress(written, after);
     if (flags.limit != 0 && written >= flags.limit) break;
     if (!drained) continue;
     if (!flags.follow) break;
@@ -184,6 +196,7 @@ int RunExportFromNats(const ExportFlags& flags) {
   cluster::ArticleReader& reader = *opened.value();
   InstallSignalHandlers();
   std::setvbuf(stdout, nullptr, _IOFBF, 1 << 20);
+  EndProgressLine end_progress;
   uint64_t written = 0;
   std::string buffer;
   // Without --follow, the stream counts as drained when nothing arrives for this long.
@@ -217,6 +230,7 @@ int RunExportFromNats(const ExportFlags& flags) {
       return kExitFailure;
     }
     written += lines->size();
+    ShowProgress(written, lines->back().stream_seq);
     if (flags.limit != 0 && written >= flags.limit) break;
   }
   return kExitOk;

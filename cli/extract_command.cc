@@ -19,7 +19,9 @@
 #include "cli/command.h"
 #include "cli/record_sink.h"
 #include "common/article.h"
+#include "parser/charset.h"
 #include "parser/extract.h"
+#include "server/log_output.h"
 
 namespace newscrawl::cli {
 namespace {
@@ -135,6 +137,7 @@ int RunBatch(const ExtractFlags& flags) {
   jobs = std::min<int>(jobs, std::max<size_t>(pages.size(), 1));
   std::atomic<size_t> next{0};
   std::atomic<int> failures{0};
+  size_t done = 0;  // under emit_mutex
   std::mutex emit_mutex;
   const ExtractOptions options = OptionsFor(flags);
   auto worker = [&] {
@@ -153,15 +156,19 @@ int RunBatch(const ExtractFlags& flags) {
       }
       if (!written.ok()) {
         ++failures;
-        std::fprintf(stderr, "newscrawl extract: %s: %s\n", page.string().c_str(),
-                     written.message().c_str());
+        server::ProgressLine::WriteLine(
+            stderr, "newscrawl extract: " + page.string() + ": " + written.message());
       }
+      server::ProgressLine::Update("extracted " + std::to_string(++done) + "/" +
+                                   std::to_string(pages.size()) + " (" +
+                                   std::to_string(failures.load()) + " failed)");
     }
   };
   std::vector<std::thread> threads;
   for (int t = 1; t < jobs; ++t) threads.emplace_back(worker);
   worker();
   for (std::thread& t : threads) t.join();
+  server::ProgressLine::Finish();
   std::fprintf(stderr, "newscrawl extract: %zu pages, %d failed\n", pages.size(), failures.load());
   return failures.load() == 0 ? kExitOk : kExitFailure;
 }
@@ -171,7 +178,14 @@ CommandRunner SetupExtract(CLI::App& sub) {
   sub.add_option("input", flags->input, "HTML file, '-' for stdin, or a directory with --out-dir")
       ->required();
   sub.add_option("--url", flags->url, "URL the page came from (links, dates, site)");
-  sub.add_option("--charset", flags->charset, "charset of the page (as an HTTP header would say)");
+  sub.add_option("--charset", flags->charset, "charset of the page (as an HTTP header would say)")
+      ->check(CLI::Validator(
+          [](std::string& label) {
+            return CanonicalCharsetName(label).empty()
+                       ? "unknown charset \"" + label + "\" (e.g. utf-8, windows-1258, gb18030)"
+                       : std::string();
+          },
+          "CHARSET"));
   sub.add_option("--format", flags->format, "json (the article record) or text (the body only)")
       ->check(CLI::IsMember({"json", "text"}));
   sub.add_option("--out-dir", flags->out_dir,

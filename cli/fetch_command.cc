@@ -1,8 +1,8 @@
 // `newscrawl fetch URL... | --input FILE`: fetch politely (robots.txt, per-host delays), extract
-// on worker threads, print one JSON line per URL (the article record, or an error record with the
-// fetch outcome). Exit 0 when every URL gave a record, 1 when some failed, 2 on usage errors.
-#include <unistd.h>
-
+// on worker threads, print one article record (schema 1) per line on stdout. A URL that gives no
+// article is one line on stderr, "URL: OUTCOME: CAUSE"; with --errors-json it is also a failure
+// record on stdout (README, "newscrawl fetch"). Exit 0 when every URL gave a record, 1 when some
+// failed, 2 on usage errors.
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/post.hpp>
@@ -23,6 +23,7 @@
 #include "common/article.h"
 #include "crawler/fetcher.h"
 #include "parser/extract.h"
+#include "server/log_output.h"
 
 namespace newscrawl::cli {
 namespace {
@@ -44,6 +45,7 @@ struct FetchFlags {
   int max_in_flight = 256;
   int retries = 2;
   int jobs = 0;
+  bool errors_json = false;
   RecordSinkOptions sink;
 };
 
@@ -105,21 +107,36 @@ crawler::FetcherOptions FetcherOptionsFor(const FetchFlags& flags) {
   return o;
 }
 
+// The failure record of --errors-json: the fetch metadata with "schema" and the cause.
+std::string FailureRecord(const FetchResult& r, const std::string& outcome,
+                          const std::string& cause) {
+  nlohmann::json j = ResultMetadata(r);
+  j["schema"] = kArticleSchemaVersion;
+  j["outcome"] = outcome;
+  j["error"] = cause;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 // Shared by the worker threads: output, the record sink and the counters.
 class Output {
  public:
-  Output(RecordSink* sink, size_t total) : sink_(sink), total_(total) {}
+  Output(RecordSink* sink, size_t total, bool errors_json)
+      : sink_(sink), total_(total), errors_json_(errors_json) {}
 
   // Turns one fetch result into one line. Runs on a worker thread (parsing never runs on the
   // fetcher's I/O thread).
   void Handle(FetchResult r, bool raw) {
     bool success = r.outcome == FetchOutcome::kOk || r.outcome == FetchOutcome::kNotModified;
-    std::string line;
     if (raw) {
-      line = RawLine(r);
-    } else if (!success || r.outcome == FetchOutcome::kNotModified) {
-      line = ResultMetadata(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    } else {
+      std::string line = RawLine(r);
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!success) PrintFailure(r, crawler::FetchOutcomeName(r.outcome), r.error);
+      return Print(line, success);
+    }
+    std::string outcome = crawler::FetchOutcomeName(r.outcome);
+    std::string cause = r.error;
+    if (r.outcome == FetchOutcome::kNotModified && cause.empty()) cause = "HTTP 304: no body";
+    if (r.outcome == FetchOutcome::kOk) {
       ExtractOptions options;
       options.url = r.final_url;
       options.charset = r.charset;
@@ -135,32 +152,45 @@ class Output {
         if (record.ok()) return Print(ArticleToJson(*record), true);
         article = record.status();
       }
-      nlohmann::json j = ResultMetadata(r);
-      j["outcome"] = "extract_failed";
-      j["error"] = article.status().message();
+      outcome = "extract_failed";
+      cause = article.status().message();
       success = false;
-      line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     std::lock_guard<std::mutex> lock(mu_);
-    Print(line, success);
+    PrintFailure(r, outcome, cause);
+    if (!errors_json_) return Count(success);
+    Print(FailureRecord(r, outcome, cause), success);
   }
 
-  void WaitAll(bool progress) {
+  // Waits for every URL; the progress line (a terminal only, server/log_output.h) when several.
+  void WaitAll() {
+    const bool progress = total_ > 1;
     std::unique_lock<std::mutex> lock(mu_);
-    while (!cv_.wait_for(lock, std::chrono::milliseconds(500), [&] { return done_ == total_; })) {
-      if (progress) {
-        std::fprintf(stderr, "\rfetched %zu/%zu (%zu failed)", done_, total_, failed_);
-      }
-    }
-    if (progress) std::fprintf(stderr, "\rfetched %zu/%zu (%zu failed)\n", done_, total_, failed_);
+    while (!cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return done_ == total_; }))
+      if (progress) server::ProgressLine::Update(ProgressText());
+    if (!progress) return;
+    server::ProgressLine::Update(ProgressText(), /*force=*/true);
+    server::ProgressLine::Finish();
   }
 
   size_t failed() const { return failed_; }
 
  private:
+  std::string ProgressText() const {  // mu_ held
+    return "fetched " + std::to_string(done_) + "/" + std::to_string(total_) + " (" +
+           std::to_string(failed_) + " failed)";
+  }
+  // "URL: OUTCOME: CAUSE" on stderr (above the progress line, if any). mu_ held.
+  void PrintFailure(const FetchResult& r, const std::string& outcome, const std::string& cause) {
+    server::ProgressLine::WriteLine(
+        stderr, r.url + ": " + outcome + ": " + (cause.empty() ? outcome : cause));
+  }
   void Print(const std::string& line, bool success) {  // mu_ held
     std::fwrite(line.data(), 1, line.size(), stdout);
     std::fputc('\n', stdout);
+    Count(success);
+  }
+  void Count(bool success) {  // mu_ held
     if (!success) ++failed_;
     if (++done_ == total_) {
       std::fflush(stdout);
@@ -172,6 +202,7 @@ class Output {
   std::mutex mu_;
   std::condition_variable cv_;
   size_t total_;
+  const bool errors_json_;
   size_t done_ = 0;
   size_t failed_ = 0;
 };
@@ -197,7 +228,7 @@ int RunFetch(FetchFlags& flags) {
                  ? flags.jobs
                  : std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 4);
   boost::asio::thread_pool workers(static_cast<size_t>(jobs));
-  Output output(sink->get(), flags.urls.size());
+  Output output(sink->get(), flags.urls.size(), flags.errors_json);
   {
     crawler::Fetcher fetcher(FetcherOptionsFor(flags));
     bool raw = flags.raw;
@@ -208,7 +239,7 @@ int RunFetch(FetchFlags& flags) {
         });
       });
     }
-    output.WaitAll(isatty(STDERR_FILENO) && flags.urls.size() >= 10);
+    output.WaitAll();
   }
   workers.join();
   return output.failed() == 0 ? kExitOk : kExitFailure;
@@ -219,6 +250,9 @@ CommandRunner SetupFetch(CLI::App& sub) {
   sub.add_option("urls", flags->urls, "URLs to fetch");
   sub.add_option("--input", flags->input, "Read URLs from FILE, one a line ('-' = stdin)");
   sub.add_flag("--raw", flags->raw, "Print HTTP metadata and the body instead of the article");
+  sub.add_flag("--errors-json", flags->errors_json,
+               "Also print a failure record (schema 1, with outcome and error) on stdout for each "
+               "URL that gave no article");
   sub.add_option("--delay", flags->delay_seconds, "Seconds between requests to one host")
       ->default_val(1.0)
       ->check(CLI::Range(0.0, 3600.0));

@@ -1,7 +1,8 @@
 // `newscrawl run --config FILE`: the daemon (a systemd Type=notify service).
 //
 // READY=1 (with STATUS=) once the store is open, the workers run and the HTTP API listens;
-// WATCHDOG=1 from the event loop when systemd asks for it; STATUS= every few seconds;
+// WATCHDOG=1 from the event loop every half of WatchdogSec when systemd asks for it; STATUS=
+// (server/status_line.h) every 5 s;
 // SIGHUP: RELOADING=1, reload the file (a bad file is rejected with its errors logged and the
 // old config kept), READY=1; SIGTERM/SIGINT: STOPPING=1, drain within --drain-timeout, exit 0
 // (a second signal stops at once). Exit 1 when the config, the store or the API cannot start.
@@ -26,8 +27,11 @@
 #include "config/config.h"
 #include "pipeline/daemon.h"
 #include "server/http_server.h"
+#include "server/process_metrics.h"
 #include "server/signals.h"
+#include "server/status_line.h"
 #include "server/systemd_notify.h"
+#include "store/store.h"
 
 namespace newscrawl::cli {
 namespace {
@@ -63,6 +67,30 @@ void LogIfFailed(const Status& s) {
   if (!s.ok()) spdlog::warn("sd_notify: {}", s.ToString());
 }
 
+// The STATUS= line: article counts from the store's totals, the rest from this process.
+std::string StatusLineOf(pipeline::Daemon& daemon, size_t sites, bool cluster) {
+  server::StatusFacts facts;
+  if (store::Store* store = daemon.store()) {
+    if (auto stats = store->Stats(); stats.ok()) {
+      facts.articles = stats->counters.articles;
+      facts.duplicates = stats->counters.duplicates;
+    }
+    facts.last_seq = store->LastSeq();
+  }
+  pipeline::DaemonCounters c = daemon.counters();
+  facts.fetched = c.fetched;
+  facts.failed = c.fetch_failures;
+  facts.in_flight = c.outstanding;
+  facts.sites = sites;
+  facts.cluster = cluster;
+  facts.routed = c.routed;
+  facts.received = c.received;
+  facts.published = c.published;
+  facts.claimed_elsewhere = c.cluster_duplicates;
+  facts.deferred = c.deferred;
+  return server::FormatStatusLine(facts);
+}
+
 int RunDaemon(const RunFlags& flags) {
   Result<Config> config = LoadConfigFile(flags.config_path);
   if (!config.ok()) {
@@ -77,6 +105,7 @@ int RunDaemon(const RunFlags& flags) {
     return kExitUsage;
   }
   spdlog::set_level(spdlog::level::from_str(config->log_level));
+  server::RegisterProcessMetrics(&MetricsRegistry::Default(), NEWSCRAWL_VERSION);
   std::string address;
   uint16_t port = 0;
   if (!SplitBind(config->http_api.bind, &address, &port)) {
@@ -136,7 +165,10 @@ int RunDaemon(const RunFlags& flags) {
   http_for_changes.store(http.get());
   http->SetReady(true);
   spdlog::info("newscrawl run: {}; API on {}:{}", config->Summary(), address, http->port());
-  LogIfFailed(server::NotifyReady((*daemon)->StatusLine()));
+  size_t sites = config->sites.size();
+  const bool cluster = config->cluster.enabled;
+  auto status_line = [&] { return StatusLineOf(**daemon, sites, cluster); };
+  LogIfFailed(server::NotifyReady(status_line()));
 
   boost::asio::io_context io;
   bool stopping = false;
@@ -165,33 +197,37 @@ int RunDaemon(const RunFlags& flags) {
         spdlog::error("reload failed, keeping the running config: {}", notes.status().ToString());
       } else {
         spdlog::set_level(spdlog::level::from_str(fresh->log_level));
+        sites = fresh->sites.size();
         for (const auto& note : *notes) spdlog::warn("reload: {}", note);
         spdlog::info("reloaded {}: {}", flags.config_path, fresh->Summary());
       }
     }
-    LogIfFailed(server::NotifyReady((*daemon)->StatusLine()));
+    LogIfFailed(server::NotifyReady(status_line()));
   };
   server::SignalHandlers signals(io.get_executor(), {stop, reload});
 
-  // Heartbeat from the event loop: WATCHDOG=1 when systemd watches us, STATUS= every 5 s.
-  auto watchdog = server::WatchdogInterval();
-  const auto beat = watchdog
-                        ? std::min<std::chrono::milliseconds>(
-                              std::chrono::duration_cast<std::chrono::milliseconds>(*watchdog) / 3,
-                              std::chrono::milliseconds(5000))
-                        : std::chrono::milliseconds(5000);
-  boost::asio::steady_timer timer(io);
-  std::function<void()> heartbeat = [&] {
-    timer.expires_after(beat);
-    timer.async_wait([&](const boost::system::error_code& ec) {
-      if (ec || stopping) return;
-      if (watchdog) LogIfFailed(server::NotifyWatchdog());
-      LogIfFailed(server::NotifyStatus((*daemon)->StatusLine()));
-      heartbeat();
+  // From the event loop, so a hung loop stops both: WATCHDOG=1 every half of WatchdogSec (when
+  // systemd watches us), STATUS= every 5 s.
+  const auto watchdog = server::WatchdogInterval();
+  boost::asio::steady_timer watchdog_timer(io);
+  std::function<void()> watchdog_beat = [&] {
+    LogIfFailed(server::NotifyWatchdog());
+    watchdog_timer.expires_after(*watchdog / 2);
+    watchdog_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec && !stopping) watchdog_beat();
     });
   };
-  if (watchdog) LogIfFailed(server::NotifyWatchdog());
-  heartbeat();
+  if (watchdog) watchdog_beat();
+  boost::asio::steady_timer status_timer(io);
+  std::function<void()> status_beat = [&] {
+    status_timer.expires_after(std::chrono::seconds(5));
+    status_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec || stopping) return;
+      LogIfFailed(server::NotifyStatus(status_line()));
+      status_beat();
+    });
+  };
+  status_beat();
   // Cluster: ready only while connected to NATS.
   boost::asio::steady_timer readiness_timer(io);
   std::function<void()> readiness = [&] {
@@ -206,7 +242,7 @@ int RunDaemon(const RunFlags& flags) {
   io.run();
   signals.Cancel();
   http.reset();
-  spdlog::info("stopped: {}", (*daemon)->StatusLine());
+  spdlog::info("stopped: {}", status_line());
   daemon->reset();
   return kExitOk;
 }

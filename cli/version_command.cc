@@ -7,7 +7,8 @@
 namespace {
 newscrawl::cli::CommandRunner SetupVersion(CLI::App& sub) {
   return [] {
-    std::printf("newscrawl 0.1.0 (article schema %d)\n", newscrawl::kArticleSchemaVersion);
+    std::printf("newscrawl " NEWSCRAWL_VERSION " (article schema %d)\n",
+                newscrawl::kArticleSchemaVersion);
     return newscrawl::cli::kExitOk;
   };
 }

@@ -4,14 +4,16 @@
 // leaves the module. Each section is read by a function that knows its keys: an unknown key is an
 // error with the nearest known key suggested.
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
-#include <fstream>
+#include <cstring>
 #include <set>
-#include <sstream>
 
 #include "common/url.h"
 #include "config/config.h"
@@ -321,12 +323,27 @@ Result<Config> LoadConfigString(std::string_view yaml, std::string_view file_nam
 }
 
 Result<Config> LoadConfigFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError("cannot read config file " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return Status::IoError("error reading config file " + path);
-  return LoadConfigString(text.str(), path);
+  // POSIX calls rather than an ifstream: errno right after the failing call gives the reason
+  // ("No such file or directory", "Permission denied", "Is a directory") the operator needs.
+  auto failed = [&path] {
+    return Status::IoError(path + ": cannot read config file: " + std::strerror(errno));
+  };
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return failed();
+  std::string text;
+  char buffer[65536];
+  ssize_t n;
+  while ((n = ::read(fd, buffer, sizeof buffer)) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      Status status = failed();
+      ::close(fd);
+      return status;
+    }
+    text.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return LoadConfigString(text, path);
 }
 
 }  // namespace newscrawl

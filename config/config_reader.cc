@@ -24,8 +24,9 @@ void Reader::ErrorAt(const YAML::Mark& mark, const std::string& message) {
   bool known = mark.line >= 0 && mark.column >= 0 && !mark.is_null();
   int line = known ? mark.line + 1 : 1;
   int column = known ? mark.column + 1 : 1;
-  errors_.push_back(file_ + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " +
-                    message);
+  errors_.push_back(
+      {known ? line : 0, known ? column : 0,
+       file_ + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message});
 }
 
 void Reader::Error(const YAML::Node& node, const std::string& message) {
@@ -33,10 +34,14 @@ void Reader::Error(const YAML::Node& node, const std::string& message) {
 }
 
 std::string Reader::Joined() const {
+  std::vector<Problem> sorted = errors_;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Problem& a, const Problem& b) {
+    return a.line != b.line ? a.line < b.line : a.column < b.column;
+  });
   std::string all;
-  for (const std::string& e : errors_) {
+  for (const Problem& e : sorted) {
     if (!all.empty()) all += '\n';
-    all += e;
+    all += e.text;
   }
   return all;
 }

@@ -45,15 +45,21 @@ class Reader {
   void Pattern(const YAML::Node& node, std::vector<UrlPattern>* out);
 
   bool ok() const { return errors_.empty(); }
-  // All errors, one per line, in the order found.
+  // All errors, one per line, sorted by line then column (errors without a position, such as
+  // "cannot load", first); errors at the same position stay in the order found.
   std::string Joined() const;
 
  private:
   // The scalar at map[key]; nullptr-like (false) when absent or null, error when not a scalar.
   bool Scalar(const YAML::Node& map, const char* key, YAML::Node* value);
 
+  struct Problem {
+    int line;
+    int column;
+    std::string text;  // "FILE:LINE:COLUMN: message"
+  };
   std::string file_;
-  std::vector<std::string> errors_;
+  std::vector<Problem> errors_;
 };
 
 }  // namespace newscrawl::config_internal

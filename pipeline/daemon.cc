@@ -129,6 +129,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(DaemonOptions options) {
   for (const auto& site : config.sites) daemon->site_last_new_ms_[site.name] = now;
   NC_RETURN_IF_ERROR(daemon->Seed(config));
   daemon->metrics_.SetLastSeq(daemon->store_->LastSeq());
+  daemon->metrics_.ExportZeroSeries(config.sites);
   daemon->host_state_ = std::make_unique<StoreHostStateStore>(daemon->store_.get());
   daemon->fetcher_ = std::make_unique<crawler::Fetcher>(FetcherOptionsFor(daemon->options_),
                                                         daemon->host_state_.get());
@@ -193,6 +194,7 @@ Result<std::vector<std::string>> Daemon::Reload(const Config& config) {
       config.limits.max_transfers != old.limits.max_transfers)
     notes.push_back("identity, politeness and limits change only at restart");
   NC_RETURN_IF_ERROR(Seed(config));
+  metrics_.ExportZeroSeries(config.sites);
   auto sites = BuildSites(config);
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -261,6 +263,8 @@ void Daemon::SchedulerLoop() {
     if (now - last_housekeeping >= 1000) {
       last_housekeeping = now;
       CheckStaleSites(now);
+      for (const FailureLog::Line& line : failure_log_.Flush())
+        spdlog::log(line.level, "{}", line.text);
       if (cluster) ClusterHousekeeping();
       std::lock_guard<std::mutex> lock(mu_);
       for (const auto& [host, n] : host_outstanding_)
@@ -277,6 +281,8 @@ void Daemon::Dispatch(FrontierEntry entry) {
     ++host_outstanding_[host];
     ++counters_.outstanding;
   }
+  spdlog::debug("site {}: fetching {} {} ({} ms after it was due)", entry.site,
+                UrlKindName(entry.kind), entry.url, std::max<int64_t>(NowMs() - entry.due_ms, 0));
   crawler::FetchRequest request;
   request.url = entry.url;
   request.etag = entry.etag;
@@ -357,9 +363,9 @@ std::string Daemon::StatusLine() const {
       << (store_ ? store_->LastSeq() : 0) << "), " << c.outstanding << " in flight, " << c.fetched
       << " fetched, " << c.fetch_failures << " failed, " << Sites()->size() << " sites";
   if (options_.cluster)
-    out << "; cluster: " << c.routed << " routed, " << c.received << " received, "
-        << c.published << " published, " << c.cluster_duplicates << " claimed elsewhere, "
-        << c.deferred << " deferred";
+    out << "; cluster: " << c.routed << " routed, " << c.received << " received, " << c.published
+        << " published, " << c.cluster_duplicates << " claimed elsewhere, " << c.deferred
+        << " deferred";
   return out.str();
 }
 

@@ -59,6 +59,7 @@
 #include "pipeline/cluster_hooks.h"
 #include "pipeline/daemon_metrics.h"
 #include "pipeline/discovery.h"
+#include "pipeline/failure_log.h"
 #include "pipeline/frontier.h"
 #include "pipeline/store_host_state_store.h"
 #include "pipeline/store_article_source.h"
@@ -162,7 +163,7 @@ class Daemon {
   // The site config and rules for a site name (a snapshot: reloads swap them).
   std::shared_ptr<const std::map<std::string, std::pair<SiteConfig, SiteRules>>> Sites() const;
   void Finish(const FrontierEntry& entry);
-  void SetDead(const FrontierEntry& entry, bool dead);
+  void SetDead(const FrontierEntry& entry, bool dead, const std::string& cause = "");
   // Cluster (daemon_cluster.cc).
   Status StartCluster();
   Status ReceiveUrl(const FrontierEntry& entry);  // the UrlSink
@@ -191,6 +192,7 @@ class Daemon {
 
   DaemonOptions options_;
   DaemonMetrics metrics_;
+  FailureLog failure_log_{SystemClock()};  // which fetch failures are logged (per host, per minute)
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<StoreArticleSource> source_;
   std::unique_ptr<Frontier> frontier_;

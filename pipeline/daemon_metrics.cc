@@ -1,5 +1,8 @@
 #include "pipeline/daemon_metrics.h"
 
+#include "crawler/fetch_result.h"
+#include "pipeline/frontier.h"
+
 namespace newscrawl::pipeline {
 
 DaemonMetrics::DaemonMetrics(MetricsRegistry* registry)
@@ -12,69 +15,73 @@ DaemonMetrics::DaemonMetrics(MetricsRegistry* registry)
                                    "Sequence number of the last change-feed event.")) {}
 
 void DaemonMetrics::CountFetch(const std::string& outcome, double seconds) {
-  fetches_
-      .Get(outcome,
-           [&]() -> Counter& {
-             return registry_->GetCounter("newscrawl_fetches_total", "Fetches by outcome.",
-                                          {{"outcome", outcome}});
-           })
-      .Increment();
+  FetchCounter(outcome).Increment();
   fetch_latency_.Observe(seconds);
 }
 
-void DaemonMetrics::CountRobotsDecision(const std::string& decision) {
-  robots_decisions_
-      .Get(decision,
-           [&]() -> Counter& {
-             return registry_->GetCounter("newscrawl_robots_decisions_total",
-                                          "robots.txt decisions on the URLs fetched.",
-                                          {{"decision", decision}});
-           })
-      .Increment();
+Counter& DaemonMetrics::FetchCounter(const std::string& outcome) {
+  return fetches_.Get(outcome, [&]() -> Counter& {
+    return registry_->GetCounter("newscrawl_fetches_total", "Fetches by outcome.",
+                                 {{"outcome", outcome}});
+  });
 }
 
-void DaemonMetrics::CountDedupHit(const std::string& kind) {
-  dedup_hits_
-      .Get(kind,
-           [&]() -> Counter& {
-             return registry_->GetCounter(
-                 "newscrawl_dedup_hits_total",
-                 "Fetched pages that were duplicates or unchanged re-fetches.", {{"kind", kind}});
-           })
-      .Increment();
+void DaemonMetrics::CountRobotsDecision(const std::string& decision) {
+  RobotsDecisionCounter(decision).Increment();
+}
+
+Counter& DaemonMetrics::RobotsDecisionCounter(const std::string& decision) {
+  return robots_decisions_.Get(decision, [&]() -> Counter& {
+    return registry_->GetCounter("newscrawl_robots_decisions_total",
+                                 "robots.txt decisions on the URLs fetched.",
+                                 {{"decision", decision}});
+  });
+}
+
+void DaemonMetrics::CountDedupHit(const std::string& kind) { DedupHitCounter(kind).Increment(); }
+
+Counter& DaemonMetrics::DedupHitCounter(const std::string& kind) {
+  return dedup_hits_.Get(kind, [&]() -> Counter& {
+    return registry_->GetCounter("newscrawl_dedup_hits_total",
+                                 "Fetched pages that were duplicates or unchanged re-fetches.",
+                                 {{"kind", kind}});
+  });
 }
 
 void DaemonMetrics::CountExtractionFailure(const std::string& reason) {
-  extraction_failures_
-      .Get(reason,
-           [&]() -> Counter& {
-             return registry_->GetCounter("newscrawl_extraction_failures_total",
-                                          "Fetched article pages that gave no storable article.",
-                                          {{"reason", reason}});
-           })
-      .Increment();
+  ExtractionFailureCounter(reason).Increment();
+}
+
+Counter& DaemonMetrics::ExtractionFailureCounter(const std::string& reason) {
+  return extraction_failures_.Get(reason, [&]() -> Counter& {
+    return registry_->GetCounter("newscrawl_extraction_failures_total",
+                                 "Fetched article pages that gave no storable article.",
+                                 {{"reason", reason}});
+  });
 }
 
 void DaemonMetrics::CountStored(const std::string& site, const std::string& event) {
-  stored_
-      .Get(site + '\0' + event,
-           [&]() -> Counter& {
-             return registry_->GetCounter("newscrawl_articles_stored_total",
-                                          "Change-feed events written, by site.",
-                                          {{"site", site}, {"event", event}});
-           })
-      .Increment();
+  StoredCounter(site, event).Increment();
+}
+
+Counter& DaemonMetrics::StoredCounter(const std::string& site, const std::string& event) {
+  return stored_.Get(site + '\0' + event, [&]() -> Counter& {
+    return registry_->GetCounter("newscrawl_articles_stored_total",
+                                 "Change-feed events written, by site.",
+                                 {{"site", site}, {"event", event}});
+  });
 }
 
 void DaemonMetrics::CountDiscovered(const std::string& site, const std::string& kind) {
-  discovered_
-      .Get(site + '\0' + kind,
-           [&]() -> Counter& {
-             return registry_->GetCounter("newscrawl_urls_discovered_total",
-                                          "New URLs added to the frontier.",
-                                          {{"site", site}, {"kind", kind}});
-           })
-      .Increment();
+  DiscoveredCounter(site, kind).Increment();
+}
+
+Counter& DaemonMetrics::DiscoveredCounter(const std::string& site, const std::string& kind) {
+  return discovered_.Get(site + '\0' + kind, [&]() -> Counter& {
+    return registry_->GetCounter("newscrawl_urls_discovered_total",
+                                 "New URLs added to the frontier.",
+                                 {{"site", site}, {"kind", kind}});
+  });
 }
 
 void DaemonMetrics::SetLastSeq(uint64_t seq) { last_seq_.Set(static_cast<double>(seq)); }
@@ -91,38 +98,61 @@ void DaemonMetrics::SetHostQueueDepth(const std::string& host, double depth) {
 }
 
 void DaemonMetrics::ObservePublishToIngest(const std::string& site, double seconds) {
-  publish_to_ingest_
-      .Get(site,
-           [&]() -> Histogram& {
-             return registry_->GetHistogram(
-                 "newscrawl_publish_to_ingest_seconds",
-                 "From the publication time in the feed/sitemap to the article's ingest.",
-                 ExponentialBuckets(1, 2, 18), {{"site", site}});
-           })
-      .Observe(seconds);
+  PublishToIngest(site).Observe(seconds);
+}
+
+Histogram& DaemonMetrics::PublishToIngest(const std::string& site) {
+  return publish_to_ingest_.Get(site, [&]() -> Histogram& {
+    return registry_->GetHistogram(
+        "newscrawl_publish_to_ingest_seconds",
+        "From the publication time in the feed/sitemap to the article's ingest.",
+        ExponentialBuckets(1, 2, 18), {{"site", site}});
+  });
 }
 
 void DaemonMetrics::SetSiteStale(const std::string& site, bool stale) {
-  site_stale_
-      .Get(site,
-           [&]() -> Gauge& {
-             return registry_->GetGauge(
-                 "newscrawl_site_stale",
-                 "1 when the site brought no new article for longer than its stale_after.",
-                 {{"site", site}});
-           })
-      .Set(stale ? 1 : 0);
+  SiteStaleGauge(site).Set(stale ? 1 : 0);
+}
+
+Gauge& DaemonMetrics::SiteStaleGauge(const std::string& site) {
+  return site_stale_.Get(site, [&]() -> Gauge& {
+    return registry_->GetGauge(
+        "newscrawl_site_stale",
+        "1 when the site brought no new article for longer than its stale_after.",
+        {{"site", site}});
+  });
 }
 
 void DaemonMetrics::SetDeadSources(const std::string& site, double count) {
-  dead_sources_
-      .Get(site,
-           [&]() -> Gauge& {
-             return registry_->GetGauge("newscrawl_dead_sources",
-                                        "Feeds/sitemaps/pages of a site that keep failing.",
-                                        {{"site", site}});
-           })
-      .Set(count);
+  DeadSourcesGauge(site).Set(count);
+}
+
+Gauge& DaemonMetrics::DeadSourcesGauge(const std::string& site) {
+  return dead_sources_.Get(site, [&]() -> Gauge& {
+    return registry_->GetGauge("newscrawl_dead_sources",
+                               "Feeds/sitemaps/pages of a site that keep failing.",
+                               {{"site", site}});
+  });
+}
+
+void DaemonMetrics::ExportZeroSeries(const std::vector<SiteConfig>& sites) {
+  for (int o = 0; o <= static_cast<int>(crawler::FetchOutcome::kCancelled); ++o)
+    FetchCounter(crawler::FetchOutcomeName(static_cast<crawler::FetchOutcome>(o)));
+  for (const char* decision : {"allowed", "disallowed", "unavailable"})
+    RobotsDecisionCounter(decision);
+  for (const char* kind : {"duplicate", "unchanged"}) DedupHitCounter(kind);
+  for (const char* reason : {"unreadable", "rejected", "not_article"})
+    ExtractionFailureCounter(reason);
+  for (const SiteConfig& config : sites) {
+    const std::string& site = config.name;
+    for (const char* event : {"new", "version", "duplicate"}) StoredCounter(site, event);
+    for (UrlKind kind : {UrlKind::kArticle, UrlKind::kFeed, UrlKind::kSitemap, UrlKind::kSection,
+                         UrlKind::kRobots})
+      DiscoveredCounter(site, UrlKindName(kind));
+    PublishToIngest(site);
+    SiteStaleGauge(site);  // gauges: created at 0, a value already set is kept
+    DeadSourcesGauge(site);
+  }
 }
 
 }  // namespace newscrawl::pipeline

@@ -7,8 +7,10 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "common/metrics.h"
+#include "config/config.h"
 
 namespace newscrawl::pipeline {
 
@@ -28,9 +30,25 @@ class DaemonMetrics {
   void SetSiteStale(const std::string& site, bool stale);
   void SetDeadSources(const std::string& site, double count);
 
+  // Creates every series whose label values are known up front at 0 (each fetch outcome, robots
+  // decision, dedup kind and the usual extraction failures; per site: stored events, discovered
+  // kinds, publish-to-ingest, stale, dead sources), so an alert can tell 0 from "not exported".
+  // Idempotent; called at start and after a reload with the configured sites.
+  void ExportZeroSeries(const std::vector<SiteConfig>& sites);
+
   MetricsRegistry* registry() const { return registry_; }
 
  private:
+  Counter& FetchCounter(const std::string& outcome);
+  Counter& RobotsDecisionCounter(const std::string& decision);
+  Counter& DedupHitCounter(const std::string& kind);
+  Counter& ExtractionFailureCounter(const std::string& reason);
+  Counter& StoredCounter(const std::string& site, const std::string& event);
+  Counter& DiscoveredCounter(const std::string& site, const std::string& kind);
+  Histogram& PublishToIngest(const std::string& site);
+  Gauge& SiteStaleGauge(const std::string& site);
+  Gauge& DeadSourcesGauge(const std::string& site);
+
   // Handles of one family by label value(s) (joined with '\0' when several).
   template <typename T>
   class Cache {

@@ -21,14 +21,14 @@ bool IsPermanent(FetchOutcome outcome) {
 
 }  // namespace
 
-void Daemon::SetDead(const FrontierEntry& entry, bool dead) {
+void Daemon::SetDead(const FrontierEntry& entry, bool dead, const std::string& cause) {
   std::lock_guard<std::mutex> lock(mu_);
   auto& urls = dead_sources_[entry.site];
   bool changed = dead ? urls.insert(entry.url).second : urls.erase(entry.url) > 0;
   if (!changed) return;
   if (dead)
-    spdlog::warn("site {}: {} {} flagged dead after {} failures in a row", entry.site,
-                 UrlKindName(entry.kind), entry.url, entry.failures);
+    spdlog::warn("site {}: {} {} flagged dead after {} failures in a row, the last: {}", entry.site,
+                 UrlKindName(entry.kind), entry.url, entry.failures, cause);
   else
     spdlog::info("site {}: {} {} is back", entry.site, UrlKindName(entry.kind), entry.url);
   metrics_.SetDeadSources(entry.site, static_cast<double>(urls.size()));
@@ -46,6 +46,16 @@ void Daemon::Process(FrontierEntry entry, crawler::FetchResult result) {
     return;
   }
   metrics_.CountFetch(outcome, result.seconds);
+  // A robots.txt answering 4xx means "allow all": not a failure (ProcessSource agrees).
+  const bool robots_absent =
+      entry.kind == UrlKind::kRobots && result.outcome == FetchOutcome::kHttp4xx;
+  if (result.outcome != FetchOutcome::kOk && result.outcome != FetchOutcome::kNotModified &&
+      !robots_absent) {
+    for (const FailureLog::Line& line :
+         failure_log_.Record({entry.url, outcome, result.error, entry.site, UrlKindName(entry.kind),
+                              std::max(result.attempts, 1)}))
+      spdlog::log(line.level, "{}", line.text);
+  }
   if (result.outcome == FetchOutcome::kRobotsDisallowed)
     metrics_.CountRobotsDecision("disallowed");
   else if (result.outcome == FetchOutcome::kRobotsUnavailable)
@@ -72,6 +82,7 @@ void Daemon::Process(FrontierEntry entry, crawler::FetchResult result) {
 
 void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& result,
                            const SiteConfig& site) {
+  const std::string outcome = crawler::FetchOutcomeName(result.outcome);
   const int64_t now = NowMs();
   const int64_t min_iv = site.min_poll_interval.count();
   const int64_t max_iv = std::max(min_iv, static_cast<int64_t>(site.max_poll_interval.count()));
@@ -147,7 +158,7 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
     interval = Clamp(min_iv << std::min(entry.failures - 1, 20), min_iv, max_iv);
     if (entry.failures >= kDeadAfterFailures && !entry.dead) {
       entry.dead = true;
-      SetDead(entry, true);
+      SetDead(entry, true, outcome + ": " + result.error);
     }
     if (entry.dead) interval = max_iv;
   } else {
@@ -162,6 +173,9 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
   // Not all it listed reached the cluster: again soon (leasing pauses while the broker is down),
   // with the old validators, so a 304 cannot hide what was not routed.
   entry.due_ms = deferred ? now + 1000 : now + interval;
+  spdlog::debug("site {}: next poll of {} {} in {} s ({}{})", entry.site, UrlKindName(entry.kind),
+                entry.url, (entry.due_ms - now) / 1000, outcome,
+                failed ? ", failure " + std::to_string(entry.failures) + " in a row" : "");
   Status s = frontier_->Update(entry);
   if (!s.ok()) spdlog::error("frontier: {}", s.ToString());
 }
@@ -270,7 +284,13 @@ void Daemon::ProcessArticle(FrontierEntry entry, const crawler::FetchResult& res
     entry.state = UrlState::kPending;
     entry.due_ms =
         now + Clamp(1000LL << std::min(entry.failures, 16), 1000, site.max_poll_interval.count());
+    spdlog::debug("site {}: retry of {} in {} s (failure {} of {})", entry.site, entry.url,
+                  (entry.due_ms - now) / 1000, entry.failures, kDeadAfterFailures);
   } else {
+    if (retry)
+      spdlog::warn("site {}: giving up on {} after {} failures, the last: {}: {}", entry.site,
+                   entry.url, entry.failures, crawler::FetchOutcomeName(result.outcome),
+                   result.error);
     if (!retry) entry.failures = 0;
     const int64_t window = site.recheck_window.count();
     if (window > 0 && !retry) {

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/clock.h"
+#include "pipeline/failure_log.h"
+
 namespace newscrawl::pipeline {
 namespace {
 
@@ -80,6 +83,16 @@ std::optional<crawler::HostSnapshot> StoreHostStateStore::LoadHost(const std::st
 
 void StoreHostStateStore::SaveHost(const std::string& host_key,
                                    const crawler::HostSnapshot& snapshot) {
+  const int64_t now_ms = SystemClock().UnixNowMs();
+  auto known = paused_.find(host_key);
+  for (const auto& line :
+       PauseLogLines(host_key, known == paused_.end() ? crawler::HostSnapshot() : known->second,
+                     snapshot, now_ms))
+    spdlog::log(line.level, "{}", line.text);
+  if (snapshot.paused_until_ms > now_ms || snapshot.circuit_open_until_ms > now_ms)
+    paused_[host_key] = snapshot;
+  else if (known != paused_.end())
+    paused_.erase(known);
   Status s = store_->Put(store::ReservedSpace::kHostState, host_key, EncodeHostSnapshot(snapshot));
   if (!s.ok()) spdlog::warn("saving the host state of {}: {}", host_key, s.ToString());
 }

@@ -8,11 +8,13 @@
 //                                      then the robots.txt bytes
 // Binary because robots.txt bodies are arbitrary bytes. A value that does not decode is treated as
 // absent (and overwritten by the next save). Store errors are logged (spdlog) and otherwise
-// ignored: the fetcher keeps going with its in-memory state.
+// ignored: the fetcher keeps going with its in-memory state. A new pause or an opened circuit
+// breaker is logged when it is saved (PauseLogLines, pipeline/failure_log.h).
 //
 // Thread safety: as the store; the fetcher calls it from its I/O thread only.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -33,6 +35,8 @@ class StoreHostStateStore : public crawler::HostStateStore {
 
  private:
   store::Store* const store_;
+  // Hosts paused or with an open circuit breaker, as last saved: to log only what changed.
+  std::map<std::string, crawler::HostSnapshot> paused_;
 };
 
 // The encodings above (exposed for tests).

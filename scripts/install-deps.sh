@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libicu-dev libpugixml-dev libsystemd-dev libnats-dev nats-server
   nlohmann-json3-dev libcli11-dev libxxhash-dev libbenchmark-dev zlib1g-dev libbrotli-dev
   systemd
+  prometheus  # promtool: tests check /metrics with `promtool check metrics`
 )
 
 SUDO=""

@@ -79,7 +79,7 @@ struct ChangeEvent {
 
 struct ColumnFamilySize {
   std::string name;
-  uint64_t bytes = 0;  // SST + blob files + memtables
+  uint64_t bytes = 0;  // SST + blob files on disk (not the memtables)
   uint64_t estimated_keys = 0;
 };
 
@@ -87,7 +87,7 @@ struct StoreStats {
   uint64_t last_seq = 0;
   Counters counters;
   std::vector<ColumnFamilySize> column_families;
-  uint64_t total_bytes = 0;
+  uint64_t total_bytes = 0;  // every file in the store's directory (WAL, MANIFEST... too)
 };
 
 // The column families the store keeps for the daemon, reached through the generic KV calls.

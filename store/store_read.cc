@@ -1,6 +1,7 @@
 // Store: lookups, the change feed, cursors, statistics and the reserved key-value spaces.
 #include <rocksdb/write_batch.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "common/url.h"
@@ -168,12 +169,17 @@ Result<StoreStats> Store::Stats() const {
     size.name = ColumnFamilyName(static_cast<ColumnFamily>(i));
     auto* cf = Cf(static_cast<ColumnFamily>(i));
     uint64_t v = 0;
-    for (const char* prop : {"rocksdb.total-sst-files-size", "rocksdb.total-blob-file-size",
-                             "rocksdb.cur-size-all-mem-tables"})
+    // Files on disk only: memtable sizes are arena allocations, not data, and were reported
+    // ~10x too large when added in.
+    for (const char* prop : {"rocksdb.total-sst-files-size", "rocksdb.total-blob-file-size"})
       if (handles_->db->GetIntProperty(cf, prop, &v)) size.bytes += v;
     if (handles_->db->GetIntProperty(cf, "rocksdb.estimate-num-keys", &v)) size.estimated_keys = v;
-    stats.total_bytes += size.bytes;
     stats.column_families.push_back(size);
+  }
+  // Every file of the store directory (SSTs, blobs, WAL, MANIFEST, OPTIONS...), as `du -b`.
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(path_, ec)) {
+    if (entry.is_regular_file(ec)) stats.total_bytes += entry.file_size(ec);
   }
   return stats;
 }

@@ -2,6 +2,7 @@
 #include "config/config.h"
 
 #include <cstdlib>
+#include <sstream>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -228,6 +229,23 @@ TEST(ConfigTest, EveryErrorReportedNotOnlyTheFirst) {
   EXPECT_EQ(std::count(errors.begin(), errors.end(), '\n'), 2);
 }
 
+TEST(ConfigTest, ErrorsAreSortedByLine) {
+  // Sections are read in a fixed order (log_level before politeness, sites last), not the file's:
+  // the errors come out in the file's order all the same.
+  std::string errors = LoadError(
+      "sites:\n  - name: a\n    bogus_site_key: 1\npoliteness:\n  max_retries: x\n  min_dealy: 1s\n"
+      "log_level: loud\n");
+  std::vector<int> lines;
+  std::istringstream in(errors);
+  for (std::string line; std::getline(in, line);) {
+    ASSERT_EQ(line.rfind("test.yaml:", 0), 0u) << line;
+    lines.push_back(std::stoi(line.substr(10)));
+  }
+  ASSERT_GE(lines.size(), 4u) << errors;
+  EXPECT_TRUE(std::is_sorted(lines.begin(), lines.end())) << errors;
+  EXPECT_THAT(errors, HasSubstr("test.yaml:7:12: log_level"));
+}
+
 TEST(ConfigTest, Durations) {
   struct Case {
     const char* text;
@@ -303,7 +321,11 @@ TEST(ConfigTest, MissingFileIsAnIoError) {
   Result<Config> config = LoadConfigFile("/nonexistent/newscrawl.yaml");
   ASSERT_FALSE(config.ok());
   EXPECT_EQ(config.status().code(), StatusCode::kIoError);
-  EXPECT_THAT(config.status().message(), HasSubstr("/nonexistent/newscrawl.yaml"));
+  EXPECT_EQ(config.status().message(),
+            "/nonexistent/newscrawl.yaml: cannot read config file: No such file or directory");
+  Result<Config> directory = LoadConfigFile("/");
+  ASSERT_FALSE(directory.ok());
+  EXPECT_EQ(directory.status().message(), "/: cannot read config file: Is a directory");
 }
 
 TEST(ConfigTest, ShippedExampleLoads) {

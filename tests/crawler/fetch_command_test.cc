@@ -71,7 +71,8 @@ TEST_F(FetchCommandTest, PrintsOneArticleRecordPerUrl) {
 }
 
 TEST_F(FetchCommandTest, FailuresAreJsonLinesAndExitOne) {
-  RunResult r = RunFetch(kFlags + Url("/page/1") + " " + Url("/status/404") + " " + Url("/loop/a"));
+  RunResult r = RunFetch(kFlags + "--errors-json " + Url("/page/1") + " " + Url("/status/404") +
+                         " " + Url("/loop/a"));
   EXPECT_EQ(r.exit_code, 1);
   ASSERT_EQ(r.lines.size(), 3u) << r.stdout_text;
   std::map<std::string, std::string> outcome_by_url;
@@ -84,7 +85,7 @@ TEST_F(FetchCommandTest, FailuresAreJsonLinesAndExitOne) {
 }
 
 TEST_F(FetchCommandTest, LoopbackNeedsAllowPrivate) {
-  RunResult r = RunFetch("--delay 0 --retries 0 " + Url("/page/1"));
+  RunResult r = RunFetch("--errors-json --delay 0 --retries 0 " + Url("/page/1"));
   EXPECT_EQ(r.exit_code, 1);
   ASSERT_EQ(r.lines.size(), 1u);
   EXPECT_EQ(r.lines[0].at("outcome"), "refused_private");
@@ -98,7 +99,7 @@ TEST_F(FetchCommandTest, RobotsTxtIsHonoured) {
     robots.body = "User-agent: *\nDisallow: /page/2\n";
     return robots;
   });
-  RunResult r = RunFetch(kFlags + Url("/page/1") + " " + Url("/page/2"));
+  RunResult r = RunFetch(kFlags + "--errors-json " + Url("/page/1") + " " + Url("/page/2"));
   EXPECT_EQ(r.exit_code, 1);
   ASSERT_EQ(r.lines.size(), 2u);
   int disallowed = 0;

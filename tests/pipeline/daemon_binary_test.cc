@@ -121,7 +121,7 @@ TEST_F(DaemonBinaryTest, NotifyProtocolReloadAndDrain) {
   ASSERT_GT(pid, 0);
   ASSERT_TRUE(notify.WaitFor("READY=1", 30s)) << ReadFile(log);
   EXPECT_NE(notify.messages.back().find("STATUS="), std::string::npos) << notify.messages.back();
-  // The watchdog is fed from the event loop (every WATCHDOG_USEC / 3 here).
+  // The watchdog is fed from the event loop (every WATCHDOG_USEC / 2).
   ASSERT_TRUE(notify.WaitFor("WATCHDOG=1", 5s)) << ReadFile(log);
   ASSERT_TRUE(WaitForArticles(10, 60s)) << ReadFile(log);
 
