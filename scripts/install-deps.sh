@@ -9,6 +9,7 @@ PACKAGES=(
   libcurl4-openssl-dev libgumbo-dev libboost-dev librocksdb-dev libspdlog-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libicu-dev libpugixml-dev libsystemd-dev libnats-dev nats-server
   nlohmann-json3-dev libcli11-dev libxxhash-dev libbenchmark-dev zlib1g-dev libbrotli-dev
+  libssl-dev wget nodejs npm
   systemd
 )
 
@@ -23,4 +24,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -q
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# warcio.js: the independent WARC reader the WARC tests check newscrawl's files with (npm, into
+# the git-ignored .cache/node; never committed).
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+if [ ! -d "$repo/.cache/node/node_modules/warcio" ]; then
+  npm install --prefix "$repo/.cache/node" --no-audit --no-fund --loglevel=error warcio@2 >/dev/null
 fi
