@@ -228,3 +228,36 @@ TEST_F(WarcCliTest, SigkillWhileWritingLeavesNoHalfFileUnderTheFinalName) {
 
 }  // namespace
 }  // namespace newscrawl::warc
+
+namespace newscrawl::warc {
+namespace {
+
+TEST_F(WarcCliTest, MatchKeepsOnlyMatchingUrlsAndStdinIsRead) {
+  std::string bytes;
+  for (int i = 1; i <= 3; ++i) {
+    bytes += testing::Gzip(
+        RecordText("response", "http://a.test/news/" + std::to_string(i), HtmlResponseBlock(i)));
+  }
+  bytes += testing::Gzip(RecordText("response", "http://b.test/other", HtmlResponseBlock(4)));
+  const std::string path = dir_.path() + "/four.warc.gz";
+  std::ofstream(path, std::ios::binary) << bytes;
+
+  RunResult matched =
+      Newscrawl("extract --warc " + path + " --match 'regex:news/[12]$' --match '*://b.test/*'");
+  EXPECT_EQ(matched.exit_code, 0) << matched.err;
+  std::map<std::string, nlohmann::json> records = ByUrl(matched.lines);
+  EXPECT_EQ(records.size(), 3u) << matched.out;
+  EXPECT_FALSE(records.count("http://a.test/news/3"));
+  EXPECT_NE(matched.err.find("unmatched 1"), std::string::npos) << matched.err;
+
+  RunResult piped = RunCommand("cat " + path + " | " + kBinary + " extract --warc -", dir_.path());
+  EXPECT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(ByUrl(piped.lines).size(), 4u) << piped.err;
+
+  RunResult bad = Newscrawl("extract --warc " + path + " --match 'regex:('");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--match regex:("), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace newscrawl::warc
