@@ -55,5 +55,5 @@ for ((r = 0; r < runs; r++)); do
   rss+=("$((maxrss / 1024))")
   echo "  run $((r + 1)): ${secs}s, peak RSS $((maxrss / 1024)) MiB; $(tail -1 "$work/err")"
 done
-echo "import $pages records ($((size / 1000000)) MB .warc.gz) with --db: median" \
-  "$(median "${rates[@]}") records/s, $(median "${mbs[@]}") MB/s, peak RSS $(median "${rss[@]}") MiB"
+echo "import $pages pages ($((size / 1000000)) MB .warc.gz) with --db: median" \
+  "$(median "${rates[@]}") pages (response records)/s, $(median "${mbs[@]}") MB/s, peak RSS $(median "${rss[@]}") MiB"
