@@ -106,13 +106,20 @@ std::vector<std::string> Files(const std::string& dir) {
   return names;
 }
 
+// Writer options for a test: files in `dir`, time from `clock`.
+WarcWriterOptions OptionsFor(const TempDir& dir, const Clock* clock,
+                             std::string instance = "local") {
+  WarcWriterOptions options;
+  options.directory = dir.path();
+  options.instance = std::move(instance);
+  options.clock = clock;
+  return options;
+}
+
 TEST(WarcWriterTest, WritesLinkedRecordsWithDigestsAndRenamesOnClose) {
   TempDir dir;
   FakeClock clock;
-  WarcWriterOptions options;
-  options.directory = dir.path();
-  options.instance = "node-1";
-  options.clock = &clock;
+  WarcWriterOptions options = OptionsFor(dir, &clock, "node-1");
   auto writer = WarcWriter::Open(options);
   ASSERT_TRUE(writer.ok()) << writer.status().message();
   WarcExchange truncated = Exchange(2);
@@ -155,9 +162,7 @@ TEST(WarcWriterTest, WritesLinkedRecordsWithDigestsAndRenamesOnClose) {
 TEST(WarcWriterTest, StartsANewFileWhenTheNextFetchWouldPassTheLimit) {
   TempDir dir;
   FakeClock clock;
-  WarcWriterOptions options;
-  options.directory = dir.path();
-  options.clock = &clock;
+  WarcWriterOptions options = OptionsFor(dir, &clock);
   options.max_file_bytes = 2000;
   auto writer = WarcWriter::Open(options);
   ASSERT_TRUE(writer.ok());
@@ -181,10 +186,7 @@ TEST(WarcWriterTest, StartsANewFileWhenTheNextFetchWouldPassTheLimit) {
 TEST(WarcWriterTest, AnUnfinishedFileIsCutBackToItsLastWholeRecordOnTheNextOpen) {
   TempDir dir;
   FakeClock clock;
-  WarcWriterOptions options;
-  options.directory = dir.path();
-  options.instance = "me";
-  options.clock = &clock;
+  WarcWriterOptions options = OptionsFor(dir, &clock, "me");
   std::string open_path;
   {
     auto writer = WarcWriter::Open(options);
