@@ -18,6 +18,7 @@
 
 #include "cli/command.h"
 #include "cli/record_sink.h"
+#include "cli/warc_import.h"
 #include "common/article.h"
 #include "parser/charset.h"
 #include "parser/extract.h"
@@ -36,6 +37,7 @@ struct ExtractFlags {
   std::string out_dir;
   int jobs = 0;  // 0: one per core, at most 4
   RecordSinkOptions sink;
+  WarcImportFlags warc;
 };
 
 Result<std::string> ReadAll(const std::string& path) {
@@ -175,8 +177,7 @@ int RunBatch(const ExtractFlags& flags) {
 
 CommandRunner SetupExtract(CLI::App& sub) {
   auto flags = std::make_shared<ExtractFlags>();
-  sub.add_option("input", flags->input, "HTML file, '-' for stdin, or a directory with --out-dir")
-      ->required();
+  sub.add_option("input", flags->input, "HTML file, '-' for stdin, or a directory with --out-dir");
   sub.add_option("--url", flags->url, "URL the page came from (links, dates, site)");
   sub.add_option("--charset", flags->charset, "charset of the page (as an HTTP header would say)")
       ->check(CLI::Validator(
@@ -193,7 +194,16 @@ CommandRunner SetupExtract(CLI::App& sub) {
   sub.add_option("--jobs", flags->jobs, "batch: extraction threads (default: one per core, max 4)")
       ->check(CLI::Range(0, 64));
   AddRecordSinkOptions(sub, &flags->sink);
+  AddWarcImportOptions(sub, &flags->warc);
   return [flags] {
+    if (!flags->warc.files.empty()) {
+      return RunWarcImport(flags->warc,
+                           {flags->out_dir, flags->format == "text", flags->jobs, flags->sink});
+    }
+    if (flags->input.empty()) {
+      std::fprintf(stderr, "newscrawl extract: give an HTML file, a directory or --warc FILE...\n");
+      return kExitUsage;
+    }
     if (!flags->out_dir.empty()) return RunBatch(*flags);
     std::error_code ec;
     if (flags->input != "-" && fs::is_directory(flags->input, ec)) {

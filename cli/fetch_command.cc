@@ -20,6 +20,7 @@
 
 #include "cli/command.h"
 #include "cli/record_sink.h"
+#include "cli/warc_fetch.h"
 #include "common/article.h"
 #include "crawler/fetcher.h"
 #include "parser/extract.h"
@@ -46,6 +47,7 @@ struct FetchFlags {
   int retries = 2;
   int jobs = 0;
   bool errors_json = false;
+  std::string warc;  // --warc FILE: also archive every response
   RecordSinkOptions sink;
 };
 
@@ -224,6 +226,15 @@ int RunFetch(FetchFlags& flags) {
     std::fprintf(stderr, "newscrawl fetch: %s\n", sink.status().message().c_str());
     return kExitFailure;
   }
+  std::unique_ptr<FetchArchive> archive;
+  if (!flags.warc.empty()) {
+    auto opened = FetchArchive::Open(flags.warc, FetcherOptionsFor(flags).user_agent);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "newscrawl fetch: --warc: %s\n", opened.status().message().c_str());
+      return kExitUsage;
+    }
+    archive = std::move(opened).value();
+  }
   int jobs = flags.jobs > 0
                  ? flags.jobs
                  : std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 4);
@@ -233,8 +244,9 @@ int RunFetch(FetchFlags& flags) {
     crawler::Fetcher fetcher(FetcherOptionsFor(flags));
     bool raw = flags.raw;
     for (const std::string& url : flags.urls) {
-      fetcher.Fetch({url, "", ""}, [&workers, &output, raw](FetchResult r) {
-        boost::asio::post(workers, [&output, raw, r = std::move(r)]() mutable {
+      fetcher.Fetch({url, "", ""}, [&workers, &output, raw, a = archive.get()](FetchResult r) {
+        boost::asio::post(workers, [&output, raw, a, r = std::move(r)]() mutable {
+          if (a) a->Record(r);
           output.Handle(std::move(r), raw);
         });
       });
@@ -242,7 +254,10 @@ int RunFetch(FetchFlags& flags) {
     output.WaitAll();
   }
   workers.join();
-  return output.failed() == 0 ? kExitOk : kExitFailure;
+  Status archived = archive ? archive->Close() : Status::Ok();
+  if (!archived.ok())
+    std::fprintf(stderr, "newscrawl fetch: --warc: %s\n", archived.message().c_str());
+  return output.failed() == 0 && archived.ok() ? kExitOk : kExitFailure;
 }
 
 CommandRunner SetupFetch(CLI::App& sub) {
@@ -276,6 +291,7 @@ CommandRunner SetupFetch(CLI::App& sub) {
       ->check(CLI::Range(0, 10));
   sub.add_option("--jobs", flags->jobs, "Extraction threads (default: cores, at most 4)")
       ->check(CLI::Range(1, 64));
+  sub.add_option("--warc", flags->warc, "Also write what was fetched to this WARC file (.warc.gz)");
   AddRecordSinkOptions(sub, &flags->sink);
   return [flags] { return RunFetch(*flags); };
 }

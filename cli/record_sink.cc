@@ -31,13 +31,16 @@ class StoreSink : public RecordSink {
     // Ingest computes id, content hash and SimHash itself (one tokenisation of the text).
     auto result = store_->Ingest(std::move(article));
     if (!result.ok()) return result.status();
+    if (result->event != store::EventKind::kNone) ++stored_;
     spdlog::info("{}: {} (seq {})", result->record.url, store::EventKindName(result->event),
                  result->record.seq);
     return std::move(result).value().record;
   }
+  uint64_t stored() const override { return stored_; }
 
  private:
   std::unique_ptr<store::Store> store_;
+  uint64_t stored_ = 0;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 // is exactly what was stored. Not thread-safe: one sink per command invocation.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -32,6 +33,9 @@ class RecordSink {
 
   // Fills fingerprints, stores `article` when a DB is open, and returns the final record.
   virtual Result<Article> Emit(Article article) = 0;
+
+  // Records that changed the store so far (a new article, version or duplicate); 0 without a DB.
+  virtual uint64_t stored() const { return 0; }
 };
 
 }  // namespace newscrawl::cli

@@ -1,0 +1,33 @@
+#include "warc/digest.h"
+
+#include <openssl/evp.h>
+
+namespace newscrawl::warc {
+
+std::string Base32Encode(std::string_view bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::string out;
+  out.reserve((bytes.size() + 4) / 5 * 8);
+  uint64_t bits = 0;
+  int nbits = 0;
+  for (unsigned char c : bytes) {
+    bits = (bits << 8) | c;
+    nbits += 8;
+    while (nbits >= 5) {
+      out += kAlphabet[(bits >> (nbits - 5)) & 31];
+      nbits -= 5;
+    }
+  }
+  if (nbits > 0) out += kAlphabet[(bits << (5 - nbits)) & 31];
+  while (out.size() % 8 != 0) out += '=';
+  return out;
+}
+
+std::string Sha1Digest(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), md, &length, EVP_sha1(), nullptr);
+  return "sha1:" + Base32Encode(std::string_view(reinterpret_cast<const char*>(md), length));
+}
+
+}  // namespace newscrawl::warc
