@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <unordered_set>
 
 #include "common/url.h"
 #include "parser/content_tree.h"
@@ -27,12 +28,34 @@ bool IsHeadingTag(GumboTag tag) {
          tag == GUMBO_TAG_H6;
 }
 
+// Per-element sums over descendants that the cleaner would otherwise recompute by scanning
+// each subtree (quadratic on deep or wide pages). Computed once per page, bottom-up.
+struct SubtreeFacts {
+  std::vector<uint32_t> suppressed_text;  // text chars in suppressed subtrees strictly below
+  std::vector<uint32_t> suppressed_link;  // link chars in suppressed subtrees strictly below
+  std::vector<char> block_below;          // 1 when a strict descendant is a block element
+
+  explicit SubtreeFacts(const std::vector<ElementInfo>& el)
+      : suppressed_text(el.size(), 0), suppressed_link(el.size(), 0), block_below(el.size(), 0) {
+    for (size_t i = el.size(); i-- > 1;) {
+      const int parent = el[i].parent;
+      suppressed_text[parent] += el[i].suppressed ? el[i].text_chars : suppressed_text[i];
+      suppressed_link[parent] += el[i].suppressed ? el[i].link_chars : suppressed_link[i];
+      if (block_below[i] || dom::IsBlockTag(dom::TagOf(el[i].node))) block_below[parent] = 1;
+    }
+  }
+};
+
+// Subtrees larger than this (elements) are not image blocks or captions: bounds every scan of
+// a subtree the cleaner makes per element.
+constexpr int kMaxSmallBlockElements = 32;
+
 class Cleaner {
  public:
   // Marks in `drop` the elements under `container` that must not be rendered as text.
-  Cleaner(const ContentTree& tree, int container, const BoilerplatePhrases& phrases,
-          std::vector<char>* drop)
-      : el_(tree.elements), container_(container), phrases_(phrases), drop_(*drop) {}
+  Cleaner(const ContentTree& tree, const SubtreeFacts& facts, int container,
+          const BoilerplatePhrases& phrases, std::vector<char>* drop)
+      : el_(tree.elements), facts_(facts), container_(container), phrases_(phrases), drop_(*drop) {}
 
   void Run() {
     const int end = container_ + el_[container_].subtree_size;
@@ -76,18 +99,8 @@ class Cleaner {
   // whose remaining text is not mostly running text stays a link list.
   bool IsLinkList(int i) const {
     if (el_[i].good_chars == 0) return true;
-    uint32_t text = el_[i].text_chars;
-    uint32_t links = el_[i].link_chars;
-    const int end = i + el_[i].subtree_size;
-    for (int k = i + 1; k < end;) {
-      if (el_[k].suppressed) {
-        text -= el_[k].text_chars;
-        links -= el_[k].link_chars;
-        k += el_[k].subtree_size;
-      } else {
-        ++k;
-      }
-    }
+    const uint32_t text = el_[i].text_chars - facts_.suppressed_text[i];
+    const uint32_t links = el_[i].link_chars - facts_.suppressed_link[i];
     return links * 2 > text || el_[i].good_chars * 2 < text;
   }
 
@@ -97,7 +110,9 @@ class Cleaner {
   bool IsImageBlock(int i) const {
     const ElementInfo& e = el_[i];
     if (e.text_chars == 0 || e.text_chars > kMaxLongCaptionChars) return false;
-    if (e.subtree_size > 16 || !dom::IsBlockTag(dom::TagOf(e.node))) return false;
+    if (e.subtree_size > kMaxSmallBlockElements / 2 || !dom::IsBlockTag(dom::TagOf(e.node))) {
+      return false;
+    }
     const GumboNode* img = FirstImage(i);
     if (img == nullptr) return false;
     if (e.text_chars <= kMaxCaptionChars && e.good_chars == 0) return true;
@@ -109,10 +124,12 @@ class Cleaner {
   bool IsCaptionAfterImage(int i) const {
     const ElementInfo& e = el_[i];
     if (e.text_chars == 0 || e.text_chars > kMaxLongCaptionChars || e.parent < 0) return false;
-    if (!dom::IsBlockTag(dom::TagOf(e.node))) return false;
-    int prev = -1;
-    for (int s = e.parent + 1; s < i; s += el_[s].subtree_size) prev = s;
+    if (e.subtree_size > kMaxSmallBlockElements || !dom::IsBlockTag(dom::TagOf(e.node))) {
+      return false;
+    }
+    const int prev = e.prev_sibling;
     if (prev < 0 || el_[prev].text_chars != 0) return false;
+    if (el_[prev].subtree_size > kMaxSmallBlockElements) return false;
     const GumboNode* img = FirstImage(prev);
     return img != nullptr && ReadsAsCaption(i, img);
   }
@@ -156,10 +173,7 @@ class Cleaner {
     const ElementInfo& e = el_[i];
     if (e.text_chars <= kMaxHeadingChars / 4 || e.text_chars > kMaxPrefixedLineChars) return false;
     if (!dom::IsBlockTag(dom::TagOf(e.node))) return false;
-    for (int k = i + 1; k < i + e.subtree_size; ++k) {
-      GumboTag tag = dom::TagOf(el_[k].node);
-      if (dom::IsBlockTag(tag)) return false;  // several lines, a list
-    }
+    if (facts_.block_below[i]) return false;  // several lines, a list
     std::string text = dom::NodeTextCollapsed(e.node);
     size_t colon = text.find(':');
     if (colon == std::string::npos || colon == 0 || colon > 40) return false;
@@ -203,6 +217,7 @@ class Cleaner {
   }
 
   const std::vector<ElementInfo>& el_;
+  const SubtreeFacts& facts_;
   const int container_;
   const BoilerplatePhrases& phrases_;
   std::vector<char>& drop_;
@@ -406,10 +421,7 @@ class Renderer {
     if (src.empty()) return;
     std::string url =
         options_.base_url.empty() ? std::string(src) : ResolveUrlString(options_.base_url, src);
-    if (url.empty()) return;
-    for (const ArticleImage& existing : result_->images) {
-      if (existing.url == url) return;
-    }
+    if (url.empty() || !image_urls_.insert(url).second) return;
     result_->images.push_back({std::move(url), std::move(caption)});
   }
 
@@ -443,6 +455,7 @@ class Renderer {
   bool line_has_plain_text_ = false;
   int link_depth_ = 0;
   std::vector<char> link_only_;
+  std::unordered_set<std::string> image_urls_;  // already in result_->images
 };
 
 }  // namespace
@@ -465,7 +478,8 @@ ContentResult ExtractContent(const GumboNode* body, const ContentOptions& option
   }
   std::vector<char> drop(el.size(), 0);
   std::vector<int> blocks = ArticleBlocks(tree, container);
-  for (int block : blocks) Cleaner(tree, block, *options.phrases, &drop).Run();
+  const SubtreeFacts facts(el);
+  for (int block : blocks) Cleaner(tree, facts, block, *options.phrases, &drop).Run();
   Renderer renderer(tree, drop, options, &result);
   int lead = FindLeadBefore(tree, container);
   if (lead >= 0) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_set>
 
 #include "parser/boilerplate.h"
 #include "parser/charset.h"
@@ -163,10 +164,10 @@ Result<Article> ExtractArticle(std::string_view bytes, const ExtractOptions& opt
   article.tags = meta.tags;
   // Body images (they carry captions) first, then the page's declared images.
   article.images = std::move(content.images);
+  std::unordered_set<std::string> image_urls;
+  for (const ArticleImage& image : article.images) image_urls.insert(image.url);
   for (ArticleImage& image : meta.images) {
-    bool seen = false;
-    for (const ArticleImage& existing : article.images) seen = seen || existing.url == image.url;
-    if (!seen) article.images.push_back(std::move(image));
+    if (image_urls.insert(image.url).second) article.images.push_back(std::move(image));
   }
   DecideIsArticle(content, meta, options.url, bytes.size(), article.text, &article);
   return article;
