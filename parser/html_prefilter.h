@@ -28,6 +28,9 @@ struct PrefilterResult {
   std::string html;        // the filtered document
   bool truncated = false;  // the input was longer than max_bytes
   bool flattened = false;  // at least one start tag was dropped for depth
+  // An element of raw content (title, textarea, style, script, noscript, ...) was left open
+  // and closed where the page goes on, so that it does not swallow the rest of the document.
+  bool unclosed_raw_text = false;
 };
 
 PrefilterResult PrefilterHtml(std::string_view html, const PrefilterOptions& options);
