@@ -15,8 +15,13 @@
 namespace newscrawl {
 namespace {
 
-// Below this much body text (weighted chars, about 60 words) a page is not an article.
+// Below this much body text (weighted chars, about 60 words) a page is an article only in
+// doubt: it is kept with doubt_reason "short_text" (a crawler must not silently drop a short
+// article), down to kMinDoubtfulChars.
 constexpr uint32_t kMinArticleChars = 350;
+// Below this (about 25 words: a heading, an error message, a login box) a page is not an
+// article, unless its own markup declares one and some text came out.
+constexpr uint32_t kMinDoubtfulChars = 150;
 
 // Binary data (images, archives, PDFs) has NUL bytes early; HTML in any ASCII-compatible
 // charset never does. (UTF-16 is caught by its BOM in DecodeHtml before we get here.)
@@ -49,21 +54,28 @@ bool IsArticleType(std::string_view type) {
          type == "report" || type == "liveblogposting";
 }
 
-// Decides is_article / not_article_reason from what the extractor saw.
+// Decides is_article / not_article_reason / doubt_reason from what the extractor saw: false
+// only for pages that clearly are not articles; a short text is kept, in doubt.
 void DecideIsArticle(const content::ContentResult& content, const PageMetadata& meta,
                      std::string_view url, size_t input_bytes, const std::string& text,
                      Article* article) {
   auto reject = [&](const char* reason) {
     article->is_article = false;
     article->not_article_reason = reason;
+    article->doubt_reason.clear();
   };
   const bool typed_article = IsArticleType(meta.page_type);
   if (content.container_chars < kMinArticleChars) {
-    if (content.body_chars < 200 && input_bytes > 20000) return reject("empty_js_shell");
     if (content.body_chars < 3000 && MentionsConsent(text.empty() ? meta.title : text)) {
       return reject("consent_wall");
     }
-    return reject("too_little_text");
+    const bool some_text =
+        content.container_chars >= kMinDoubtfulChars || (typed_article && !text.empty());
+    if (!some_text) {
+      return reject(content.body_chars < 200 && input_bytes > 20000 ? "empty_js_shell"
+                                                                    : "too_little_text");
+    }
+    article->doubt_reason = "short_text";
   }
   if (typed_article) return;
   if (UrlIsSiteRoot(url)) return reject("home_page");
