@@ -4,6 +4,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "common/text.h"
 #include "common/url.h"
 #include "parser/content_tree.h"
 #include "parser/dom.h"
@@ -146,7 +147,7 @@ class Cleaner {
   bool ReadsAsCaption(int i, const GumboNode* img) const {
     std::string text = dom::NodeTextCollapsed(el_[i].node);
     if (text.find("\u00A9") != std::string::npos) return true;
-    std::string alt = dom::CollapseWhitespace(dom::GetAttribute(img, "alt"));
+    std::string alt = text::CollapseWhitespace(dom::GetAttribute(img, "alt"));
     if (alt.size() >= 20 && text.compare(0, alt.size(), alt) == 0) return true;
     for (int k = i; k < i + el_[i].subtree_size; ++k) {
       if (el_[k].text_chars * 2 < el_[i].text_chars) continue;
@@ -253,7 +254,7 @@ std::string NearbyCaption(const std::vector<ElementInfo>& el, int img) {
 // Facebook", "Theo dõi chúng tôi trên Zalo, Facebook"): a promotion, not the article.
 bool IsSocialPromo(const std::string& paragraph) {
   if (paragraph.size() > 250) return false;
-  std::string lower = dom::AsciiLower(paragraph);
+  std::string lower = text::AsciiLower(paragraph);
   int hits = 0;
   for (std::string_view word : {"twitter", "facebook", "instagram", "telegram", "whatsapp",
                                 "youtube", "tiktok", "zalo", "linkedin", "newsletter"}) {
@@ -405,7 +406,7 @@ class Renderer {
 
   void Flush() {
     if (line_.empty()) return;
-    std::string text = dom::CollapseWhitespace(line_);
+    std::string text = text::CollapseWhitespace(line_);
     const bool link_only = !line_has_plain_text_;
     line_.clear();
     line_has_plain_text_ = false;
@@ -492,7 +493,7 @@ ContentResult ExtractContent(const GumboNode* body, const ContentOptions& option
   std::vector<char> link_only = renderer.link_only();
   link_only.resize(result.paragraphs.size(), 0);
   if (!options.title.empty()) {
-    std::string title = dom::CollapseWhitespace(options.title);
+    std::string title = text::CollapseWhitespace(options.title);
     std::vector<std::string> kept;
     std::vector<char> kept_link_only;
     for (size_t k = 0; k < result.paragraphs.size(); ++k) {

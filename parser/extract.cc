@@ -4,6 +4,7 @@
 #include <cstring>
 #include <unordered_set>
 
+#include "common/text.h"
 #include "parser/boilerplate.h"
 #include "parser/charset.h"
 #include "parser/content_extractor.h"
@@ -42,7 +43,7 @@ bool UrlIsSiteRoot(std::string_view url) {
 }
 
 bool MentionsConsent(std::string_view text) {
-  std::string lower = dom::AsciiLower(text);
+  std::string lower = text::AsciiLower(text);
   for (std::string_view w : {"cookie", "consent", "gdpr", "privacy settings"}) {
     if (lower.find(w) != std::string::npos) return true;
   }
@@ -104,7 +105,7 @@ std::string FoldLines(std::string_view text) {
   while (start <= text.size()) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
-    std::string line = dom::CollapseWhitespace(text.substr(start, end - start));
+    std::string line = text::CollapseWhitespace(text.substr(start, end - start));
     if (!line.empty()) {
       if (!out.empty()) out.push_back('\n');
       out.append(line);

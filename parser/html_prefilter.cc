@@ -5,10 +5,11 @@
 #include <cstring>
 #include <vector>
 
+#include "common/text.h"
+
 namespace newscrawl {
 namespace {
 
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsTagNameEnd(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/' || c == '>';
@@ -44,7 +45,7 @@ size_t ReadTagName(std::string_view html, size_t pos, TagName* name) {
   size_t n = 0;
   size_t start = pos;
   while (pos < html.size() && !IsTagNameEnd(html[pos])) {
-    if (n < sizeof(buffer)) buffer[n++] = LowerAscii(html[pos]);
+    if (n < sizeof(buffer)) buffer[n++] = text::AsciiLower(html[pos]);
     ++pos;
   }
   *name = Tag(std::string_view(buffer, n));
@@ -82,7 +83,7 @@ size_t SkipPastEndTag(std::string_view html, size_t pos, std::string_view name) 
     if (lt + 1 + name.size() < html.size() && html[lt + 1] == '/') {
       bool match = true;
       for (size_t k = 0; k < name.size(); ++k) {
-        if (LowerAscii(html[lt + 2 + k]) != name[k]) {
+        if (text::AsciiLower(html[lt + 2 + k]) != name[k]) {
           match = false;
           break;
         }
@@ -147,7 +148,7 @@ bool IsLdJsonScript(std::string_view attrs) {
   if (attrs.size() < kType.size()) return false;
   for (size_t i = 0; i + kType.size() <= attrs.size(); ++i) {
     size_t k = 0;
-    while (k < kType.size() && LowerAscii(attrs[i + k]) == kType[k]) ++k;
+    while (k < kType.size() && text::AsciiLower(attrs[i + k]) == kType[k]) ++k;
     if (k == kType.size()) return true;
   }
   return false;
@@ -184,20 +185,11 @@ size_t FindTag(std::string_view html, size_t from, size_t to) {
   return to;
 }
 
-// Case-insensitive: does html at `pos` start with `prefix` (lower-case)?
-bool StartsWithLower(std::string_view html, size_t pos, std::string_view prefix) {
-  if (pos + prefix.size() > html.size()) return false;
-  for (size_t k = 0; k < prefix.size(); ++k) {
-    if (LowerAscii(html[pos + k]) != prefix[k]) return false;
-  }
-  return true;
-}
-
 // Tags that only a page's own structure holds, never a script or an embed: seeing one inside
 // such an element means the element was left open and swallowed the page.
 bool IsDocumentStructureTag(std::string_view html, size_t lt) {
   for (std::string_view marker : {"</head", "<body", "</body", "</html"}) {
-    if (StartsWithLower(html, lt, marker)) {
+    if (text::StartsWithIgnoreCase(html.substr(lt), marker)) {
       size_t after = lt + marker.size();
       return after >= html.size() || IsTagNameEnd(html[after]);
     }
@@ -242,10 +234,11 @@ class MemoSearch {
     size_t found = 0;
   };
   static size_t FindEndTag(std::string_view html, size_t from, const TagName& name) {
-    std::string_view text = name.view();
+    std::string_view tag_name = name.view();
     for (size_t pos = from; (pos = FindTag(html, pos, html.size())) < html.size(); ++pos) {
-      if (html[pos + 1] == '/' && StartsWithLower(html, pos + 2, text) &&
-          (pos + 2 + text.size() == html.size() || IsTagNameEnd(html[pos + 2 + text.size()]))) {
+      if (html[pos + 1] == '/' && text::StartsWithIgnoreCase(html.substr(pos + 2), tag_name) &&
+          (pos + 2 + tag_name.size() == html.size() ||
+           IsTagNameEnd(html[pos + 2 + tag_name.size()]))) {
         return pos;
       }
     }
