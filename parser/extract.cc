@@ -11,6 +11,7 @@
 #include "parser/content_tree.h"
 #include "parser/dom.h"
 #include "parser/html_prefilter.h"
+#include "parser/meta_text.h"
 #include "parser/metadata.h"
 
 namespace newscrawl {
@@ -85,6 +86,35 @@ void DecideIsArticle(const content::ContentResult& content, const PageMetadata& 
   }
 }
 
+// A last paragraph that is the byline printed under the article ("Theo Minh Anh", "Nhóm phóng
+// viên", "By Jane Doe", "Von Max Muster"): a short line that starts with a byline word, or that
+// names one of the page's declared authors. Its names go to authors, not to the text.
+bool IsClosingByline(const std::string& line, const std::vector<std::string>& authors) {
+  if (line.size() > 80) return false;
+  int words = 1;
+  for (char c : line) words += c == ' ' ? 1 : 0;
+  if (words > 7 || line.back() == '?' || line.back() == '!') return false;
+  for (const std::string& author : authors) {
+    if (!author.empty() && text::EqualsIgnoreCase(line, author)) return true;
+  }
+  for (std::string_view prefix :
+       {"Theo ", "By ", "BY ", "Von ", "Par ", "Por ", "Di ", "Door ", "Av ", "Tác giả",
+        "Nhóm phóng viên", "Nhóm PV", "Reporting by", "Autor:", "Author:", "Text:", "Texto:"}) {
+    if (line.compare(0, prefix.size(), prefix) == 0) return true;
+  }
+  return false;
+}
+
+// Moves a closing byline from the end of the body to authors (filled only when the page
+// declared none elsewhere). Applies to every caller of ExtractArticle: daemon, fetch, extract.
+void TakeClosingByline(std::vector<std::string>* paragraphs, std::vector<std::string>* authors) {
+  if (paragraphs->size() < 2 || !IsClosingByline(paragraphs->back(), *authors)) return;
+  std::vector<std::string> names = NormalizeAuthorNames(paragraphs->back());
+  if (names.empty()) names.push_back(paragraphs->back());  // "Nhóm phóng viên": a team name
+  if (authors->empty()) *authors = std::move(names);
+  paragraphs->pop_back();
+}
+
 std::string JoinParagraphs(const std::vector<std::string>& paragraphs) {
   std::string text;
   for (const std::string& p : paragraphs) {
@@ -153,6 +183,7 @@ Result<Article> ExtractArticle(std::string_view bytes, const ExtractOptions& opt
   content_options.title = meta.title;
   content::ContentResult content = content::ExtractContent(parsed.body(), content_options);
 
+  TakeClosingByline(&content.paragraphs, &meta.authors);
   article.text = JoinParagraphs(content.paragraphs);
   // The publisher's own copy of the body (JSON-LD articleBody) is evidence: when the page shows
   // much less than it (the body is rendered by JavaScript, or our container missed most of it),

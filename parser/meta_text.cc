@@ -63,7 +63,7 @@ bool PlausibleName(const std::string& name) {
                                     "posted", "published",     "updated",  "by",      "no author",
                                     "none",   "null"};
   for (const char* n : kNotNames) {
-    if (EqualsIgnoreCase(name, n)) return false;
+    if (text::EqualsIgnoreCase(name, n)) return false;
   }
   if (text::AsciiLower(name).find("admin") != std::string::npos)
     return false;  // "jdadmin", "Site Admin"
@@ -71,17 +71,6 @@ bool PlausibleName(const std::string& name) {
 }
 
 }  // namespace
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 std::vector<std::string> NormalizeAuthorNames(std::string_view byline) {
   // References left undecoded ("Nguy&#7877;n") would be split at their ';'.
