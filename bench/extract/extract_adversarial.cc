@@ -4,8 +4,6 @@
 // default 1; CPU time is this thread's, meaningful on a shared machine) and what came out
 // (bytes of text, is_article), so a shape that is fast only because it lost its text shows.
 // A page over the 2 s budget (CPU) is marked "SLOW" and makes the exit code 1.
-#include <time.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/extract/bench_time.h"
 #include "parser/extract.h"
 
 namespace {
@@ -127,16 +126,8 @@ std::vector<Shape> Shapes() {
   };
 }
 
-double ThreadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using newscrawl::bench::Median;
+using newscrawl::bench::ThreadCpuSeconds;
 
 }  // namespace
 
