@@ -250,12 +250,16 @@ class MemoSearch {
 
 // Where an element of raw content starting at `content` really ends, for an element left open:
 // `close` is where its end tag starts (html.size() when it has none). Text-only elements end at
-// the first tag inside them; others (script, noscript, iframe, ...) at the first block-level
-// start tag when their content reaches into the document's structure (</head>, <body>,
-// </body>, </html>) or has no end tag. Returns `close` when the element is well formed.
+// the first tag inside them; a script without end tag, and others (noscript, iframe, ...) whose
+// content reaches into the document's structure (</head>, <body>, </body>, </html>) or that have
+// no end tag, at the first block-level start tag. Returns `close` when the element is well
+// formed.
 size_t RawContentEnd(std::string_view html, size_t content, size_t close, const TagName& name,
                      MemoSearch* memo) {
   if (OneOf(name, kTextOnly)) return FindTag(html, content, close);
+  // Scripts write markup, even "<body ...>" and "</body>", into the page: only a script without
+  // any end tag is left open.
+  if (name == kScript && close < html.size()) return close;
   size_t structure = memo->NextStructureTag(html, content);
   if (close < html.size() && structure >= close) return close;
   size_t limit = std::min(close, structure);

@@ -97,6 +97,7 @@ TEST(PrefilterTest, ElementsLeftOpenCloseWhereThePageGoesOn) {
       // Well-formed elements are untouched.
       {"<title>a &amp; b</title><p>c</p>", "<title>a &amp; b</title><p>c</p>"},
       {"<script>document.write('<p>x</p>')</script><p>c</p>", "<p>c</p>"},
+      {"<script>w('<body onload=f()><div>x</div></body>');</script><p>c</p>", "<p>c</p>"},
       {"<plaintext><p>c</p>", "<p>c</p>"},
   };
   for (const Case& c : cases) {
