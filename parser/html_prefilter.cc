@@ -131,7 +131,8 @@ constexpr TagName kClosesParagraph[] = {
 // Elements whose content is raw text that never holds markup (RCDATA/RAWTEXT in the HTML
 // rules): a tag inside means the element was left open and swallowed the page.
 constexpr TagName kTitle = Tag("title"), kXmp = Tag("xmp"), kPlaintext = Tag("plaintext");
-constexpr TagName kTextOnly[] = {Tag("title"), Tag("textarea"), Tag("style"), Tag("xmp")};
+// (Not <style>: CSS holds markup in data: URLs and content strings.)
+constexpr TagName kTextOnly[] = {Tag("title"), Tag("textarea"), Tag("xmp")};
 // Elements dropped with their content besides those above: also RAWTEXT ones whose content may
 // legitimately hold markup (scripts write HTML, noscript holds pixels, iframe fallbacks).
 constexpr TagName kNoembed[] = {Tag("noembed"), Tag("noframes")};

@@ -88,7 +88,8 @@ TEST(PrefilterTest, ElementsLeftOpenCloseWhereThePageGoesOn) {
       {"<title>News<meta charset=utf-8><body><p>a</p>",
        "<title>News</title><meta charset=utf-8><body><p>a</p>"},
       {"<p>a</p><textarea>reply<p>b</p>", "<p>a</p><p>b</p>"},
-      {"<style>p{}<p>b</p></style>", "<p>b</p></style>"},
+      {"<style>p{}</head><body><p>b</p>", "</head><body><p>b</p>"},
+      {"<style>a{background:url('data:image/svg+xml,<svg/>')}</style><p>b</p>", "<p>b</p>"},
       {"<xmp>code<p>b</p>", "<xmp>code</xmp><p>b</p>"},
       // Others end at the first block start when they reach the document's structure.
       {"<p>a</p><noscript><img src=x><p>b</p></body>", "<p>a</p><p>b</p></body>"},
