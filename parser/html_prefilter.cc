@@ -1,3 +1,6 @@
+// PrefilterHtml (html_prefilter.h). Longer than our ~400-line habit on purpose: the tag reader,
+// the depth estimate, the recovery of elements left open and the attribute cap share one tag
+// model and one pass over the bytes; split, each would re-read tags its own way.
 #include "parser/html_prefilter.h"
 
 #include <algorithm>
