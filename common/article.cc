@@ -38,12 +38,12 @@ T NumberField(const Json& j, const char* key, T fallback) {
 bool Article::operator==(const Article& o) const {
   return id == o.id && url == o.url && canonical_url == o.canonical_url && site == o.site &&
          title == o.title && lead == o.lead && text == o.text && authors == o.authors &&
-         published_at == o.published_at && modified_at == o.modified_at &&
-         language == o.language && section == o.section && tags == o.tags &&
-         images == o.images && fetched_at == o.fetched_at && http == o.http &&
-         is_article == o.is_article && not_article_reason == o.not_article_reason &&
-         content_hash == o.content_hash && simhash == o.simhash &&
-         duplicate_of == o.duplicate_of && version == o.version && seq == o.seq;
+         published_at == o.published_at && modified_at == o.modified_at && language == o.language &&
+         section == o.section && tags == o.tags && images == o.images &&
+         fetched_at == o.fetched_at && http == o.http && is_article == o.is_article &&
+         not_article_reason == o.not_article_reason && doubt_reason == o.doubt_reason &&
+         content_hash == o.content_hash && simhash == o.simhash && duplicate_of == o.duplicate_of &&
+         version == o.version && seq == o.seq;
 }
 
 std::string ArticleToJson(const Article& a) {
@@ -55,6 +55,7 @@ std::string ArticleToJson(const Article& a) {
   j["site"] = OrNull(a.site);
   j["is_article"] = a.is_article;
   j["not_article_reason"] = OrNull(a.not_article_reason);
+  j["doubt_reason"] = OrNull(a.doubt_reason);
   j["title"] = OrNull(a.title);
   j["lead"] = OrNull(a.lead);
   j["text"] = a.text;
@@ -65,7 +66,8 @@ std::string ArticleToJson(const Article& a) {
   j["section"] = OrNull(a.section);
   j["tags"] = a.tags;
   Json images = Json::array();
-  for (const auto& img : a.images) images.push_back({{"url", img.url}, {"caption", OrNull(img.caption)}});
+  for (const auto& img : a.images)
+    images.push_back({{"url", img.url}, {"caption", OrNull(img.caption)}});
   j["images"] = std::move(images);
   j["fetched_at"] = OrNull(a.fetched_at);
   j["http"] = {{"status", a.http.status == 0 ? Json(nullptr) : Json(a.http.status)},
@@ -103,6 +105,7 @@ Result<Article> ArticleFromJson(std::string_view text) {
   auto is_article = j.find("is_article");
   a.is_article = is_article == j.end() || !is_article->is_boolean() || is_article->get<bool>();
   a.not_article_reason = StringField(j, "not_article_reason");
+  a.doubt_reason = StringField(j, "doubt_reason");
   a.title = StringField(j, "title");
   a.lead = StringField(j, "lead");
   a.text = StringField(j, "text");

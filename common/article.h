@@ -27,11 +27,11 @@ struct ArticleImage {
 };
 
 struct HttpInfo {
-  int status = 0;              // final HTTP status; 0 when the page did not come from HTTP
-  std::string etag;            // ETag response header, verbatim
-  std::string last_modified;   // Last-Modified response header, verbatim
-  std::string content_type;    // Content-Type response header (or the caller's), verbatim
-  std::string charset;         // the charset the page was decoded from ("utf-8", "windows-1258")
+  int status = 0;             // final HTTP status; 0 when the page did not come from HTTP
+  std::string etag;           // ETag response header, verbatim
+  std::string last_modified;  // Last-Modified response header, verbatim
+  std::string content_type;   // Content-Type response header (or the caller's), verbatim
+  std::string charset;        // the charset the page was decoded from ("utf-8", "windows-1258")
   bool operator==(const HttpInfo& o) const {
     return status == o.status && etag == o.etag && last_modified == o.last_modified &&
            content_type == o.content_type && charset == o.charset;
@@ -60,6 +60,9 @@ struct Article {
   // and a short machine-readable reason ("listing_page", "too_little_text", ...).
   bool is_article = true;
   std::string not_article_reason;
+  // Set on an article (is_article=true) kept on weak evidence, so that a consumer can review it
+  // rather than lose it: "short_text" (less text than an article usually has), empty otherwise.
+  std::string doubt_reason;
 
   std::string content_hash;  // 32 hex digits of the hash of the normalised text
   uint64_t simhash = 0;      // 64-bit SimHash of the text (written as 16 hex digits in JSON)

@@ -5,6 +5,7 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include "common/text.h"
 #include "parser/dom.h"
 
 namespace newscrawl::content {
@@ -267,7 +268,7 @@ Hint ClassifyHints(const GumboNode* element) {
   int token_index = 0;
   auto judge = [&](std::string_view raw) {
     if (raw.empty()) return Hint::kNeutral;
-    std::string token = dom::AsciiLower(raw);
+    std::string token = text::AsciiLower(raw);
     for (std::string_view t : kHiddenTokens) {
       if (token == t) return Hint::kHidden;
     }

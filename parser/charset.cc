@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/text.h"
+
 namespace newscrawl {
 namespace {
 
@@ -22,17 +24,9 @@ constexpr size_t kDetectPrefix = 64 * 1024;
 constexpr size_t kPrescanLimit = 4096;
 constexpr size_t kExtendedPrescanLimit = 32 * 1024;
 
-std::string ToLowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string_view TrimAscii(std::string_view s) {
-  while (!s.empty() && static_cast<unsigned char>(s.front()) <= ' ') s.remove_prefix(1);
-  while (!s.empty() && static_cast<unsigned char>(s.back()) <= ' ') s.remove_suffix(1);
+// `s` without surrounding whitespace and one pair of surrounding quotes.
+std::string_view TrimSpaceAndQuotes(std::string_view s) {
+  s = text::TrimAsciiSpace(s);
   if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front()) {
     s = s.substr(1, s.size() - 2);
   }
@@ -253,7 +247,7 @@ std::string NormalizeNfc(std::string_view text) {
 }
 
 std::string CanonicalCharsetName(std::string_view label_in) {
-  std::string label = ToLowerAscii(TrimAscii(label_in));
+  std::string label = text::AsciiLower(TrimSpaceAndQuotes(label_in));
   if (label.empty()) return "";
   // WHATWG Encoding Standard aliases that differ from ICU's notion or matter most.
   struct Alias {
@@ -319,9 +313,9 @@ std::string CanonicalCharsetName(std::string_view label_in) {
   for (const char* standard : {"MIME", "IANA", "WINDOWS"}) {
     UErrorCode err = U_ZERO_ERROR;
     const char* name = ucnv_getStandardName(canonical, standard, &err);
-    if (U_SUCCESS(err) && name != nullptr) return ToLowerAscii(name);
+    if (U_SUCCESS(err) && name != nullptr) return text::AsciiLower(name);
   }
-  return ToLowerAscii(canonical);
+  return text::AsciiLower(canonical);
 }
 
 Result<DecodedHtml> DecodeHtml(std::string_view bytes, std::string_view caller_charset) {
@@ -366,7 +360,7 @@ Result<DecodedHtml> DecodeHtml(std::string_view bytes, std::string_view caller_c
     }
   };
   std::string_view caller = caller_charset;
-  if (size_t at = ToLowerAscii(caller).find("charset="); at != std::string::npos) {
+  if (size_t at = text::AsciiLower(caller).find("charset="); at != std::string::npos) {
     caller = caller.substr(at + 8);
     caller = caller.substr(0, caller.find(';'));
   } else if (caller.find('/') != std::string_view::npos) {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <string_view>
+#include <unordered_set>
 
+#include "common/text.h"
 #include "common/url.h"
 #include "parser/content_tree.h"
 #include "parser/dom.h"
@@ -27,12 +29,34 @@ bool IsHeadingTag(GumboTag tag) {
          tag == GUMBO_TAG_H6;
 }
 
+// Per-element sums over descendants that the cleaner would otherwise recompute by scanning
+// each subtree (quadratic on deep or wide pages). Computed once per page, bottom-up.
+struct SubtreeFacts {
+  std::vector<uint32_t> suppressed_text;  // text chars in suppressed subtrees strictly below
+  std::vector<uint32_t> suppressed_link;  // link chars in suppressed subtrees strictly below
+  std::vector<char> block_below;          // 1 when a strict descendant is a block element
+
+  explicit SubtreeFacts(const std::vector<ElementInfo>& el)
+      : suppressed_text(el.size(), 0), suppressed_link(el.size(), 0), block_below(el.size(), 0) {
+    for (size_t i = el.size(); i-- > 1;) {
+      const int parent = el[i].parent;
+      suppressed_text[parent] += el[i].suppressed ? el[i].text_chars : suppressed_text[i];
+      suppressed_link[parent] += el[i].suppressed ? el[i].link_chars : suppressed_link[i];
+      if (block_below[i] || dom::IsBlockTag(dom::TagOf(el[i].node))) block_below[parent] = 1;
+    }
+  }
+};
+
+// Subtrees larger than this (elements) are not image blocks or captions: bounds every scan of
+// a subtree the cleaner makes per element.
+constexpr int kMaxSmallBlockElements = 32;
+
 class Cleaner {
  public:
   // Marks in `drop` the elements under `container` that must not be rendered as text.
-  Cleaner(const ContentTree& tree, int container, const BoilerplatePhrases& phrases,
-          std::vector<char>* drop)
-      : el_(tree.elements), container_(container), phrases_(phrases), drop_(*drop) {}
+  Cleaner(const ContentTree& tree, const SubtreeFacts& facts, int container,
+          const BoilerplatePhrases& phrases, std::vector<char>* drop)
+      : el_(tree.elements), facts_(facts), container_(container), phrases_(phrases), drop_(*drop) {}
 
   void Run() {
     const int end = container_ + el_[container_].subtree_size;
@@ -76,18 +100,8 @@ class Cleaner {
   // whose remaining text is not mostly running text stays a link list.
   bool IsLinkList(int i) const {
     if (el_[i].good_chars == 0) return true;
-    uint32_t text = el_[i].text_chars;
-    uint32_t links = el_[i].link_chars;
-    const int end = i + el_[i].subtree_size;
-    for (int k = i + 1; k < end;) {
-      if (el_[k].suppressed) {
-        text -= el_[k].text_chars;
-        links -= el_[k].link_chars;
-        k += el_[k].subtree_size;
-      } else {
-        ++k;
-      }
-    }
+    const uint32_t text = el_[i].text_chars - facts_.suppressed_text[i];
+    const uint32_t links = el_[i].link_chars - facts_.suppressed_link[i];
     return links * 2 > text || el_[i].good_chars * 2 < text;
   }
 
@@ -97,7 +111,9 @@ class Cleaner {
   bool IsImageBlock(int i) const {
     const ElementInfo& e = el_[i];
     if (e.text_chars == 0 || e.text_chars > kMaxLongCaptionChars) return false;
-    if (e.subtree_size > 16 || !dom::IsBlockTag(dom::TagOf(e.node))) return false;
+    if (e.subtree_size > kMaxSmallBlockElements / 2 || !dom::IsBlockTag(dom::TagOf(e.node))) {
+      return false;
+    }
     const GumboNode* img = FirstImage(i);
     if (img == nullptr) return false;
     if (e.text_chars <= kMaxCaptionChars && e.good_chars == 0) return true;
@@ -109,10 +125,12 @@ class Cleaner {
   bool IsCaptionAfterImage(int i) const {
     const ElementInfo& e = el_[i];
     if (e.text_chars == 0 || e.text_chars > kMaxLongCaptionChars || e.parent < 0) return false;
-    if (!dom::IsBlockTag(dom::TagOf(e.node))) return false;
-    int prev = -1;
-    for (int s = e.parent + 1; s < i; s += el_[s].subtree_size) prev = s;
+    if (e.subtree_size > kMaxSmallBlockElements || !dom::IsBlockTag(dom::TagOf(e.node))) {
+      return false;
+    }
+    const int prev = e.prev_sibling;
     if (prev < 0 || el_[prev].text_chars != 0) return false;
+    if (el_[prev].subtree_size > kMaxSmallBlockElements) return false;
     const GumboNode* img = FirstImage(prev);
     return img != nullptr && ReadsAsCaption(i, img);
   }
@@ -129,7 +147,7 @@ class Cleaner {
   bool ReadsAsCaption(int i, const GumboNode* img) const {
     std::string text = dom::NodeTextCollapsed(el_[i].node);
     if (text.find("\u00A9") != std::string::npos) return true;
-    std::string alt = dom::CollapseWhitespace(dom::GetAttribute(img, "alt"));
+    std::string alt = text::CollapseWhitespace(dom::GetAttribute(img, "alt"));
     if (alt.size() >= 20 && text.compare(0, alt.size(), alt) == 0) return true;
     for (int k = i; k < i + el_[i].subtree_size; ++k) {
       if (el_[k].text_chars * 2 < el_[i].text_chars) continue;
@@ -156,10 +174,7 @@ class Cleaner {
     const ElementInfo& e = el_[i];
     if (e.text_chars <= kMaxHeadingChars / 4 || e.text_chars > kMaxPrefixedLineChars) return false;
     if (!dom::IsBlockTag(dom::TagOf(e.node))) return false;
-    for (int k = i + 1; k < i + e.subtree_size; ++k) {
-      GumboTag tag = dom::TagOf(el_[k].node);
-      if (dom::IsBlockTag(tag)) return false;  // several lines, a list
-    }
+    if (facts_.block_below[i]) return false;  // several lines, a list
     std::string text = dom::NodeTextCollapsed(e.node);
     size_t colon = text.find(':');
     if (colon == std::string::npos || colon == 0 || colon > 40) return false;
@@ -203,6 +218,7 @@ class Cleaner {
   }
 
   const std::vector<ElementInfo>& el_;
+  const SubtreeFacts& facts_;
   const int container_;
   const BoilerplatePhrases& phrases_;
   std::vector<char>& drop_;
@@ -238,7 +254,7 @@ std::string NearbyCaption(const std::vector<ElementInfo>& el, int img) {
 // Facebook", "Theo dõi chúng tôi trên Zalo, Facebook"): a promotion, not the article.
 bool IsSocialPromo(const std::string& paragraph) {
   if (paragraph.size() > 250) return false;
-  std::string lower = dom::AsciiLower(paragraph);
+  std::string lower = text::AsciiLower(paragraph);
   int hits = 0;
   for (std::string_view word : {"twitter", "facebook", "instagram", "telegram", "whatsapp",
                                 "youtube", "tiktok", "zalo", "linkedin", "newsletter"}) {
@@ -390,7 +406,7 @@ class Renderer {
 
   void Flush() {
     if (line_.empty()) return;
-    std::string text = dom::CollapseWhitespace(line_);
+    std::string text = text::CollapseWhitespace(line_);
     const bool link_only = !line_has_plain_text_;
     line_.clear();
     line_has_plain_text_ = false;
@@ -406,10 +422,7 @@ class Renderer {
     if (src.empty()) return;
     std::string url =
         options_.base_url.empty() ? std::string(src) : ResolveUrlString(options_.base_url, src);
-    if (url.empty()) return;
-    for (const ArticleImage& existing : result_->images) {
-      if (existing.url == url) return;
-    }
+    if (url.empty() || !image_urls_.insert(url).second) return;
     result_->images.push_back({std::move(url), std::move(caption)});
   }
 
@@ -443,6 +456,7 @@ class Renderer {
   bool line_has_plain_text_ = false;
   int link_depth_ = 0;
   std::vector<char> link_only_;
+  std::unordered_set<std::string> image_urls_;  // already in result_->images
 };
 
 }  // namespace
@@ -465,7 +479,8 @@ ContentResult ExtractContent(const GumboNode* body, const ContentOptions& option
   }
   std::vector<char> drop(el.size(), 0);
   std::vector<int> blocks = ArticleBlocks(tree, container);
-  for (int block : blocks) Cleaner(tree, block, *options.phrases, &drop).Run();
+  const SubtreeFacts facts(el);
+  for (int block : blocks) Cleaner(tree, facts, block, *options.phrases, &drop).Run();
   Renderer renderer(tree, drop, options, &result);
   int lead = FindLeadBefore(tree, container);
   if (lead >= 0) {
@@ -478,7 +493,7 @@ ContentResult ExtractContent(const GumboNode* body, const ContentOptions& option
   std::vector<char> link_only = renderer.link_only();
   link_only.resize(result.paragraphs.size(), 0);
   if (!options.title.empty()) {
-    std::string title = dom::CollapseWhitespace(options.title);
+    std::string title = text::CollapseWhitespace(options.title);
     std::vector<std::string> kept;
     std::vector<char> kept_link_only;
     for (size_t k = 0; k < result.paragraphs.size(); ++k) {

@@ -198,6 +198,12 @@ ContentTree BuildTree(const GumboNode* root) {
     }
   }
   for (size_t i = el.size(); i-- > 1;) el[el[i].parent].subtree_size += el[i].subtree_size;
+  // Pre-order: the previous sibling of i is the last element seen with the same parent.
+  std::vector<int> last_child(el.size(), -1);
+  for (size_t i = 1; i < el.size(); ++i) {
+    el[i].prev_sibling = last_child[el[i].parent];
+    last_child[el[i].parent] = static_cast<int>(i);
+  }
   return tree;
 }
 

@@ -15,9 +15,10 @@ namespace newscrawl::content {
 
 struct ElementInfo {
   const GumboNode* node = nullptr;
-  int parent = -1;       // index of the parent element; -1 for the walk's root
-  int block = -1;        // index of the nearest block-level ancestor-or-self
-  int subtree_size = 1;  // elements in this subtree, this one included (next sibling = i + size)
+  int parent = -1;        // index of the parent element; -1 for the walk's root
+  int block = -1;         // index of the nearest block-level ancestor-or-self
+  int subtree_size = 1;   // elements in this subtree, this one included (next sibling = i + size)
+  int prev_sibling = -1;  // index of the previous sibling element; -1 for a first child
   Hint hint = Hint::kNeutral;
   bool skipped = false;     // never rendered text: script, style, hidden, form controls...
   bool suppressed = false;  // boilerplate by tag or hint (decided by SelectContainer)

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "common/text.h"
+
 namespace newscrawl::dom {
 
 void ParsedHtml::Deleter::operator()(GumboOutput* output) const {
@@ -75,7 +77,7 @@ std::string TagName(const GumboNode* node) {
   GumboStringPiece piece = node->v.element.original_tag;
   if (piece.data == nullptr || piece.length == 0) return "";
   gumbo_tag_from_original_text(&piece);  // strips "<" and attributes, leaving the name
-  return AsciiLower(std::string_view(piece.data, piece.length));
+  return text::AsciiLower(std::string_view(piece.data, piece.length));
 }
 
 std::string_view GetAttribute(const GumboNode* node, std::string_view name) {
@@ -99,39 +101,20 @@ bool HasAttribute(const GumboNode* node, std::string_view name) {
 }
 
 namespace {
-bool IsAsciiSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (LowerAscii(a[i]) != LowerAscii(b[i])) return false;
-  }
-  return true;
-}
-
 bool SkipsText(GumboTag tag) {
   return tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE || tag == GUMBO_TAG_NOSCRIPT ||
          tag == GUMBO_TAG_TEMPLATE || tag == GUMBO_TAG_TEXTAREA;
 }
 }  // namespace
 
-std::string AsciiLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = LowerAscii(c);
-  return out;
-}
-
 bool HasClass(const GumboNode* node, std::string_view token) {
   std::string_view cls = GetAttribute(node, "class");
   size_t i = 0;
   while (i < cls.size()) {
-    while (i < cls.size() && IsAsciiSpace(cls[i])) ++i;
+    while (i < cls.size() && text::IsAsciiSpace(cls[i])) ++i;
     size_t start = i;
-    while (i < cls.size() && !IsAsciiSpace(cls[i])) ++i;
-    if (i > start && EqualsIgnoreAsciiCase(cls.substr(start, i - start), token)) return true;
+    while (i < cls.size() && !text::IsAsciiSpace(cls[i])) ++i;
+    if (i > start && text::EqualsIgnoreCase(cls.substr(start, i - start), token)) return true;
   }
   return false;
 }
@@ -144,7 +127,7 @@ std::string ClassAndIdLower(const GumboNode* node) {
   out.append(cls);
   out.push_back(' ');
   out.append(id);
-  for (char& c : out) c = LowerAscii(c);
+  for (char& c : out) c = text::AsciiLower(c);
   return out;
 }
 
@@ -228,29 +211,8 @@ std::string NodeText(const GumboNode* node) {
   return out;
 }
 
-std::string NodeTextCollapsed(const GumboNode* node) { return CollapseWhitespace(NodeText(node)); }
-
-std::string CollapseWhitespace(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool pending_space = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    bool space = IsAsciiSpace(c);
-    if (!space && static_cast<unsigned char>(c) == 0xC2 && i + 1 < text.size() &&
-        static_cast<unsigned char>(text[i + 1]) == 0xA0) {
-      space = true;
-      ++i;
-    }
-    if (space) {
-      pending_space = !out.empty();
-      continue;
-    }
-    if (pending_space) out.push_back(' ');
-    pending_space = false;
-    out.push_back(c);
-  }
-  return out;
+std::string NodeTextCollapsed(const GumboNode* node) {
+  return text::CollapseWhitespace(NodeText(node));
 }
 
 std::vector<const GumboNode*> FindAll(const GumboNode* root, GumboTag tag) {

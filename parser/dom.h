@@ -79,11 +79,8 @@ void WalkPreOrder(const GumboNode* root, Visitor&& visit);
 // <template> and <textarea> content. Block-level elements (p, div, br, li, h1-h6, tr, ...) add a
 // separating space so words of adjacent blocks do not run together.
 std::string NodeText(const GumboNode* node);
-// NodeText with whitespace runs folded to one space and trimmed.
+// NodeText with whitespace runs folded to one space and trimmed (text::CollapseWhitespace).
 std::string NodeTextCollapsed(const GumboNode* node);
-
-// Folds every run of ASCII whitespace and U+00A0 (no-break space) to one ' ' and trims both ends.
-std::string CollapseWhitespace(std::string_view text);
 
 // True for elements that start a new line when rendered (p, div, li, h1-h6, table parts,
 // section, article, blockquote, br, hr, ...).
@@ -93,9 +90,6 @@ bool IsBlockTag(GumboTag tag);
 std::vector<const GumboNode*> FindAll(const GumboNode* root, GumboTag tag);
 // The first element with tag `tag` under `root` (root included), or nullptr.
 const GumboNode* FindFirst(const GumboNode* root, GumboTag tag);
-
-// ASCII lower-casing (leaves UTF-8 multi-byte sequences untouched).
-std::string AsciiLower(std::string_view text);
 
 // ---------------------------------------------------------------------------------------------
 // Implementation of the template.

@@ -2,20 +2,28 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_set>
 
+#include "common/text.h"
 #include "parser/boilerplate.h"
 #include "parser/charset.h"
 #include "parser/content_extractor.h"
 #include "parser/content_tree.h"
 #include "parser/dom.h"
 #include "parser/html_prefilter.h"
+#include "parser/meta_text.h"
 #include "parser/metadata.h"
 
 namespace newscrawl {
 namespace {
 
-// Below this much body text (weighted chars, about 60 words) a page is not an article.
+// Below this much body text (weighted chars, about 60 words) a page is an article only in
+// doubt: it is kept with doubt_reason "short_text" (a crawler must not silently drop a short
+// article), down to kMinDoubtfulChars.
 constexpr uint32_t kMinArticleChars = 350;
+// Below this (about 25 words: a heading, an error message, a login box) a page is not an
+// article, unless its own markup declares one and some text came out.
+constexpr uint32_t kMinDoubtfulChars = 150;
 
 // Binary data (images, archives, PDFs) has NUL bytes early; HTML in any ASCII-compatible
 // charset never does. (UTF-16 is caught by its BOM in DecodeHtml before we get here.)
@@ -36,7 +44,7 @@ bool UrlIsSiteRoot(std::string_view url) {
 }
 
 bool MentionsConsent(std::string_view text) {
-  std::string lower = dom::AsciiLower(text);
+  std::string lower = text::AsciiLower(text);
   for (std::string_view w : {"cookie", "consent", "gdpr", "privacy settings"}) {
     if (lower.find(w) != std::string::npos) return true;
   }
@@ -48,27 +56,63 @@ bool IsArticleType(std::string_view type) {
          type == "report" || type == "liveblogposting";
 }
 
-// Decides is_article / not_article_reason from what the extractor saw.
+// Decides is_article / not_article_reason / doubt_reason from what the extractor saw: false
+// only for pages that clearly are not articles; a short text is kept, in doubt.
 void DecideIsArticle(const content::ContentResult& content, const PageMetadata& meta,
                      std::string_view url, size_t input_bytes, const std::string& text,
                      Article* article) {
   auto reject = [&](const char* reason) {
     article->is_article = false;
     article->not_article_reason = reason;
+    article->doubt_reason.clear();
   };
   const bool typed_article = IsArticleType(meta.page_type);
   if (content.container_chars < kMinArticleChars) {
-    if (content.body_chars < 200 && input_bytes > 20000) return reject("empty_js_shell");
     if (content.body_chars < 3000 && MentionsConsent(text.empty() ? meta.title : text)) {
       return reject("consent_wall");
     }
-    return reject("too_little_text");
+    const bool some_text =
+        content.container_chars >= kMinDoubtfulChars || (typed_article && !text.empty());
+    if (!some_text) {
+      return reject(content.body_chars < 200 && input_bytes > 20000 ? "empty_js_shell"
+                                                                    : "too_little_text");
+    }
+    article->doubt_reason = "short_text";
   }
   if (typed_article) return;
   if (UrlIsSiteRoot(url)) return reject("home_page");
   if (content.link_headings >= 6 && content.container_good_chars < 400u * content.link_headings) {
     return reject("listing_page");
   }
+}
+
+// A last paragraph that is the byline printed under the article ("Theo Minh Anh", "Nhóm phóng
+// viên", "By Jane Doe", "Von Max Muster"): a short line that starts with a byline word, or that
+// names one of the page's declared authors. Its names go to authors, not to the text.
+bool IsClosingByline(const std::string& line, const std::vector<std::string>& authors) {
+  if (line.size() > 80) return false;
+  int words = 1;
+  for (char c : line) words += c == ' ' ? 1 : 0;
+  if (words > 7 || line.back() == '?' || line.back() == '!') return false;
+  for (const std::string& author : authors) {
+    if (!author.empty() && text::EqualsIgnoreCase(line, author)) return true;
+  }
+  for (std::string_view prefix :
+       {"Theo ", "By ", "BY ", "Von ", "Par ", "Por ", "Di ", "Door ", "Av ", "Tác giả",
+        "Nhóm phóng viên", "Nhóm PV", "Reporting by", "Autor:", "Author:", "Text:", "Texto:"}) {
+    if (line.compare(0, prefix.size(), prefix) == 0) return true;
+  }
+  return false;
+}
+
+// Moves a closing byline from the end of the body to authors (filled only when the page
+// declared none elsewhere). Applies to every caller of ExtractArticle: daemon, fetch, extract.
+void TakeClosingByline(std::vector<std::string>* paragraphs, std::vector<std::string>* authors) {
+  if (paragraphs->size() < 2 || !IsClosingByline(paragraphs->back(), *authors)) return;
+  std::vector<std::string> names = NormalizeAuthorNames(paragraphs->back());
+  if (names.empty()) names.push_back(paragraphs->back());  // "Nhóm phóng viên": a team name
+  if (authors->empty()) *authors = std::move(names);
+  paragraphs->pop_back();
 }
 
 std::string JoinParagraphs(const std::vector<std::string>& paragraphs) {
@@ -91,7 +135,7 @@ std::string FoldLines(std::string_view text) {
   while (start <= text.size()) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
-    std::string line = dom::CollapseWhitespace(text.substr(start, end - start));
+    std::string line = text::CollapseWhitespace(text.substr(start, end - start));
     if (!line.empty()) {
       if (!out.empty()) out.push_back('\n');
       out.append(line);
@@ -139,6 +183,7 @@ Result<Article> ExtractArticle(std::string_view bytes, const ExtractOptions& opt
   content_options.title = meta.title;
   content::ContentResult content = content::ExtractContent(parsed.body(), content_options);
 
+  TakeClosingByline(&content.paragraphs, &meta.authors);
   article.text = JoinParagraphs(content.paragraphs);
   // The publisher's own copy of the body (JSON-LD articleBody) is evidence: when the page shows
   // much less than it (the body is rendered by JavaScript, or our container missed most of it),
@@ -163,10 +208,10 @@ Result<Article> ExtractArticle(std::string_view bytes, const ExtractOptions& opt
   article.tags = meta.tags;
   // Body images (they carry captions) first, then the page's declared images.
   article.images = std::move(content.images);
+  std::unordered_set<std::string> image_urls;
+  for (const ArticleImage& image : article.images) image_urls.insert(image.url);
   for (ArticleImage& image : meta.images) {
-    bool seen = false;
-    for (const ArticleImage& existing : article.images) seen = seen || existing.url == image.url;
-    if (!seen) article.images.push_back(std::move(image));
+    if (image_urls.insert(image.url).second) article.images.push_back(std::move(image));
   }
   DecideIsArticle(content, meta, options.url, bytes.size(), article.text, &article);
   return article;

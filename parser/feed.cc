@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "common/text.h"
 #include "common/url.h"
 #include "parser/feed_internal.h"
 #include "parser/xml_util.h"
@@ -11,7 +12,7 @@ namespace newscrawl {
 namespace feed_internal {
 
 std::string ResolveHttpUrl(std::string_view base, std::string_view reference) {
-  std::string ref = xml::CollapseWhitespace(reference);
+  std::string ref = text::CollapseWhitespace(reference);
   if (ref.empty()) return "";
   std::string resolved;
   if (base.empty()) {
@@ -27,12 +28,12 @@ std::string ResolveHttpUrl(std::string_view base, std::string_view reference) {
 }
 
 std::string AuthorName(std::string_view text) {
-  std::string name = xml::CollapseWhitespace(text);
+  std::string name = text::CollapseWhitespace(text);
   size_t open = name.find('(');
   size_t close = name.rfind(')');
   if (open != std::string::npos && close != std::string::npos && close > open &&
       name.find('@') < open) {
-    return xml::CollapseWhitespace(std::string_view(name).substr(open + 1, close - open - 1));
+    return text::CollapseWhitespace(std::string_view(name).substr(open + 1, close - open - 1));
   }
   bool is_email = name.find('@') != std::string::npos && name.find(' ') == std::string::npos;
   return is_email ? "" : name;
@@ -69,44 +70,34 @@ Result<Feed> ParseFeed(std::string_view body, std::string_view feed_url) {
 
 namespace {
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string LowerString(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = Lower(c);
-  return out;
-}
-
 // Finds `needle` (lower-case) in `hay` ignoring ASCII case, from `from`.
 size_t FindIgnoreCase(std::string_view hay, std::string_view needle, size_t from) {
   for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
     size_t k = 0;
-    while (k < needle.size() && Lower(hay[i + k]) == needle[k]) ++k;
+    while (k < needle.size() && text::AsciiLower(hay[i + k]) == needle[k]) ++k;
     if (k == needle.size()) return i;
   }
   return std::string_view::npos;
 }
-
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 // Reads the attributes of the tag whose name ends at `pos` up to its '>'; lower-cased names.
 // Returns the position after the tag.
 size_t ReadAttributes(std::string_view html, size_t pos,
                       std::vector<std::pair<std::string, std::string>>* attrs) {
   while (pos < html.size()) {
-    while (pos < html.size() && (IsSpace(html[pos]) || html[pos] == '/')) ++pos;
+    while (pos < html.size() && (text::IsAsciiSpace(html[pos]) || html[pos] == '/')) ++pos;
     if (pos >= html.size() || html[pos] == '>') return pos + 1;
     size_t name_start = pos;
-    while (pos < html.size() && !IsSpace(html[pos]) && html[pos] != '=' && html[pos] != '>' &&
-           html[pos] != '/') {
+    while (pos < html.size() && !text::IsAsciiSpace(html[pos]) && html[pos] != '=' &&
+           html[pos] != '>' && html[pos] != '/') {
       ++pos;
     }
-    std::string name = LowerString(html.substr(name_start, pos - name_start));
-    while (pos < html.size() && IsSpace(html[pos])) ++pos;
+    std::string name = text::AsciiLower(html.substr(name_start, pos - name_start));
+    while (pos < html.size() && text::IsAsciiSpace(html[pos])) ++pos;
     std::string value;
     if (pos < html.size() && html[pos] == '=') {
       ++pos;
-      while (pos < html.size() && IsSpace(html[pos])) ++pos;
+      while (pos < html.size() && text::IsAsciiSpace(html[pos])) ++pos;
       if (pos < html.size() && (html[pos] == '"' || html[pos] == '\'')) {
         char quote = html[pos++];
         size_t end = html.find(quote, pos);
@@ -115,7 +106,7 @@ size_t ReadAttributes(std::string_view html, size_t pos,
         pos = end + 1;
       } else {
         size_t start = pos;
-        while (pos < html.size() && !IsSpace(html[pos]) && html[pos] != '>') ++pos;
+        while (pos < html.size() && !text::IsAsciiSpace(html[pos]) && html[pos] != '>') ++pos;
         value = std::string(html.substr(start, pos - start));
       }
     }
@@ -133,12 +124,12 @@ std::string_view Find(const std::vector<std::pair<std::string, std::string>>& at
 }
 
 bool HasToken(std::string_view list, std::string_view token) {
-  std::string lower = LowerString(list);
+  std::string lower = text::AsciiLower(list);
   size_t pos = 0;
   while (pos < lower.size()) {
-    while (pos < lower.size() && IsSpace(lower[pos])) ++pos;
+    while (pos < lower.size() && text::IsAsciiSpace(lower[pos])) ++pos;
     size_t end = pos;
-    while (end < lower.size() && !IsSpace(lower[end])) ++end;
+    while (end < lower.size() && !text::IsAsciiSpace(lower[end])) ++end;
     if (std::string_view(lower).substr(pos, end - pos) == token) return true;
     pos = end;
   }
@@ -146,7 +137,7 @@ bool HasToken(std::string_view list, std::string_view token) {
 }
 
 bool IsFeedType(std::string_view type) {
-  std::string t = LowerString(xml::CollapseWhitespace(type));
+  std::string t = text::AsciiLower(text::CollapseWhitespace(type));
   t = t.substr(0, t.find(';'));
   while (!t.empty() && t.back() == ' ') t.pop_back();
   return t == "application/rss+xml" || t == "application/atom+xml" ||
@@ -173,7 +164,7 @@ std::vector<std::string> DiscoverFeedLinks(std::string_view html, std::string_vi
     bool is_base = FindIgnoreCase(html.substr(lt, 5), "<base", 0) == 0;
     size_t name_end = lt + 5;
     if ((!is_link && !is_base) || name_end >= html.size() ||
-        !(IsSpace(html[name_end]) || html[name_end] == '/' || html[name_end] == '>')) {
+        !(text::IsAsciiSpace(html[name_end]) || html[name_end] == '/' || html[name_end] == '>')) {
       pos = lt + 1;
       continue;
     }

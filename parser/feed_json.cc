@@ -1,6 +1,7 @@
 // JSON Feed 1.0 / 1.1 (https://jsonfeed.org/version/1.1) with nlohmann-json.
 #include <nlohmann/json.hpp>
 
+#include "common/text.h"
 #include "parser/feed_date.h"
 #include "parser/feed_internal.h"
 #include "parser/xml_util.h"
@@ -51,7 +52,7 @@ Result<Feed> ParseJsonFeed(std::string_view body, std::string_view feed_url) {
 
   Feed feed;
   feed.format = FeedFormat::kJsonFeed;
-  feed.title = xml::CollapseWhitespace(StringField(doc, "title"));
+  feed.title = text::CollapseWhitespace(StringField(doc, "title"));
   feed.site_url = ResolveHttpUrl(feed_url, StringField(doc, "home_page_url"));
   std::vector<std::string> feed_authors = Authors(doc);
   for (const Json& item : *items) {
@@ -68,9 +69,9 @@ Result<Feed> ParseJsonFeed(std::string_view body, std::string_view feed_url) {
     entry.title = xml::HtmlToText(StringField(item, "title"));
     entry.published_at = ParseFeedDate(StringField(item, "date_published"));
     entry.updated_at = ParseFeedDate(StringField(item, "date_modified"));
-    entry.summary = xml::CollapseWhitespace(StringField(item, "summary"));
+    entry.summary = text::CollapseWhitespace(StringField(item, "summary"));
     if (entry.summary.empty())
-      entry.summary = xml::CollapseWhitespace(StringField(item, "content_text"));
+      entry.summary = text::CollapseWhitespace(StringField(item, "content_text"));
     if (entry.summary.empty()) entry.summary = xml::HtmlToText(StringField(item, "content_html"));
     entry.authors = Authors(item);
     if (entry.authors.empty()) entry.authors = feed_authors;

@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "common/text.h"
 #include "parser/feed_date.h"
 #include "parser/feed_internal.h"
 #include "parser/xml_util.h"
@@ -83,7 +84,7 @@ FeedEntry ParseRssItem(const pugi::xml_node& item, std::string_view feed_url, bo
   entry.url = RssLink(item, feed_url);
   pugi::xml_node guid = Child(item, "guid");
   entry.guid = xml::CleanText(guid);
-  std::string about = xml::CollapseWhitespace(xml::Attribute(item, "about"));
+  std::string about = text::CollapseWhitespace(xml::Attribute(item, "about"));
   if (entry.guid.empty() && rdf) entry.guid = about;
   if (entry.url.empty()) {
     bool permalink = guid && guid.attribute("isPermaLink").as_string() != std::string("false");

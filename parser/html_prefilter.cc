@@ -1,13 +1,18 @@
+// PrefilterHtml (html_prefilter.h). Longer than our ~400-line habit on purpose: the tag reader,
+// the depth estimate, the recovery of elements left open and the attribute cap share one tag
+// model and one pass over the bytes; split, each would re-read tags its own way.
 #include "parser/html_prefilter.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <vector>
 
+#include "common/text.h"
+
 namespace newscrawl {
 namespace {
 
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsTagNameEnd(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/' || c == '>';
@@ -43,7 +48,7 @@ size_t ReadTagName(std::string_view html, size_t pos, TagName* name) {
   size_t n = 0;
   size_t start = pos;
   while (pos < html.size() && !IsTagNameEnd(html[pos])) {
-    if (n < sizeof(buffer)) buffer[n++] = LowerAscii(html[pos]);
+    if (n < sizeof(buffer)) buffer[n++] = text::AsciiLower(html[pos]);
     ++pos;
   }
   *name = Tag(std::string_view(buffer, n));
@@ -81,7 +86,7 @@ size_t SkipPastEndTag(std::string_view html, size_t pos, std::string_view name) 
     if (lt + 1 + name.size() < html.size() && html[lt + 1] == '/') {
       bool match = true;
       for (size_t k = 0; k < name.size(); ++k) {
-        if (LowerAscii(html[lt + 2 + k]) != name[k]) {
+        if (text::AsciiLower(html[lt + 2 + k]) != name[k]) {
           match = false;
           break;
         }
@@ -126,7 +131,18 @@ constexpr TagName kClosesParagraph[] = {
     Tag("details"), Tag("figcaption"), Tag("hgroup"),   Tag("menu"),       Tag("center"),
     Tag("dir"),     Tag("summary"),    Tag("li"),       Tag("dd"),         Tag("dt")};
 
-bool IsDroppedWithContent(const TagName& n) { return OneOf(n, kDroppedWithContent); }
+// Elements whose content is raw text that never holds markup (RCDATA/RAWTEXT in the HTML
+// rules): a tag inside means the element was left open and swallowed the page.
+constexpr TagName kTitle = Tag("title"), kXmp = Tag("xmp"), kPlaintext = Tag("plaintext");
+// (Not <style>: CSS holds markup in data: URLs and content strings.)
+constexpr TagName kTextOnly[] = {Tag("title"), Tag("textarea"), Tag("xmp")};
+// Elements dropped with their content besides those above: also RAWTEXT ones whose content may
+// legitimately hold markup (scripts write HTML, noscript holds pixels, iframe fallbacks).
+constexpr TagName kNoembed[] = {Tag("noembed"), Tag("noframes")};
+
+bool IsDroppedWithContent(const TagName& n) {
+  return OneOf(n, kDroppedWithContent) || OneOf(n, kNoembed);
+}
 bool IsVoid(const TagName& n) { return OneOf(n, kVoid); }
 bool ClosesParagraph(const TagName& n) { return OneOf(n, kClosesParagraph); }
 
@@ -136,17 +152,15 @@ bool IsLdJsonScript(std::string_view attrs) {
   if (attrs.size() < kType.size()) return false;
   for (size_t i = 0; i + kType.size() <= attrs.size(); ++i) {
     size_t k = 0;
-    while (k < kType.size() && LowerAscii(attrs[i + k]) == kType[k]) ++k;
+    while (k < kType.size() && text::AsciiLower(attrs[i + k]) == kType[k]) ++k;
     if (k == kType.size()) return true;
   }
   return false;
 }
 
-// True when the <noscript> whose content starts at `pos` contains paragraphs (some sites render
+// True when the content of a <noscript> contains paragraphs (some sites render
 // the article with JavaScript and keep a plain copy for crawlers there).
-bool NoscriptHoldsText(std::string_view html, size_t pos) {
-  size_t close = SkipPastEndTag(html, pos, "noscript");
-  std::string_view content = html.substr(pos, close - pos);
+bool NoscriptHoldsText(std::string_view content) {
   // Saved pages sometimes hold escaped markup there ("&lt;img ...&gt;"): text, not content.
   if (content.find("&lt;") != std::string_view::npos) return false;
   size_t hits = 0;
@@ -155,6 +169,143 @@ bool NoscriptHoldsText(std::string_view html, size_t pos) {
     if (hits >= 2) return true;
   }
   return false;
+}
+
+bool IsTagStart(std::string_view html, size_t lt) {
+  if (lt + 1 >= html.size()) return false;
+  char c = html[lt + 1];
+  return IsAsciiAlpha(c) || (c == '/' && lt + 2 < html.size() && IsAsciiAlpha(html[lt + 2]));
+}
+
+// First position of a tag ("<a", "</a") in html[from, to), or `to`.
+size_t FindTag(std::string_view html, size_t from, size_t to) {
+  while (from < to) {
+    const void* hit = std::memchr(html.data() + from, '<', to - from);
+    if (hit == nullptr) return to;
+    size_t lt = static_cast<const char*>(hit) - html.data();
+    if (IsTagStart(html, lt)) return lt;
+    from = lt + 1;
+  }
+  return to;
+}
+
+// Tags that only a page's own structure holds, never a script or an embed: seeing one inside
+// such an element means the element was left open and swallowed the page.
+bool IsDocumentStructureTag(std::string_view html, size_t lt) {
+  for (std::string_view marker : {"</head", "<body", "</body", "</html"}) {
+    if (text::StartsWithIgnoreCase(html.substr(lt), marker)) {
+      size_t after = lt + marker.size();
+      return after >= html.size() || IsTagNameEnd(html[after]);
+    }
+  }
+  return false;
+}
+
+// Searches of a page that the prefilter repeats for every element of a kind (every unclosed
+// <title>, every <script>): each remembers its last answer, so that a page of thousands of
+// unclosed elements costs one scan, not one scan per element.
+class MemoSearch {
+ public:
+  // Position of the next "</name" end tag at or after `from`, or html.size().
+  size_t NextEndTag(std::string_view html, size_t from, const TagName& name) {
+    for (Entry& e : end_tags_) {
+      if (e.name == name) {
+        if (from < e.from || from > e.found) e = {name, from, FindEndTag(html, from, name)};
+        return e.found;
+      }
+    }
+    end_tags_.push_back({name, from, FindEndTag(html, from, name)});
+    return end_tags_.back().found;
+  }
+
+  // Position of the next document structure tag at or after `from`, or html.size().
+  size_t NextStructureTag(std::string_view html, size_t from) {
+    if (from < structure_.from || from > structure_.found) {
+      size_t pos = from;
+      while ((pos = FindTag(html, pos, html.size())) < html.size() &&
+             !IsDocumentStructureTag(html, pos)) {
+        ++pos;
+      }
+      structure_ = {TagName(), from, pos};
+    }
+    return structure_.found;
+  }
+
+ private:
+  struct Entry {
+    TagName name;
+    size_t from = 1;  // answers for searches from [from, found]
+    size_t found = 0;
+  };
+  static size_t FindEndTag(std::string_view html, size_t from, const TagName& name) {
+    std::string_view tag_name = name.view();
+    for (size_t pos = from; (pos = FindTag(html, pos, html.size())) < html.size(); ++pos) {
+      if (html[pos + 1] == '/' && text::StartsWithIgnoreCase(html.substr(pos + 2), tag_name) &&
+          (pos + 2 + tag_name.size() == html.size() ||
+           IsTagNameEnd(html[pos + 2 + tag_name.size()]))) {
+        return pos;
+      }
+    }
+    return html.size();
+  }
+  std::vector<Entry> end_tags_;
+  Entry structure_;
+};
+
+// Where an element of raw content starting at `content` really ends, for an element left open:
+// `close` is where its end tag starts (html.size() when it has none). Text-only elements end at
+// the first tag inside them; a script without end tag, and others (noscript, iframe, ...) whose
+// content reaches into the document's structure (</head>, <body>, </body>, </html>) or that have
+// no end tag, at the first block-level start tag. Returns `close` when the element is well
+// formed.
+size_t RawContentEnd(std::string_view html, size_t content, size_t close, const TagName& name,
+                     MemoSearch* memo) {
+  if (OneOf(name, kTextOnly)) return FindTag(html, content, close);
+  // Scripts write markup, even "<body ...>" and "</body>", into the page: only a script without
+  // any end tag is left open.
+  if (name == kScript && close < html.size()) return close;
+  size_t structure = memo->NextStructureTag(html, content);
+  if (close < html.size() && structure >= close) return close;
+  size_t limit = std::min(close, structure);
+  for (size_t pos = content; (pos = FindTag(html, pos, limit)) < limit; ++pos) {
+    if (html[pos + 1] == '/' || html[pos + 1] == '!') continue;
+    TagName tag;
+    ReadTagName(html, pos + 1, &tag);
+    if (ClosesParagraph(tag)) return pos;
+  }
+  return limit;
+}
+
+// Tags longer than this, or with more attributes, are cut at an attribute boundary: Gumbo
+// checks each new attribute against all earlier ones (quadratic), and an unclosed tag reads the
+// rest of the page as attributes.
+constexpr size_t kMaxTagBytes = 64 * 1024;
+constexpr int kMaxAttributes = 128;
+
+// For a start tag html[lt, end) over the limits, the position to cut it at (before the first
+// attribute over them); npos when the tag is within the limits.
+size_t AttributeCut(std::string_view html, size_t lt, size_t end) {
+  if (end - lt < 2 * kMaxAttributes && end - lt <= kMaxTagBytes) return std::string_view::npos;
+  int attributes = 0;
+  char quote = 0;
+  bool in_space = false;
+  for (size_t pos = lt + 1; pos < end; ++pos) {
+    char c = html[pos];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/';
+    if (c == '"' || c == '\'') {
+      size_t back = pos;
+      while (back > lt && (html[back - 1] == ' ' || html[back - 1] == '\t')) --back;
+      if (html[back - 1] == '=') quote = c;
+    } else if (in_space && !space && c != '=' && c != '>') {
+      if (++attributes > kMaxAttributes || pos - lt > kMaxTagBytes) return pos;
+    }
+    in_space = space;
+  }
+  return std::string_view::npos;
 }
 
 // Estimates the element stack to cap nesting depth.
@@ -230,6 +381,8 @@ PrefilterResult PrefilterHtml(std::string_view input, const PrefilterOptions& op
     copy_from = to;
   };
   TagName name;
+  MemoSearch memo;
+  size_t unwrapped_noscript_end = 0;  // end tag of the <noscript> whose content is kept
   while (pos < html.size()) {
     const void* hit = std::memchr(html.data() + pos, '<', html.size() - pos);
     if (hit == nullptr) break;
@@ -247,28 +400,58 @@ PrefilterResult PrefilterHtml(std::string_view input, const PrefilterOptions& op
       if (name == kNoscript || !depth.OnEndTag(name)) {
         skip(lt, end);
         result.flattened = true;
+      } else if (end - after_name > 64) {
+        skip(after_name, end);  // attributes of an end tag mean nothing; see AttributeCut
+        out.push_back('>');
       }
       pos = end;
     } else if (IsAsciiAlpha(next)) {
       size_t after_name = ReadTagName(html, lt + 1, &name);
       size_t end = FindTagEnd(html, after_name);
-      if (IsDroppedWithContent(name)) {
-        if (name == kScript && IsLdJsonScript(html.substr(lt, end - lt))) {
+      if (name == kNoscript && lt < unwrapped_noscript_end) {
+        skip(lt, end);  // text inside an unwrapped <noscript> (raw text up to its end tag)
+        pos = end;
+      } else if (IsDroppedWithContent(name)) {
+        size_t close = memo.NextEndTag(html, end, name);
+        size_t content_end = RawContentEnd(html, end, close, name, &memo);
+        if (content_end != close) result.unclosed_raw_text = true;
+        if (content_end == close && name == kScript && IsLdJsonScript(html.substr(lt, end - lt))) {
           pos = SkipPastEndTag(html, end, "script");  // kept verbatim
-        } else if (name == kNoscript && NoscriptHoldsText(html, end)) {
+        } else if (content_end == close && name == kNoscript &&
+                   NoscriptHoldsText(html.substr(end, close - end))) {
           // A no-JS copy of the article. Gumbo would read <noscript> content as raw text, so
           // the tags go and the content stays (its end tag is dropped below).
           skip(lt, end);
           pos = end;
+          unwrapped_noscript_end = close;
         } else {
-          size_t close = SkipPastEndTag(html, end, name.view());
-          skip(lt, close);
-          pos = close;
+          if (content_end == close && close < html.size()) {
+            content_end = FindTagEnd(html, close + 2 + name.view().size());
+          }
+          skip(lt, content_end);
+          pos = content_end;
         }
+      } else if (name == kPlaintext) {
+        skip(lt, end);  // everything after <plaintext> would be text; keep the markup instead
+        pos = end;
+      } else if (name == kTitle || name == kXmp) {
+        // Kept (the title is metadata), but closed where it was left open.
+        size_t close = memo.NextEndTag(html, end, name);
+        size_t content_end = RawContentEnd(html, end, close, name, &memo);
+        if (content_end != close) {
+          result.unclosed_raw_text = true;
+          out.append(html.data() + copy_from, content_end - copy_from);
+          out.append("</").append(name.view()).append(">");
+          copy_from = content_end;
+        }
+        pos = content_end;
       } else {
         if (!depth.OnStartTag(name)) {
           skip(lt, end);
           result.flattened = true;
+        } else if (size_t cut = AttributeCut(html, lt, end); cut != std::string_view::npos) {
+          skip(cut, end);
+          out.push_back('>');
         }
         pos = end;
       }

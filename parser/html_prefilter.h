@@ -4,7 +4,13 @@
 // Removed with their content: comments, <script> (except type="application/ld+json", kept
 // verbatim for metadata), <style>, <svg>, <math>, <noscript>, <template>, <iframe>, <object>,
 // <canvas>, <select>, <textarea>, <button>. Everything else is copied byte for byte, so the
-// parse of the result sees the same document minus those elements.
+// parse of the result sees the same document minus those elements, except for repairs:
+//  - an element of raw content left open (<title>, <textarea>, <xmp> holding a tag; <style>,
+//    <script>, <noscript>, <iframe>... without end tag or reaching </head>, <body>, </body>)
+//    is closed where the page goes on (a kept <title>/<xmp> gets its end tag inserted there),
+//    instead of swallowing the rest of the document (see unclosed_raw_text);
+//  - start tags with more than 128 attributes or over 64 KiB are cut at an attribute boundary,
+//    end tags lose their attributes (Gumbo checks attributes for duplicates quadratically).
 //
 // Caps: input beyond max_bytes is cut at the last tag boundary before the cap. Start tags that
 // would open an element deeper than max_depth (estimated with the HTML rules for implied end tags
@@ -28,6 +34,9 @@ struct PrefilterResult {
   std::string html;        // the filtered document
   bool truncated = false;  // the input was longer than max_bytes
   bool flattened = false;  // at least one start tag was dropped for depth
+  // An element of raw content (title, textarea, style, script, noscript, ...) was left open
+  // and closed where the page goes on, so that it does not swallow the rest of the document.
+  bool unclosed_raw_text = false;
 };
 
 PrefilterResult PrefilterHtml(std::string_view html, const PrefilterOptions& options);

@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text.h"
+#include "parser/html_entities.h"
+
 namespace newscrawl {
 namespace {
 
@@ -16,85 +19,14 @@ using nlohmann::json;
 constexpr size_t kMaxScriptBytes = 4 * 1024 * 1024;
 constexpr int kMaxDepth = 12;
 
-std::string ToLower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
-
-std::string Trim(std::string_view s) {
-  while (!s.empty() && static_cast<unsigned char>(s.front()) <= ' ') s.remove_prefix(1);
-  while (!s.empty() && static_cast<unsigned char>(s.back()) <= ' ') s.remove_suffix(1);
-  return std::string(s);
-}
-
-// Strings in JSON-LD are often HTML-escaped twice ("&amp;quot;", "&#8217;"); decode the usual ones.
-std::string DecodeEntities(const std::string& s) {
-  if (s.find('&') == std::string::npos) return s;
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '&') {
-      out.push_back(s[i]);
-      continue;
-    }
-    size_t semi = s.find(';', i);
-    if (semi == std::string::npos || semi - i > 10) {
-      out.push_back('&');
-      continue;
-    }
-    std::string name = s.substr(i + 1, semi - i - 1);
-    unsigned long cp = 0;
-    if (name == "amp")
-      cp = '&';
-    else if (name == "quot")
-      cp = '"';
-    else if (name == "apos")
-      cp = '\'';
-    else if (name == "lt")
-      cp = '<';
-    else if (name == "gt")
-      cp = '>';
-    else if (name == "nbsp")
-      cp = 0xA0;
-    else if (name.size() > 1 && name[0] == '#') {
-      bool hex = name[1] == 'x' || name[1] == 'X';
-      cp = std::strtoul(name.c_str() + (hex ? 2 : 1), nullptr, hex ? 16 : 10);
-      if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0;
-    }
-    if (cp == 0) {
-      out.push_back('&');
-      continue;
-    }
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-    i = semi;
-  }
-  return out;
-}
-
 std::vector<std::string> TypesOf(const json& obj) {
   std::vector<std::string> types;
   auto it = obj.find("@type");
   if (it == obj.end()) return types;
-  if (it->is_string()) types.push_back(ToLower(it->get<std::string>()));
+  if (it->is_string()) types.push_back(text::AsciiLower(it->get<std::string>()));
   if (it->is_array()) {
     for (const json& t : *it) {
-      if (t.is_string()) types.push_back(ToLower(t.get<std::string>()));
+      if (t.is_string()) types.push_back(text::AsciiLower(t.get<std::string>()));
     }
   }
   return types;
@@ -176,11 +108,13 @@ std::string StringField(const json& obj, const char* key) {
   if (it == obj.end()) return "";
   const json* v = &*it;
   if (v->is_array() && !v->empty()) v = &(*v)[0];
-  if (v->is_string()) return Trim(DecodeEntities(v->get<std::string>()));
+  if (v->is_string())
+    return std::string(text::TrimAsciiSpace(DecodeCharacterReferences(v->get<std::string>())));
   if (v->is_object()) {
     for (const char* inner : {"name", "@value", "text"}) {
       auto in = v->find(inner);
-      if (in != v->end() && in->is_string()) return Trim(DecodeEntities(in->get<std::string>()));
+      if (in != v->end() && in->is_string())
+        return std::string(text::TrimAsciiSpace(DecodeCharacterReferences(in->get<std::string>())));
     }
   }
   if (v->is_number()) return v->dump();
@@ -202,7 +136,8 @@ void ReadAuthors(const Collector& c, const json& field, JsonLdArticle& a) {
   auto one = [&](const json& raw) {
     const json& v = c.Resolve(raw);
     if (v.is_string()) {
-      std::string s = Trim(DecodeEntities(v.get<std::string>()));
+      std::string s =
+          std::string(text::TrimAsciiSpace(DecodeCharacterReferences(v.get<std::string>())));
       if (!LooksLikeUrl(s)) AddUnique(people, s);
     } else if (v.is_object()) {
       std::string name = StringField(v, "name");
@@ -225,7 +160,7 @@ void ReadAuthors(const Collector& c, const json& field, JsonLdArticle& a) {
 void ReadImages(const Collector& c, const json& field, std::vector<std::string>& out) {
   auto one = [&](const json& raw) {
     const json& v = c.Resolve(raw);
-    if (v.is_string()) AddUnique(out, Trim(v.get<std::string>()));
+    if (v.is_string()) AddUnique(out, std::string(text::TrimAsciiSpace(v.get<std::string>())));
     if (v.is_object()) {
       std::string url = StringField(v, "url");
       if (url.empty()) url = StringField(v, "contentUrl");
@@ -267,7 +202,8 @@ void ReadArticle(const Collector& c, const json& obj, JsonLdArticle& a) {
       while (start <= r.size()) {
         size_t comma = r.find(',', start);
         if (comma == std::string::npos) comma = r.size();
-        AddUnique(a.keywords, Trim(DecodeEntities(r.substr(start, comma - start))));
+        AddUnique(a.keywords, std::string(text::TrimAsciiSpace(
+                                  DecodeCharacterReferences(r.substr(start, comma - start)))));
         start = comma + 1;
       }
     }

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/text.h"
 #include "parser/dom.h"
 
 namespace newscrawl {
@@ -114,7 +115,7 @@ std::string ScriptText(const GumboNode* script) {
 }
 
 bool HasToken(std::string_view list, std::string_view token) {
-  std::string lower = dom::AsciiLower(list);
+  std::string lower = text::AsciiLower(list);
   size_t start = 0;
   while (start < lower.size()) {
     size_t end = lower.find_first_of(" \t\n", start);
@@ -149,7 +150,7 @@ std::string BoundedText(const GumboNode* node, size_t limit) {
     return dom::WalkAction::kDescend;
   });
   if (too_long) return "";
-  std::string collapsed = dom::CollapseWhitespace(text);
+  std::string collapsed = text::CollapseWhitespace(text);
   return collapsed.size() > limit ? "" : collapsed;
 }
 
@@ -235,19 +236,20 @@ PageFacts CollectPageFacts(const GumboNode* document) {
         if (key.empty()) key = dom::GetAttribute(node, "http-equiv");
         std::string_view content = dom::GetAttribute(node, "content");
         if (!key.empty() && !content.empty() && facts.metas.size() < 500) {
-          facts.metas.emplace_back(dom::AsciiLower(key), dom::CollapseWhitespace(content));
+          facts.metas.emplace_back(text::AsciiLower(key), text::CollapseWhitespace(content));
         }
         return dom::WalkAction::kSkipChildren;
       }
       case GUMBO_TAG_LINK: {
         std::string_view rel = dom::GetAttribute(node, "rel");
         if (HasToken(rel, "canonical") && facts.canonical_href.empty()) {
-          facts.canonical_href = dom::CollapseWhitespace(dom::GetAttribute(node, "href"));
+          facts.canonical_href = text::CollapseWhitespace(dom::GetAttribute(node, "href"));
         }
         return dom::WalkAction::kSkipChildren;
       }
       case GUMBO_TAG_SCRIPT:
-        if (dom::AsciiLower(dom::GetAttribute(node, "type")).find("ld+json") != std::string::npos) {
+        if (text::AsciiLower(dom::GetAttribute(node, "type")).find("ld+json") !=
+            std::string::npos) {
           facts.ld_scripts.push_back(ScriptText(node));
         }
         return dom::WalkAction::kSkipChildren;

@@ -3,14 +3,14 @@
 #include <string>
 #include <string_view>
 
+#include "common/text.h"
+
 #include "parser/charset.h"
 
 namespace newscrawl {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 struct Attribute {
   std::string name, value;
@@ -21,29 +21,30 @@ struct Attribute {
 bool GetAttribute(std::string_view s, size_t& pos, Attribute& attr) {
   attr.name.clear();
   attr.value.clear();
-  while (pos < s.size() && (IsSpace(s[pos]) || s[pos] == '/')) ++pos;
+  while (pos < s.size() && (text::IsAsciiSpace(s[pos]) || s[pos] == '/')) ++pos;
   if (pos >= s.size() || s[pos] == '>') return false;
   // Attribute name.
   while (pos < s.size()) {
     char c = s[pos];
     if (c == '=' && !attr.name.empty()) break;
-    if (IsSpace(c)) break;
+    if (text::IsAsciiSpace(c)) break;
     if (c == '/' || c == '>') return true;  // attribute without value
-    attr.name.push_back(Lower(c));
+    attr.name.push_back(text::AsciiLower(c));
     ++pos;
   }
-  while (pos < s.size() && IsSpace(s[pos])) ++pos;
+  while (pos < s.size() && text::IsAsciiSpace(s[pos])) ++pos;
   if (pos >= s.size() || s[pos] != '=') return true;  // no value
   ++pos;
-  while (pos < s.size() && IsSpace(s[pos])) ++pos;
+  while (pos < s.size() && text::IsAsciiSpace(s[pos])) ++pos;
   if (pos >= s.size()) return true;
   if (s[pos] == '"' || s[pos] == '\'') {
     char quote = s[pos++];
-    while (pos < s.size() && s[pos] != quote) attr.value.push_back(Lower(s[pos++]));
+    while (pos < s.size() && s[pos] != quote) attr.value.push_back(text::AsciiLower(s[pos++]));
     if (pos < s.size()) ++pos;
     return true;
   }
-  while (pos < s.size() && !IsSpace(s[pos]) && s[pos] != '>') attr.value.push_back(Lower(s[pos++]));
+  while (pos < s.size() && !text::IsAsciiSpace(s[pos]) && s[pos] != '>')
+    attr.value.push_back(text::AsciiLower(s[pos++]));
   return true;
 }
 
@@ -54,11 +55,11 @@ std::string CharsetFromContent(std::string_view content) {
     pos = content.find("charset", pos);
     if (pos == std::string_view::npos) return "";
     pos += 7;
-    while (pos < content.size() && IsSpace(content[pos])) ++pos;
+    while (pos < content.size() && text::IsAsciiSpace(content[pos])) ++pos;
     if (pos < content.size() && content[pos] == '=') break;
   }
   ++pos;
-  while (pos < content.size() && IsSpace(content[pos])) ++pos;
+  while (pos < content.size() && text::IsAsciiSpace(content[pos])) ++pos;
   if (pos >= content.size()) return "";
   if (content[pos] == '"' || content[pos] == '\'') {
     char quote = content[pos++];
@@ -67,15 +68,8 @@ std::string CharsetFromContent(std::string_view content) {
     return std::string(content.substr(pos, end - pos));
   }
   size_t end = pos;
-  while (end < content.size() && !IsSpace(content[end]) && content[end] != ';') ++end;
+  while (end < content.size() && !text::IsAsciiSpace(content[end]) && content[end] != ';') ++end;
   return std::string(content.substr(pos, end - pos));
-}
-
-std::string Trim(std::string s) {
-  size_t b = 0, e = s.size();
-  while (b < e && IsSpace(s[b])) ++b;
-  while (e > b && IsSpace(s[e - 1])) --e;
-  return s.substr(b, e - b);
 }
 
 }  // namespace
@@ -95,9 +89,10 @@ std::string PrescanMetaCharset(std::string_view bytes, size_t limit) {
       ++pos;
       continue;
     }
-    bool is_meta = pos + 6 <= s.size() && Lower(s[pos + 1]) == 'm' && Lower(s[pos + 2]) == 'e' &&
-                   Lower(s[pos + 3]) == 't' && Lower(s[pos + 4]) == 'a' &&
-                   (IsSpace(s[pos + 5]) || s[pos + 5] == '/');
+    bool is_meta = pos + 6 <= s.size() && text::AsciiLower(s[pos + 1]) == 'm' &&
+                   text::AsciiLower(s[pos + 2]) == 'e' && text::AsciiLower(s[pos + 3]) == 't' &&
+                   text::AsciiLower(s[pos + 4]) == 'a' &&
+                   (text::IsAsciiSpace(s[pos + 5]) || s[pos + 5] == '/');
     if (is_meta) {
       pos += 5;
       bool got_pragma = false;
@@ -107,7 +102,7 @@ std::string PrescanMetaCharset(std::string_view bytes, size_t limit) {
       while (GetAttribute(s, pos, attr)) {
         if (attr.name == "http-equiv" && !seen_http_equiv) {
           seen_http_equiv = true;
-          if (Trim(attr.value) == "content-type") got_pragma = true;
+          if (std::string(text::TrimAsciiSpace(attr.value)) == "content-type") got_pragma = true;
         } else if (attr.name == "content" && !seen_content) {
           seen_content = true;
           if (charset.empty()) {
@@ -124,7 +119,7 @@ std::string PrescanMetaCharset(std::string_view bytes, size_t limit) {
         }
       }
       if (need_pragma == 2 || (need_pragma == 1 && got_pragma)) {
-        std::string name = Trim(charset);
+        std::string name = std::string(text::TrimAsciiSpace(charset));
         if (!name.empty()) return name;
       }
       continue;
@@ -133,7 +128,7 @@ std::string PrescanMetaCharset(std::string_view bytes, size_t limit) {
         (IsAlpha(s[pos + 1]) || (s[pos + 1] == '/' && pos + 2 < s.size() && IsAlpha(s[pos + 2])))) {
       // Another tag: skip its name and attributes (quoted '>' does not end it).
       pos += (s[pos + 1] == '/') ? 2 : 1;
-      while (pos < s.size() && !IsSpace(s[pos]) && s[pos] != '>') ++pos;
+      while (pos < s.size() && !text::IsAsciiSpace(s[pos]) && s[pos] != '>') ++pos;
       while (GetAttribute(s, pos, attr)) {
       }
       if (pos < s.size()) ++pos;  // '>'

@@ -5,16 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "common/text.h"
 #include "parser/dom.h"
+#include "parser/html_entities.h"
 
 namespace newscrawl {
 namespace {
-
-std::string Lower(std::string_view s) { return dom::AsciiLower(s); }
-
-bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
-}
 
 std::string TrimPunctuation(std::string_view s) {
   auto junk = [](char c) {
@@ -32,7 +28,7 @@ void SplitOn(std::vector<std::string>& parts, std::string_view sep, bool ignore_
   std::vector<std::string> out;
   for (const std::string& p : parts) {
     size_t start = 0;
-    std::string hay = ignore_case ? Lower(p) : p;
+    std::string hay = ignore_case ? text::AsciiLower(p) : p;
     while (true) {
       size_t at = hay.find(sep, start);
       if (at == std::string::npos) {
@@ -67,34 +63,25 @@ bool PlausibleName(const std::string& name) {
                                     "posted", "published",     "updated",  "by",      "no author",
                                     "none",   "null"};
   for (const char* n : kNotNames) {
-    if (EqualsIgnoreCase(name, n)) return false;
+    if (text::EqualsIgnoreCase(name, n)) return false;
   }
-  if (Lower(name).find("admin") != std::string::npos) return false;  // "jdadmin", "Site Admin"
+  if (text::AsciiLower(name).find("admin") != std::string::npos)
+    return false;  // "jdadmin", "Site Admin"
   return true;
 }
 
 }  // namespace
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 std::vector<std::string> NormalizeAuthorNames(std::string_view byline) {
-  std::string text = dom::CollapseWhitespace(byline);
+  // References left undecoded ("Nguy&#7877;n") would be split at their ';'.
+  std::string text = text::CollapseWhitespace(DecodeCharacterReferences(byline));
   // Cut at what usually follows the name in a byline.
   static const char* kCuts[] = {" | ",      "|",       " • ",       "•",         " · ",
                                 " - ",      " — ",     " – ",       "\u2014",    " published",
                                 " updated", " posted", " cập nhật", " đăng lúc", " on ",
                                 " am ",     " le ",    " vom ",     " ngày "};
   for (const char* cut : kCuts) {
-    std::string lower = Lower(text);
+    std::string lower = text::AsciiLower(text);
     size_t at = lower.find(cut);
     if (at != std::string::npos && at > 0) text.resize(at);
   }
@@ -109,7 +96,7 @@ std::vector<std::string> NormalizeAuthorNames(std::string_view byline) {
     std::string trimmed = TrimPunctuation(text);
     text = trimmed;
     for (const char* prefix : kPrefixes) {
-      if (StartsWithIgnoreCase(text, prefix)) {
+      if (text::StartsWithIgnoreCase(text, prefix)) {
         text = text.substr(std::string_view(prefix).size());
         stripped = true;
         break;
@@ -118,7 +105,7 @@ std::vector<std::string> NormalizeAuthorNames(std::string_view byline) {
   }
   // "Recipe by Name", "Text und Interview: Name": drop a short lead-in ending in "by" or ':'.
   for (std::string_view marker : {std::string_view(" by "), std::string_view(": ")}) {
-    std::string lower = Lower(text);
+    std::string lower = text::AsciiLower(text);
     size_t at = lower.find(marker);
     if (at != std::string::npos && at > 0 && at <= 30 &&
         std::count(text.begin(), text.begin() + static_cast<long>(at), ' ') <= 3) {
@@ -126,7 +113,7 @@ std::vector<std::string> NormalizeAuthorNames(std::string_view byline) {
     }
   }
   for (const char* cut : {" foto:", " photo:", " fotos:", " ảnh:", " bild:"}) {
-    size_t at = Lower(text).find(cut);
+    size_t at = text::AsciiLower(text).find(cut);
     if (at != std::string::npos && at > 0) text.resize(at);
   }
   std::vector<std::string> parts{text};
@@ -149,20 +136,21 @@ std::vector<std::string> NormalizeAuthorNames(std::string_view byline) {
 
 std::string StripSiteSuffix(std::string_view title_in, std::string_view site_name,
                             std::string_view host, bool aggressive) {
-  std::string title = dom::CollapseWhitespace(title_in);
+  std::string title = text::CollapseWhitespace(title_in);
   // The host's main label: "www.vnexpress.net" -> "vnexpress".
-  std::string host_label = Lower(host);
+  std::string host_label = text::AsciiLower(host);
   if (host_label.rfind("www.", 0) == 0) host_label = host_label.substr(4);
   host_label = host_label.substr(0, host_label.find('.'));
   auto names_site = [&](std::string_view segment) {
-    std::string s = Lower(dom::CollapseWhitespace(segment));
+    std::string s = text::AsciiLower(text::CollapseWhitespace(segment));
     std::string compact;
     for (char c : s) {
       if (c != ' ' && c != '.' && c != '-') compact.push_back(c);
     }
-    if (!site_name.empty() && s == Lower(dom::CollapseWhitespace(site_name))) return true;
-    if (!host_label.empty() &&
-        (compact == host_label || s == Lower(host) || compact.rfind(host_label, 0) == 0)) {
+    if (!site_name.empty() && s == text::AsciiLower(text::CollapseWhitespace(site_name)))
+      return true;
+    if (!host_label.empty() && (compact == host_label || s == text::AsciiLower(host) ||
+                                compact.rfind(host_label, 0) == 0)) {
       return true;
     }
     return false;
@@ -188,7 +176,7 @@ std::string StripSiteSuffix(std::string_view title_in, std::string_view site_nam
 }
 
 std::string NormalizeLanguageTag(std::string_view tag_in) {
-  std::string tag = dom::CollapseWhitespace(tag_in.substr(0, tag_in.find(',')));
+  std::string tag = text::CollapseWhitespace(tag_in.substr(0, tag_in.find(',')));
   std::replace(tag.begin(), tag.end(), '_', '-');
   std::string out;
   size_t part = 0, start = 0;
@@ -202,7 +190,7 @@ std::string NormalizeLanguageTag(std::string_view tag_in) {
         })) {
       break;
     }
-    sub = Lower(sub);
+    sub = text::AsciiLower(sub);
     if (part == 0 && (sub.size() < 2 || sub.size() > 3)) return "";
     if (part > 0 && sub.size() == 2) {
       for (char& c : sub) {
@@ -222,7 +210,7 @@ std::vector<std::string> SplitKeywords(std::string_view text) {
   while (start <= text.size()) {
     size_t end = text.find_first_of(",;", start);
     if (end == std::string_view::npos) end = text.size();
-    std::string tag = dom::CollapseWhitespace(text.substr(start, end - start));
+    std::string tag = text::CollapseWhitespace(text.substr(start, end - start));
     if (!tag.empty() && tag.size() <= 100 &&
         std::find(tags.begin(), tags.end(), tag) == tags.end()) {
       tags.push_back(std::move(tag));

@@ -31,7 +31,4 @@ std::string NormalizeLanguageTag(std::string_view tag);
 // each at most 100 bytes.
 std::vector<std::string> SplitKeywords(std::string_view text);
 
-// ASCII-case-insensitive equality.
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-
 }  // namespace newscrawl

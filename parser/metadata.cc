@@ -7,9 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "common/text.h"
 #include "common/url.h"
+#include "parser/charset.h"
 #include "parser/date_parse.h"
 #include "parser/dom.h"
+#include "parser/html_entities.h"
 #include "parser/jsonld.h"
 #include "parser/meta_collect.h"
 #include "parser/meta_text.h"
@@ -50,7 +53,7 @@ bool IsAbsoluteHttp(std::string_view url) {
 }
 
 std::string Absolute(std::string_view page_url, std::string_view ref) {
-  std::string r = dom::CollapseWhitespace(ref);
+  std::string r = text::CollapseWhitespace(ref);
   if (r.empty()) return "";
   if (!page_url.empty()) {
     std::string resolved = ResolveUrlString(page_url, r);
@@ -181,7 +184,7 @@ std::string PickSection(const PageFacts& f, const JsonLdData& ld, const std::str
   auto from_trail = [&](const std::vector<std::string>& trail) -> std::string {
     for (size_t i = trail.size(); i > 0; --i) {
       const std::string& item = trail[i - 1];
-      std::string lower = dom::AsciiLower(item);
+      std::string lower = text::AsciiLower(item);
       if (item == title || item.size() > 80 ||
           (i == trail.size() && trail.size() > 2 && title.find(item) != std::string::npos)) {
         continue;
@@ -195,7 +198,13 @@ std::string PickSection(const PageFacts& f, const JsonLdData& ld, const std::str
   };
   if (section.empty()) section = from_trail(ld.breadcrumb);
   if (section.empty()) section = from_trail(f.breadcrumb);
-  return dom::CollapseWhitespace(section);
+  return text::CollapseWhitespace(section);
+}
+
+// `value` with character references decoded, NFC, whitespace folded.
+std::string CleanText(const std::string& value) {
+  if (value.empty()) return value;
+  return text::CollapseWhitespace(NormalizeNfc(DecodeCharacterReferences(value)));
 }
 
 }  // namespace
@@ -263,7 +272,7 @@ PageMetadata ExtractMetadata(const GumboNode* document, std::string_view page_ur
        {a.description, Meta(f, {"og:description"}), Meta(f, {"twitter:description"}),
         Meta(f, {"description", "dc.description"})}) {
     if (!candidate.empty()) {
-      m.lead = dom::CollapseWhitespace(candidate);
+      m.lead = text::CollapseWhitespace(candidate);
       break;
     }
   }
@@ -290,7 +299,7 @@ PageMetadata ExtractMetadata(const GumboNode* document, std::string_view page_ur
   if (tags.empty()) tags = SplitKeywords(Meta(f, {"news_keywords"}));
   if (tags.empty()) tags = SplitKeywords(Meta(f, {"keywords"}));
   for (std::string& t : tags) {
-    t = dom::CollapseWhitespace(t);
+    t = text::CollapseWhitespace(t);
     if (!t.empty() && t.size() <= 100 && m.tags.size() < kMaxTags &&
         std::find(m.tags.begin(), m.tags.end(), t) == m.tags.end()) {
       m.tags.push_back(t);
@@ -310,8 +319,13 @@ PageMetadata ExtractMetadata(const GumboNode* document, std::string_view page_ur
     if (!seen) m.images.push_back(ArticleImage{url, ""});
   }
 
-  m.page_type = a.found ? a.type : dom::AsciiLower(Meta(f, {"og:type"}));
+  m.page_type = a.found ? a.type : text::AsciiLower(Meta(f, {"og:type"}));
   m.jsonld_article_body = a.article_body;
+  // Every metadata string decoded and NFC, whatever its source: meta values and JSON-LD escaped
+  // twice ("&amp;#7871;") reach us with references left after one decoding.
+  for (std::string* field : {&m.title, &m.lead, &m.site, &m.section}) *field = CleanText(*field);
+  for (std::string& author : m.authors) author = CleanText(author);
+  for (std::string& tag : m.tags) tag = CleanText(tag);
   return m;
 }
 

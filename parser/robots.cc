@@ -4,44 +4,23 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "common/text.h"
+
 namespace newscrawl {
 namespace {
-
-bool IsSpace(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = LowerAscii(c);
-  return out;
-}
 
 // RFC 9309 §2.2.1: product-token = identifier / "*"; identifier = 1*(%x2D / %x41-5A / %x5F /
 // %x61-7A). The token of a user-agent line (or of our own name) is its leading identifier run.
 std::string ProductToken(std::string_view value) {
-  value = Trim(value);
+  value = text::TrimAsciiSpace(value);
   if (!value.empty() && value.front() == '*') return "*";
   std::string token;
   for (char c : value) {
     bool ident = c == '-' || c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
     if (!ident) break;
-    token.push_back(LowerAscii(c));
+    token.push_back(text::AsciiLower(c));
   }
   return token;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 bool IsUnreserved(unsigned char c) {
@@ -64,9 +43,10 @@ std::string NormalizePercentEncoding(std::string_view s) {
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      unsigned char decoded =
-          static_cast<unsigned char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
+    if (c == '%' && i + 2 < s.size() && text::HexDigitValue(s[i + 1]) >= 0 &&
+        text::HexDigitValue(s[i + 2]) >= 0) {
+      unsigned char decoded = static_cast<unsigned char>(text::HexDigitValue(s[i + 1]) * 16 +
+                                                         text::HexDigitValue(s[i + 2]));
       if (IsUnreserved(decoded)) {
         out.push_back(static_cast<char>(decoded));
       } else {
@@ -110,7 +90,7 @@ bool PatternMatches(std::string_view pattern, std::string_view path) {
 enum class Key { kUserAgent, kAllow, kDisallow, kCrawlDelay, kSitemap, kUnknown };
 
 Key ParseKey(std::string_view raw) {
-  std::string key = Lower(Trim(raw));
+  std::string key = text::AsciiLower(text::TrimAsciiSpace(raw));
   if (key == "user-agent" || key == "useragent" || key == "user agent") return Key::kUserAgent;
   if (key == "allow") return Key::kAllow;
   if (key == "disallow" || key == "dissallow" || key == "dissalow" || key == "disalow" ||
@@ -123,7 +103,7 @@ Key ParseKey(std::string_view raw) {
 }
 
 std::optional<double> ParseDelay(std::string_view value) {
-  std::string text(Trim(value));
+  std::string text(text::TrimAsciiSpace(value));
   if (text.empty()) return std::nullopt;
   char* end = nullptr;
   double seconds = std::strtod(text.c_str(), &end);
@@ -198,7 +178,7 @@ RobotsRules ParseRobotsTxt(std::string_view body, std::string_view product_token
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) return;  // invalid line: ignored (RFC 9309 §2.2)
     Key key = ParseKey(line.substr(0, colon));
-    std::string_view value = Trim(line.substr(colon + 1));
+    std::string_view value = text::TrimAsciiSpace(line.substr(colon + 1));
     switch (key) {
       case Key::kUserAgent: {
         if (!in_agent_lines) group_is_ours = group_is_wildcard = false;  // a new group starts

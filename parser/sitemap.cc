@@ -1,6 +1,7 @@
 // ParseSitemap: gzip detection, urlset / sitemapindex / text / feed sitemaps, sitemaps.org limits.
 #include "parser/sitemap.h"
 
+#include "common/text.h"
 #include "parser/feed.h"
 #include "parser/feed_date.h"
 #include "parser/feed_internal.h"
@@ -42,7 +43,7 @@ Sitemap ParseTextSitemap(std::string_view body, std::string_view sitemap_url) {
   while (pos < body.size()) {
     size_t end = body.find_first_of("\r\n", pos);
     if (end == std::string_view::npos) end = body.size();
-    std::string line = xml::CollapseWhitespace(body.substr(pos, end - pos));
+    std::string line = text::CollapseWhitespace(body.substr(pos, end - pos));
     pos = end + 1;
     if (line.empty()) continue;
     // Text sitemaps must list absolute URLs; a relative line is not a URL of this file.

@@ -4,84 +4,11 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "common/text.h"
+#include "parser/html_entities.h"
+
 namespace newscrawl::xml {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-struct NamedEntity {
-  const char* name;
-  uint32_t code_point;
-};
-
-// The references seen in feed descriptions: markup, punctuation, and the Latin-1 letters that
-// Vietnamese text uses (others arrive as numeric references).
-const NamedEntity kEntities[] = {
-    {"amp", '&'},      {"lt", '<'},        {"gt", '>'},       {"quot", '"'},     {"apos", '\''},
-    {"nbsp", 0xA0},    {"hellip", 0x2026}, {"ndash", 0x2013}, {"mdash", 0x2014}, {"lsquo", 0x2018},
-    {"rsquo", 0x2019}, {"ldquo", 0x201C},  {"rdquo", 0x201D}, {"laquo", 0xAB},   {"raquo", 0xBB},
-    {"copy", 0xA9},    {"reg", 0xAE},      {"Agrave", 0xC0},  {"Aacute", 0xC1},  {"Acirc", 0xC2},
-    {"Atilde", 0xC3},  {"Egrave", 0xC8},   {"Eacute", 0xC9},  {"Ecirc", 0xCA},   {"Igrave", 0xCC},
-    {"Iacute", 0xCD},  {"Ograve", 0xD2},   {"Oacute", 0xD3},  {"Ocirc", 0xD4},   {"Otilde", 0xD5},
-    {"Ugrave", 0xD9},  {"Uacute", 0xDA},   {"Yacute", 0xDD},  {"agrave", 0xE0},  {"aacute", 0xE1},
-    {"acirc", 0xE2},   {"atilde", 0xE3},   {"egrave", 0xE8},  {"eacute", 0xE9},  {"ecirc", 0xEA},
-    {"igrave", 0xEC},  {"iacute", 0xED},   {"ograve", 0xF2},  {"oacute", 0xF3},  {"ocirc", 0xF4},
-    {"otilde", 0xF5},  {"ugrave", 0xF9},   {"uacute", 0xFA},  {"yacute", 0xFD},
-};
-
-// Decodes the reference starting at html[i] == '&'; on success appends it and advances `i` past
-// the ';'. Unknown or malformed references are left as text.
-bool DecodeReference(std::string_view html, size_t* i, std::string* out) {
-  size_t semi = html.find(';', *i);
-  if (semi == std::string_view::npos || semi - *i > 10 || semi == *i + 1) return false;
-  std::string_view name = html.substr(*i + 1, semi - *i - 1);
-  if (name[0] == '#') {
-    bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
-    std::string digits(name.substr(hex ? 2 : 1));
-    if (digits.empty()) return false;
-    char* end = nullptr;
-    unsigned long cp = std::strtoul(digits.c_str(), &end, hex ? 16 : 10);
-    if (*end != '\0') return false;
-    AppendUtf8(static_cast<uint32_t>(cp > 0x10FFFF ? 0xFFFD : cp), out);
-  } else {
-    const NamedEntity* found = nullptr;
-    for (const NamedEntity& e : kEntities) {
-      if (name == e.name) found = &e;
-    }
-    if (found == nullptr) return false;
-    AppendUtf8(found->code_point, out);
-  }
-  *i = semi;
-  return true;
-}
 
 enum class TagKind { kNotATag, kInline, kBlock };
 
@@ -122,7 +49,8 @@ std::string_view LocalName(std::string_view qualified_name) {
 }
 
 bool LocalNameIs(const pugi::xml_node& node, std::string_view local_name) {
-  return node.type() == pugi::node_element && EqualsIgnoreCase(LocalName(node.name()), local_name);
+  return node.type() == pugi::node_element &&
+         text::EqualsIgnoreCase(LocalName(node.name()), local_name);
 }
 
 pugi::xml_node Child(const pugi::xml_node& parent, std::string_view local_name) {
@@ -142,7 +70,7 @@ std::vector<pugi::xml_node> Children(const pugi::xml_node& parent, std::string_v
 
 std::string_view Attribute(const pugi::xml_node& node, std::string_view local_name) {
   for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
-    if (EqualsIgnoreCase(LocalName(a.name()), local_name)) return a.value();
+    if (text::EqualsIgnoreCase(LocalName(a.name()), local_name)) return a.value();
   }
   return {};
 }
@@ -167,29 +95,9 @@ std::string NodeText(const pugi::xml_node& node) {
   return text;
 }
 
-std::string CollapseWhitespace(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool pending_space = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) {
-      space = true;  // U+00A0 NO-BREAK SPACE
-      ++i;
-    }
-    if (space) {
-      pending_space = !out.empty();
-      continue;
-    }
-    if (pending_space) out.push_back(' ');
-    pending_space = false;
-    out.push_back(static_cast<char>(c));
-  }
-  return out;
+std::string CleanText(const pugi::xml_node& node) {
+  return text::CollapseWhitespace(NodeText(node));
 }
-
-std::string CleanText(const pugi::xml_node& node) { return CollapseWhitespace(NodeText(node)); }
 
 std::string HtmlToText(std::string_view html) {
   std::string text;
@@ -212,12 +120,12 @@ std::string HtmlToText(std::string_view html) {
           continue;
         }
       }
-    } else if (c == '&' && DecodeReference(html, &i, &text)) {
+    } else if (c == '&' && DecodeCharacterReference(html, &i, &text)) {
       continue;
     }
     text.push_back(c);
   }
-  return CollapseWhitespace(text);
+  return text::CollapseWhitespace(text);
 }
 
 Status LoadXml(std::string_view body, pugi::xml_document* doc, size_t* error_offset) {

@@ -35,9 +35,6 @@ std::string NodeText(const pugi::xml_node& node);
 // The text of `node` trimmed with whitespace runs collapsed to one space.
 std::string CleanText(const pugi::xml_node& node);
 
-// Collapses runs of ASCII whitespace (and U+00A0) into one space and trims.
-std::string CollapseWhitespace(std::string_view text);
-
 // Plain text of an HTML fragment: known HTML tags removed (block-level ones become spaces; an
 // unknown "<tăng>" in a title stays text), comments removed, the common character references
 // decoded (&amp; &#7871; &#x1EBF; &nbsp; &eacute; ...), whitespace collapsed.

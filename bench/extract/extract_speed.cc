@@ -1,8 +1,6 @@
 // extract_speed DIR [RUNS]: ExtractArticle over every DIR/*.html in ONE thread, pages in memory
 // (no file I/O timed). Prints pages/s by wall clock and by this thread's CPU time (the CPU
 // figure stays meaningful on a shared, loaded machine), median of RUNS (default 3) runs.
-#include <time.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -12,20 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "bench/extract/bench_time.h"
 #include "parser/extract.h"
 
 namespace {
 
-double ThreadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using newscrawl::bench::Median;
+using newscrawl::bench::ThreadCpuSeconds;
 
 }  // namespace
 

@@ -42,11 +42,6 @@ TEST(DomTest, NodeTextSeparatesBlocksAndSkipsScripts) {
   EXPECT_EQ(NodeTextCollapsed(parsed.body()), "one two&three four");
 }
 
-TEST(DomTest, CollapseWhitespaceFoldsNoBreakSpace) {
-  EXPECT_EQ(CollapseWhitespace("  a \xC2\xA0\n b  "), "a b");
-  EXPECT_EQ(CollapseWhitespace(""), "");
-}
-
 TEST(DomTest, TagNameOfUnknownElement) {
   ParsedHtml parsed = ParsedHtml::Parse("<AMP-IMG src=x></AMP-IMG><p>y</p>");
   std::vector<std::string> names;

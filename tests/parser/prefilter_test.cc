@@ -79,5 +79,43 @@ TEST(PrefilterTest, ImpliedEndTagsDoNotCountAsDepth) {
   EXPECT_EQ(result.html, html);
 }
 
+TEST(PrefilterTest, ElementsLeftOpenCloseWhereThePageGoesOn) {
+  struct Case {
+    std::string in;
+    std::string out;
+  } cases[] = {
+      // Text-only elements end at the first tag inside them.
+      {"<title>News<meta charset=utf-8><body><p>a</p>",
+       "<title>News</title><meta charset=utf-8><body><p>a</p>"},
+      {"<p>a</p><textarea>reply<p>b</p>", "<p>a</p><p>b</p>"},
+      {"<style>p{}</head><body><p>b</p>", "</head><body><p>b</p>"},
+      {"<style>a{background:url('data:image/svg+xml,<svg/>')}</style><p>b</p>", "<p>b</p>"},
+      {"<xmp>code<p>b</p>", "<xmp>code</xmp><p>b</p>"},
+      // Others end at the first block start when they reach the document's structure.
+      {"<p>a</p><noscript><img src=x><p>b</p></body>", "<p>a</p><p>b</p></body>"},
+      {"<script>var x = 1;\n<div>b</div></body></html>", "<div>b</div></body></html>"},
+      {"<iframe src=x><h2>b</h2>", "<h2>b</h2>"},
+      // Well-formed elements are untouched.
+      {"<title>a &amp; b</title><p>c</p>", "<title>a &amp; b</title><p>c</p>"},
+      {"<script>document.write('<p>x</p>')</script><p>c</p>", "<p>c</p>"},
+      {"<script>w('<body onload=f()><div>x</div></body>');</script><p>c</p>", "<p>c</p>"},
+      {"<plaintext><p>c</p>", "<p>c</p>"},
+  };
+  for (const Case& c : cases) {
+    PrefilterResult result = PrefilterHtml(c.in, {});
+    EXPECT_EQ(result.html, c.out) << c.in;
+  }
+  EXPECT_TRUE(PrefilterHtml("<title>a<p>b", {}).unclosed_raw_text);
+  EXPECT_FALSE(PrefilterHtml("<title>a</title><p>b", {}).unclosed_raw_text);
+}
+
+TEST(PrefilterTest, TagsWithTooManyAttributesAreCut) {
+  std::string tag = "<div";
+  for (int i = 0; i < 200; ++i) tag += " a" + std::to_string(i);
+  std::string expected = "<div";
+  for (int i = 0; i < 128; ++i) expected += " a" + std::to_string(i);
+  EXPECT_EQ(Filter(tag + ">x</div>"), expected + " >x</div>");
+}
+
 }  // namespace
 }  // namespace newscrawl

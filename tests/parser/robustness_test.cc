@@ -2,6 +2,7 @@
 // (Run under ASan/UBSan by scripts/test.sh; the time limits are CTest's, not asserted here.)
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "parser/extract.h"
@@ -91,6 +92,89 @@ TEST(RobustnessTest, OnlyScriptsAndComments) {
   Result<Article> r = ExtractArticle("<script>alert(1)<!--", ExtractOptions());
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r->is_article);
+}
+
+// Hostile shapes (bench/extract/extract_adversarial times them at the size cap): every step is
+// near-linear, so what is asserted here is the output, on pages small enough for a test.
+
+int CountLines(const std::string& text) {
+  return text.empty() ? 0 : 1 + static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST(RobustnessTest, ManySiblingParagraphsAllKept) {
+  std::string html = "<html><body><div class='story'>";
+  for (int i = 0; i < 20000; ++i) {
+    html += "<p>Paragraph " + std::to_string(i) + " of a very long story about the bridge.</p>";
+  }
+  html += "</div></body></html>";
+  Result<Article> r = ExtractArticle(html, ExtractOptions());
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->is_article);
+  EXPECT_EQ(CountLines(r->text), 20000);
+  EXPECT_NE(r->text.find("Paragraph 19999 of"), std::string::npos);
+}
+
+TEST(RobustnessTest, ManyImagesWithCaptionsGoToImages) {
+  std::string html = "<html><body><article>";
+  for (int i = 0; i < 3; ++i) html += kParagraph;
+  for (int i = 0; i < 3000; ++i) {
+    html += "<div><img src='/p" + std::to_string(i) + ".jpg'></div><p class='caption'>Photo " +
+            std::to_string(i) + " by the agency</p>";
+  }
+  html += "</article></body></html>";
+  Result<Article> r = ExtractArticle(html, ExtractOptions());
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->images.size(), 3000u);
+  EXPECT_EQ(r->images[2999].url, "/p2999.jpg");
+  EXPECT_EQ(r->text.find("Photo 1 by"), std::string::npos);
+}
+
+TEST(RobustnessTest, ThousandsOfAttributesAreCut) {
+  std::string html = "<html><body><div class='story'";
+  for (int i = 0; i < 20000; ++i) html += " data-a" + std::to_string(i) + "='v'";
+  html += ">";
+  for (int i = 0; i < 6; ++i) html += kParagraph;
+  html += "</div></body></html>";
+  Result<Article> r = ExtractArticle(html, ExtractOptions());
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->is_article) << r->not_article_reason;
+  EXPECT_NE(r->text.find("supply problems"), std::string::npos);
+}
+
+TEST(RobustnessTest, EndTagWithAttributes) {
+  std::string html = "<html><body><div class='story'>";
+  for (int i = 0; i < 6; ++i) html += kParagraph;
+  html += "</div";
+  for (int i = 0; i < 5000; ++i) html += " x" + std::to_string(i);
+  html += "><p>After the odd end tag.</p></body></html>";
+  Result<Article> r = ExtractArticle(html, ExtractOptions());
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(r->text.find("supply problems"), std::string::npos);
+}
+
+TEST(RobustnessTest, ManyLineBreaksBecomeLines) {
+  std::string html = "<html><body><div>";
+  for (int i = 0; i < 5000; ++i) {
+    html += "Line " + std::to_string(i) + " of a story told in lines separated by breaks<br>";
+  }
+  html += "</div></body></html>";
+  Result<Article> r = ExtractArticle(html, ExtractOptions());
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(r->text.find("Line 4999 of a story"), std::string::npos);
+  EXPECT_NE(r->text.find("Line 0 of a story"), std::string::npos);
+}
+
+TEST(RobustnessTest, ThousandsOfUnclosedRawTextElements) {
+  std::string html = "<html><body><div class='story'>";
+  for (int i = 0; i < 2000; ++i) {
+    html += (i % 2) ? "<textarea>" : "<noscript>";
+    html += kParagraph;
+  }
+  html += "</div></body></html>";
+  Result<Article> r = ExtractArticle(html, ExtractOptions());
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->is_article) << r->not_article_reason;
+  EXPECT_EQ(CountLines(r->text), 2000);
 }
 
 }  // namespace

@@ -1,0 +1,23 @@
+#include "parser/html_entities.h"
+
+#include <gtest/gtest.h>
+
+namespace newscrawl {
+namespace {
+
+TEST(HtmlEntitiesTest, DecodesReferences) {
+  struct Case {
+    const char* in;
+    const char* out;
+  } cases[] = {
+      {"Chi&#7871;n s&#x1EF1;", "Chi\u1EBFn s\u1EF1"},
+      {"a &amp; b &lt;c&gt; &quot;d&quot; &eacute;", "a & b <c> \"d\" \u00E9"},
+      {"&#0; &#xD800; &#1114112;", "\uFFFD \uFFFD \uFFFD"},
+      {"AT&T &unknown; &#12 & &;", "AT&T &unknown; &#12 & &;"},
+      {"", ""},
+  };
+  for (const Case& c : cases) EXPECT_EQ(DecodeCharacterReferences(c.in), c.out) << c.in;
+}
+
+}  // namespace
+}  // namespace newscrawl
