@@ -22,7 +22,7 @@
 #include "cli/record_sink.h"
 #include "common/article.h"
 #include "crawler/fetcher.h"
-#include "parser/extract.h"
+#include "pipeline/article_from_fetch.h"
 
 namespace newscrawl::cli {
 namespace {
@@ -120,16 +120,8 @@ class Output {
     } else if (!success || r.outcome == FetchOutcome::kNotModified) {
       line = ResultMetadata(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     } else {
-      ExtractOptions options;
-      options.url = r.final_url;
-      options.charset = r.charset;
-      options.content_type = r.content_type;
-      Result<Article> article = ExtractArticle(r.body, options);
+      Result<Article> article = pipeline::ArticleFromFetch(r);
       if (article.ok()) {
-        article->fetched_at = r.fetched_at;
-        article->http.status = r.status;
-        article->http.etag = r.etag;
-        article->http.last_modified = r.last_modified;
         std::lock_guard<std::mutex> lock(mu_);
         Result<Article> record = sink_->Emit(std::move(article).value());
         if (record.ok()) return Print(ArticleToJson(*record), true);
