@@ -477,7 +477,8 @@ TEST_F(NatsClusterTest, PublishIsDeduplicatedByIdAndVersion) {
   r.seq = 7;
   ASSERT_TRUE(a.cluster->Publish(r, ArticleToJson(r), store::EventKind::kNew).ok());
   ASSERT_TRUE(a.cluster->Publish(r, ArticleToJson(r), store::EventKind::kNew).ok());  // a retry
-  ASSERT_TRUE(b.cluster->Publish(r, store::EventKind::kNew).ok());  // another instance
+  ASSERT_TRUE(
+      b.cluster->Publish(r, ArticleToJson(r), store::EventKind::kNew).ok());  // another instance
   r.version = 2;
   ASSERT_TRUE(a.cluster->Publish(r, ArticleToJson(r), store::EventKind::kVersion).ok());
   EXPECT_EQ(CounterValue(a.metrics, "newscrawl_cluster_published_total{result=\"new\"}"), 2u);
@@ -494,8 +495,10 @@ TEST_F(NatsClusterTest, ArticleReaderResumesADurableConsumer) {
     Article r = MakeArticle("https://news.example.com/r" + std::to_string(i), LongText(10 + i));
     r.canonical_url = r.url;
     r.version = 1;
-    ASSERT_TRUE(
-        a.cluster->Publish(r, i == 2 ? store::EventKind::kDuplicate : store::EventKind::kNew).ok());
+    ASSERT_TRUE(a.cluster
+                    ->Publish(r, ArticleToJson(r),
+                              i == 2 ? store::EventKind::kDuplicate : store::EventKind::kNew)
+                    .ok());
     ids.push_back(r.id);
   }
   ArticleReaderOptions ro;
@@ -613,7 +616,7 @@ TEST_F(NatsClusterTest, SurvivesANodeKilledAndRestarted) {
     ASSERT_TRUE(claim.ok()) << i << ": " << claim.status().ToString();
     art.canonical_url = art.url;
     art.version = 1;
-    ASSERT_TRUE(a.cluster->Publish(art, store::EventKind::kNew).ok()) << i;
+    ASSERT_TRUE(a.cluster->Publish(art, ArticleToJson(art), store::EventKind::kNew).ok()) << i;
     pipeline::FrontierEntry e;
     e.url = "https://" + HostOfShard(i % kShards) + "/k/" + std::to_string(i);
     ASSERT_TRUE(a.cluster->Route(e).ok()) << i;
