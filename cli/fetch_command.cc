@@ -23,7 +23,7 @@
 #include "cli/warc_fetch.h"
 #include "common/article.h"
 #include "crawler/fetcher.h"
-#include "parser/extract.h"
+#include "pipeline/article_from_fetch.h"
 #include "server/log_output.h"
 
 namespace newscrawl::cli {
@@ -139,16 +139,8 @@ class Output {
     std::string cause = r.error;
     if (r.outcome == FetchOutcome::kNotModified && cause.empty()) cause = "HTTP 304: no body";
     if (r.outcome == FetchOutcome::kOk) {
-      ExtractOptions options;
-      options.url = r.final_url;
-      options.charset = r.charset;
-      options.content_type = r.content_type;
-      Result<Article> article = ExtractArticle(r.body, options);
+      Result<Article> article = pipeline::ArticleFromFetch(r);
       if (article.ok()) {
-        article->fetched_at = r.fetched_at;
-        article->http.status = r.status;
-        article->http.etag = r.etag;
-        article->http.last_modified = r.last_modified;
         std::lock_guard<std::mutex> lock(mu_);
         Result<Article> record = sink_->Emit(std::move(article).value());
         if (record.ok()) return Print(ArticleToJson(*record), true);

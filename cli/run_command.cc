@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "cli/command.h"
+#include "cli/store_article_source.h"
 #include "cluster/nats_cluster.h"
 #include "config/config.h"
 #include "pipeline/daemon.h"
@@ -155,7 +156,8 @@ int RunDaemon(const RunFlags& flags) {
   http_options.address = address;
   http_options.port = port;
   http_options.api.bearer_token = config->http_api.bearer_token;
-  auto http = std::make_unique<server::HttpServer>(http_options, (*daemon)->article_source());
+  StoreArticleSource articles((*daemon)->store());  // declared before `http`: outlives it
+  auto http = std::make_unique<server::HttpServer>(http_options, &articles);
   if (Status s = http->Start(); !s.ok()) {
     std::fprintf(stderr, "newscrawl run: HTTP API on %s: %s\n", config->http_api.bind.c_str(),
                  s.ToString().c_str());

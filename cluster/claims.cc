@@ -4,6 +4,7 @@
 
 #include "cluster/cluster_impl.h"
 #include "cluster/nats_cluster.h"
+#include "common/article_identity.h"
 #include "common/fingerprint.h"
 #include "store/near_dup.h"
 
@@ -62,7 +63,11 @@ pipeline::ClaimDecision Duplicate(std::string of, const char* reason) {
 Result<pipeline::ClaimDecision> NatsCluster::Claim(const Article& article) {
   Impl& m = *impl_;
   if (!m.started || m.stopping.load()) return Status::FailedPrecondition("cluster not started");
-  std::string id = article.id.empty() ? StoreIdOf(article) : article.id;
+  std::string id = article.id;
+  if (id.empty()) {  // the id the store will give it (common/article_identity.h)
+    auto identity = IdentifyArticleUrls(article);
+    if (identity.ok()) id = identity->id;
+  }
   if (id.empty()) return Status::InvalidArgument("cluster: cannot claim " + article.url);
   const std::string url_key = "u." + id;
   kvStore* kv = m.claims_kv.get();

@@ -94,17 +94,6 @@ std::string UrlHash(std::string_view url) {
   return buf;
 }
 
-std::string StoreIdOf(const Article& a) {
-  auto fetched = CanonicalizeUrl(a.url);
-  if (!fetched.ok()) return "";
-  std::string index_url = fetched.value();
-  if (!a.canonical_url.empty() && SameSite(a.canonical_url, a.url)) {
-    auto declared = CanonicalizeUrl(a.canonical_url);
-    if (declared.ok()) index_url = declared.value();
-  }
-  return ArticleIdFor(index_url);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Impl: connection and retries.
 
@@ -499,13 +488,14 @@ bool NatsCluster::IsPublished(std::string_view canonical_url) {
   return ParseUrlClaim(v->value).published;
 }
 
-Status NatsCluster::Publish(const Article& record, store::EventKind event) {
+Status NatsCluster::Publish(const Article& record, std::string_view record_json,
+                            store::EventKind event) {
   Impl& m = *impl_;
   if (!m.started || m.stopping.load()) return Status::FailedPrecondition("cluster not started");
   if (record.id.empty() || record.version == 0)
     return Status::InvalidArgument("cluster: Publish needs a stored record (id and version)");
   const std::string subject = m.articles_subject_prefix + SubjectToken(record.site);
-  const std::string body = ArticleToJson(record);
+  const std::string_view body = record_json;  // as stored: never re-serialised
   const std::string msg_id = record.id + "." + std::to_string(record.version);
   bool duplicate = false;
   Status st = m.Retry("publish", [&] {

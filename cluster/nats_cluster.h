@@ -45,8 +45,9 @@
 // trouble (disconnects, async errors) the lease rounds check for a while that every owned shard's
 // consumer still exists on the server, and recreate (replay) a lost one.
 //
-// Claims. Claim(article) derives the article id the store will use (the canonical URL when on
-// the same site as the fetched URL, else the fetched URL; ArticleIdFor) and decides:
+// Claims. Claim(article) takes the article id the store will use (article.id, set by the daemon
+// from IdentifyArticle; derived with IdentifyArticleUrls when empty, common/article_identity.h)
+// and decides:
 //   1. "u.<id>" exists: held by this instance -> kStore (idempotent after a crash; also a new
 //      version of an article stored here); held by another instance and published ("p") ->
 //      kDuplicate "url"; held by another instance, not yet published ("c"): when that instance
@@ -157,10 +158,6 @@ int FairShare(const std::vector<std::string>& live, std::string_view self, int s
 // The KV / msg-id hash of a URL: 32 lower-case hex digits (XXH3-128).
 std::string UrlHash(std::string_view url);
 
-// The id the store will give `article` (see Claim in the file comment); "" when its URL does not
-// canonicalise.
-std::string StoreIdOf(const Article& article);
-
 class NatsCluster : public pipeline::ClusterHooks {
  public:
   // Does not connect (Start does). Options must pass ValidateOptions.
@@ -175,7 +172,8 @@ class NatsCluster : public pipeline::ClusterHooks {
   bool OwnsHost(std::string_view host) override;
   Status Route(const pipeline::FrontierEntry& entry) override;
   Result<pipeline::ClaimDecision> Claim(const Article& article) override;
-  Status Publish(const Article& record, store::EventKind event) override;
+  Status Publish(const Article& record, std::string_view record_json,
+                 store::EventKind event) override;
 
   // See ClusterHooks: "u.<ArticleIdFor(canonical_url)>" is marked published (by any instance).
   // One KV get; false on any broker trouble.

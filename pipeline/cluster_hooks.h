@@ -71,13 +71,17 @@ class ClusterHooks {
   // Hands a discovered URL to the owner of its host. Ok means the broker has it durably.
   virtual Status Route(const FrontierEntry& entry) = 0;
 
-  // Decides globally whether `article` (extracted, fingerprints filled by FillFingerprints) may
-  // be stored here. Idempotent for the same article: a retry after a crash gets kStore again.
+  // Decides globally whether `article` (extracted; identity stamped by StampIdentity: id,
+  // canonical_url, content_hash, simhash as the store will assign them) may be stored here.
+  // Idempotent for the same article: a retry after a crash gets kStore again.
   virtual Result<ClaimDecision> Claim(const Article& article) = 0;
 
-  // Publishes a stored record (as returned by Store::Ingest, id/version/seq set) for `event`
-  // (kNew, kVersion or kDuplicate) to the ARTICLES stream, de-duplicated by id + version.
-  virtual Status Publish(const Article& record, store::EventKind event) = 0;
+  // Publishes a stored record for `event` (kNew, kVersion or kDuplicate) to the ARTICLES stream,
+  // de-duplicated by id + version. `record_json` is the record exactly as stored (what is sent:
+  // IngestResult::record_json, or the change feed's); `record` is the same record parsed (its id,
+  // version, seq and site).
+  virtual Status Publish(const Article& record, std::string_view record_json,
+                         store::EventKind event) = 0;
 
   // True when an article whose canonical URL is `canonical_url` was stored and published by an
   // instance of the cluster (this one or another), so fetching it again is wasted (e.g. a URL

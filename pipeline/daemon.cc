@@ -1,6 +1,5 @@
 #include "pipeline/daemon.h"
 
-#include <ctime>
 #include <sstream>
 
 #include <spdlog/spdlog.h>
@@ -64,51 +63,9 @@ UrlKind KindOf(SeedType type) {
 
 }  // namespace
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::optional<int64_t> ParseIsoTimeMs(std::string_view text) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  if (text.size() < 10 ||
-      std::sscanf(std::string(text.substr(0, 10)).c_str(), "%4d-%2d-%2d", &y, &mo, &d) != 3)
-    return std::nullopt;
-  size_t pos = 10;
-  int64_t offset_s = 0;
-  if (pos < text.size() && (text[pos] == 'T' || text[pos] == ' ')) {
-    std::string rest(text.substr(pos + 1));
-    int n = 0;
-    if (std::sscanf(rest.c_str(), "%2d:%2d%n", &h, &mi, &n) < 2) return std::nullopt;
-    pos += 1 + n;
-    if (pos < text.size() && text[pos] == ':') {
-      rest = std::string(text.substr(pos + 1));
-      if (std::sscanf(rest.c_str(), "%2d%n", &s, &n) < 1) return std::nullopt;
-      pos += 1 + n;
-    }
-    if (pos < text.size() && text[pos] == '.')
-      for (++pos; pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos])); ++pos) {
-      }
-    if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-      int oh = 0, om = 0;
-      rest = std::string(text.substr(pos + 1));
-      if (std::sscanf(rest.c_str(), "%2d:%2d", &oh, &om) < 1) return std::nullopt;
-      offset_s = (text[pos] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-    }
-  }
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  return (static_cast<int64_t>(timegm(&tm)) - offset_s) * 1000;
-}
-
 Daemon::Daemon(DaemonOptions options)
     : options_(std::move(options)),
+      clock_(options_.clock ? options_.clock : &SystemClock()),
       metrics_(options_.metrics ? options_.metrics : &MetricsRegistry::Default()) {}
 
 Daemon::~Daemon() { Stop(std::chrono::milliseconds(0)); }
@@ -121,11 +78,10 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(DaemonOptions options) {
   auto store = store::Store::Open(config.storage_path, store_options);
   if (!store.ok()) return store.status();
   daemon->store_ = std::move(store).value();
-  daemon->source_ = std::make_unique<StoreArticleSource>(daemon->store_.get());
   daemon->frontier_ =
       std::make_unique<Frontier>(daemon->store_.get(), daemon->options_.lease.count());
   daemon->sites_ = BuildSites(config);
-  const int64_t now = NowMs();
+  const int64_t now = daemon->NowMs();
   for (const auto& site : config.sites) daemon->site_last_new_ms_[site.name] = now;
   NC_RETURN_IF_ERROR(daemon->Seed(config));
   daemon->metrics_.SetLastSeq(daemon->store_->LastSeq());

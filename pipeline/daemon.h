@@ -25,8 +25,8 @@
 //   - Route()s every discovered URL not already in the local frontier, and adds the URLs the
 //     cluster hands to it (UrlSink) to the frontier (articles IsPublished() already: as done);
 //   - Claim()s every article before Store::Ingest (kDuplicate: not stored here) and Publish()es
-//     every change-feed event after it. The change feed is the outbox: "published_through" (in
-//     the store's reserved frontier space, key "~cluster/published_through") is the seq up to
+//     every change-feed event after it. The change feed is the outbox (pipeline/outbox.h):
+//     "published_through" (store/keys.h: kOutboxPublishedThroughKey) is the seq up to
 //     which every event is known to be published; at start and after a failed publish the
 //     events after it are published again (ARTICLES de-duplicates by id + version), so neither
 //     a crash between ingest and publish nor broker trouble loses a message. (It starts at the
@@ -35,6 +35,11 @@
 //     exponential backoff (1 s .. 10 s); a source whose URLs could not be routed is polled
 //     again without its validators, so nothing it listed is lost. A claim held by another
 //     instance that has not published yet (FailedPrecondition) only puts that URL off.
+//
+// Files: daemon.cc (start, seeds, reload, the scheduler loop), daemon_process.cc (fetch results:
+// sources and articles), daemon_ingest.cc (identity, claim, store, metrics, publish),
+// daemon_cluster.cc (the cluster hooks); the decisions themselves are pure (crawl_policy.h), the
+// cluster's outbox is its own class (outbox.h). Time comes from DaemonOptions::clock.
 //
 // Thread safety: Start/Reload/Stop from one controlling thread; the accessors from any thread.
 #pragma once
@@ -52,24 +57,24 @@
 #include <thread>
 #include <vector>
 
+#include "common/article_identity.h"
+#include "common/clock.h"
 #include "common/metrics.h"
 #include "common/status.h"
 #include "config/config.h"
 #include "crawler/fetcher.h"
 #include "pipeline/cluster_hooks.h"
+#include "pipeline/crawl_policy.h"
 #include "pipeline/daemon_metrics.h"
 #include "pipeline/discovery.h"
 #include "pipeline/failure_log.h"
 #include "pipeline/frontier.h"
+#include "pipeline/outbox.h"
 #include "pipeline/store_host_state_store.h"
-#include "pipeline/store_article_source.h"
 #include "pipeline/worker_pool.h"
 #include "store/store.h"
 
 namespace newscrawl::pipeline {
-
-// Consecutive failures after which a source is flagged dead / an article is given up.
-inline constexpr int kDeadAfterFailures = 5;
 
 struct DaemonOptions {
   Config config;
@@ -87,6 +92,9 @@ struct DaemonOptions {
   bool respect_robots = true;
   // Where the metrics go; null = MetricsRegistry::Default().
   MetricsRegistry* metrics = nullptr;
+  // What time it is (due times, intervals, backoff, staleness); null = SystemClock(). Not owned;
+  // must outlive the daemon.
+  const Clock* clock = nullptr;
   // Store memory budget (block cache + memtables).
   size_t store_cache_bytes = 64u << 20;
   // Called (from a worker) after events were written to the change feed.
@@ -140,7 +148,6 @@ class Daemon {
   void Stop(std::chrono::milliseconds drain_deadline);
 
   store::Store* store() const { return store_.get(); }
-  server::ArticleSource* article_source() { return source_.get(); }
   Frontier* frontier() { return frontier_.get(); }
   DaemonCounters counters() const;
   // One line for systemd's STATUS=: "1234 articles (seq 1300), 12 in flight, 3 sites".
@@ -157,8 +164,13 @@ class Daemon {
                      const SiteConfig& site);
   void ProcessArticle(FrontierEntry entry, const crawler::FetchResult& result,
                       const SiteConfig& site);
-  void Reschedule(FrontierEntry entry, const crawler::FetchResult& result, const SiteConfig& site,
-                  bool failed);
+  // Ingest (daemon_ingest.cc): extracted `article` of `site` -> claim (cluster) -> store ->
+  // metrics -> publish (cluster). *deferred_for_ms: how long a kDeferred URL waits.
+  ArticleVerdict IngestArticle(const std::string& site, Article article, int64_t now,
+                               int64_t* deferred_for_ms);
+  void CountIngested(const std::string& site, const store::IngestResult& ingested,
+                     const std::string& published_at, int64_t now);
+  int64_t NowMs() const { return clock_->UnixNowMs(); }
   void CheckStaleSites(int64_t now_ms);
   // The site config and rules for a site name (a snapshot: reloads swap them).
   std::shared_ptr<const std::map<std::string, std::pair<SiteConfig, SiteRules>>> Sites() const;
@@ -174,29 +186,29 @@ class Daemon {
   // Hands discovered `e` to its host's owner unless already known here or routed lately: true
   // when routed now, false when known; an error on broker trouble.
   Result<bool> RouteDiscovered(const FrontierEntry& e);
-  // Claim before ingest: true = ingest it here; false = not here: another instance holds the
-  // claim (*retry_in_ms = 0), or the URL stays pending and is tried again in *retry_in_ms
-  // (broker trouble: 1 s, leasing pauses meanwhile; a claim still open on another instance:
-  // kClaimHeldRetry, so it is not refetched every second until the claim is settled).
+  // Claim before ingest (`article` stamped with its identity): true = ingest it here; false = not
+  // here: another instance holds the claim (*retry_in_ms = 0), or the URL stays pending and is
+  // tried again in *retry_in_ms (broker trouble: 1 s, leasing pauses meanwhile; a claim still open
+  // on another instance: kClaimHeldRetry, so it is not refetched every second until the claim is
+  // settled).
   bool ClaimArticle(const Article& article, int64_t* retry_in_ms);
   // Publish after ingest; false on broker trouble.
   bool PublishIngested(const store::IngestResult& ingested);
-  // Around Store::Ingest (cluster): which seqs are written but not yet published.
-  void BeginIngest();
-  void EndIngest(uint64_t seq);  // 0 = nothing written
-  // Publishes the events after published_through_ again; advances and persists it.
+  // Publishes the events the outbox holds again (after a failed publish, or at start) and
+  // advances its mark.
   void RepublishAndAdvance();
   void NoteClusterTrouble(const char* step, const Status& status);
   void NoteClusterOk();
   bool ClusterPaused(int64_t now) const;
 
   DaemonOptions options_;
+  const Clock* const clock_;
   DaemonMetrics metrics_;
-  FailureLog failure_log_{SystemClock()};  // which fetch failures are logged (per host, per minute)
+  FailureLog failure_log_{*clock_};  // which fetch failures are logged (per host, per minute)
   std::unique_ptr<store::Store> store_;
-  std::unique_ptr<StoreArticleSource> source_;
   std::unique_ptr<Frontier> frontier_;
   std::unique_ptr<StoreHostStateStore> host_state_;  // the fetcher's, in the store
+  std::unique_ptr<Outbox> outbox_;                   // cluster only
   std::unique_ptr<crawler::Fetcher> fetcher_;
   std::unique_ptr<WorkerPool> workers_;
   std::thread scheduler_;
@@ -216,18 +228,9 @@ class Daemon {
   int64_t cluster_backoff_ms_ = 0;         // guarded by mu_
   std::set<std::string> routed_recently_;  // guarded by mu_; bounded
   bool cluster_started_ = false;
-  uint64_t published_through_ = 0;  // guarded by mu_
-  std::set<uint64_t> unpublished_;  // guarded by mu_: written, publish not confirmed
-  int ingesting_ = 0;               // guarded by mu_
-  std::atomic<bool> republish_{false};
   std::atomic<bool> leasing_{true};
   std::atomic<bool> stopping_{false};
   bool stopped_ = false;
 };
-
-// Unix milliseconds of an ISO 8601 timestamp ("2026-11-25T10:00:00+07:00", "...Z",
-// "2026-11-25" as midnight UTC); nullopt when it does not parse.
-std::optional<int64_t> ParseIsoTimeMs(std::string_view text);
-int64_t NowMs();
 
 }  // namespace newscrawl::pipeline

@@ -1,12 +1,9 @@
 // Daemon: the cluster side (see "In a cluster" in daemon.h and pipeline/cluster_hooks.h).
 #include <algorithm>
-#include <cstdlib>
 #include <map>
 
 #include <spdlog/spdlog.h>
 
-#include "common/fingerprint.h"
-#include "common/url.h"
 #include "pipeline/cluster_host_key.h"
 #include "pipeline/daemon.h"
 
@@ -19,9 +16,6 @@ constexpr size_t kMaxRoutedRemembered = 200'000;
 // A URL whose claim another instance holds and has not published yet is fetched again after
 // this (the claimer publishes soon, or its claim is taken over after claim_takeover).
 constexpr int64_t kClaimHeldRetryMs = 10'000;
-
-// Reserved frontier-space key (frontier keys start with 'u' or 'd'; see frontier.h).
-constexpr char kPublishedThroughKey[] = "~cluster/published_through";
 
 // The daemon's cluster series (the cluster library counts its own broker calls).
 void Count(MetricsRegistry* registry, const char* name, const char* help, uint64_t n = 1,
@@ -52,81 +46,24 @@ Status Daemon::StartCluster() {
     options_.cluster_settle =
         std::min<std::chrono::milliseconds>(derived, std::chrono::seconds(30));
   }
-  auto through = store_->Get(store::ReservedSpace::kFrontier, kPublishedThroughKey);
-  if (through.ok()) {
-    published_through_ = std::strtoull(through->c_str(), nullptr, 10);
-  } else if (through.status().code() == StatusCode::kNotFound) {
-    published_through_ = store_->LastSeq();  // first run in a cluster: from now on
-    NC_RETURN_IF_ERROR(store_->Put(store::ReservedSpace::kFrontier, kPublishedThroughKey,
-                                   std::to_string(published_through_)));
-  } else {
-    return through.status();
-  }
-  // Events a crash (or broker trouble) kept from the stream go out again first.
-  republish_.store(published_through_ < store_->LastSeq());
+  outbox_ = std::make_unique<Outbox>(store_.get(), cluster);
+  NC_RETURN_IF_ERROR(outbox_->Open());
   NC_RETURN_IF_ERROR(cluster->Start([this](const FrontierEntry& e) { return ReceiveUrl(e); }));
   cluster_started_ = true;
-  if (republish_.load()) RepublishAndAdvance();
+  RepublishAndAdvance();
   return Status::Ok();
 }
 
-void Daemon::BeginIngest() {
-  std::lock_guard<std::mutex> lock(mu_);
-  ++ingesting_;
-}
-
-void Daemon::EndIngest(uint64_t seq) {
-  std::lock_guard<std::mutex> lock(mu_);
-  --ingesting_;
-  if (seq > 0) unpublished_.insert(seq);
-}
-
 void Daemon::RepublishAndAdvance() {
-  uint64_t from = 0;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    from = published_through_;
+  uint64_t republished = 0;
+  Status s = outbox_->RepublishPending(&republished);
+  if (!s.ok()) {
+    NoteClusterTrouble("publish", s);
+  } else if (republished > 0) {
+    NoteClusterOk();
+    spdlog::info("cluster: published {} change-feed events again", republished);
   }
-  if (republish_.exchange(false)) {
-    uint64_t done = from;
-    Status failed;
-    Status scan =
-        store_->ForEachChange(from, 0, [&](const store::ChangeEvent& event, std::string_view json) {
-          auto record = ArticleFromJson(json);
-          if (!record.ok()) {
-            spdlog::error("cluster: change {} does not parse, not published: {}", event.seq,
-                          record.status().ToString());
-          } else if (Status s = options_.cluster->Publish(*record, event.kind); !s.ok()) {
-            failed = s;
-            return false;
-          }
-          done = event.seq;
-          return true;
-        });
-    if (!scan.ok()) failed = scan;
-    if (!failed.ok()) {
-      republish_.store(true);
-      NoteClusterTrouble("publish", failed);
-    } else if (done > from) {
-      NoteClusterOk();
-      spdlog::info("cluster: published change-feed events {}..{} again", from + 1, done);
-    }
-    std::lock_guard<std::mutex> lock(mu_);
-    unpublished_.erase(unpublished_.begin(), unpublished_.upper_bound(done));
-  }
-  // Every event up to the first unconfirmed one is out. Not while an ingest may hold a seq that
-  // is not registered yet.
-  uint64_t through = 0;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (ingesting_ > 0) return;
-    through = unpublished_.empty() ? store_->LastSeq() : *unpublished_.begin() - 1;
-    if (through <= published_through_) return;
-    published_through_ = through;
-  }
-  Status s =
-      store_->Put(store::ReservedSpace::kFrontier, kPublishedThroughKey, std::to_string(through));
-  if (!s.ok()) spdlog::error("cluster: recording published_through: {}", s.ToString());
+  outbox_->Advance();
 }
 
 Status Daemon::ReceiveUrl(const FrontierEntry& entry) {
@@ -227,21 +164,7 @@ Result<bool> Daemon::RouteDiscovered(const FrontierEntry& e) {
 
 bool Daemon::ClaimArticle(const Article& article, int64_t* retry_in_ms) {
   *retry_in_ms = 0;
-  // The id and canonical URL exactly as Store::Ingest will assign them (same-site rel=canonical,
-  // else the fetched URL), so that the claim names the record that will be stored.
-  Article probe = article;
-  auto fetched = CanonicalizeUrl(probe.url);
-  if (fetched.ok()) {
-    std::string index = *fetched;
-    if (!probe.canonical_url.empty() && SameSite(probe.canonical_url, probe.url)) {
-      auto declared = CanonicalizeUrl(probe.canonical_url);
-      if (declared.ok()) index = *declared;
-    }
-    probe.canonical_url = index;
-    probe.id = ArticleIdFor(index);
-  }
-  FillFingerprints(&probe);
-  auto decision = options_.cluster->Claim(probe);
+  auto decision = options_.cluster->Claim(article);
   if (!decision.ok()) {
     *retry_in_ms = kMinBackoffMs;
     if (decision.status().code() == StatusCode::kFailedPrecondition) {
@@ -268,17 +191,15 @@ bool Daemon::ClaimArticle(const Article& article, int64_t* retry_in_ms) {
 }
 
 bool Daemon::PublishIngested(const store::IngestResult& ingested) {
-  Status s = options_.cluster->Publish(ingested.record, ingested.event);
+  Status s = outbox_->Publish(ingested);
   if (!s.ok()) {
-    // Stays in unpublished_: housekeeping publishes it again (RepublishAndAdvance).
-    republish_.store(true);
+    // The outbox keeps it: housekeeping publishes it again (RepublishAndAdvance).
     NoteClusterTrouble("publish", s);
     return false;
   }
   NoteClusterOk();
   std::lock_guard<std::mutex> lock(mu_);
   ++counters_.published;
-  unpublished_.erase(ingested.record.seq);
   return true;
 }
 

@@ -1,25 +1,13 @@
-// Daemon: what happens to one fetch result (on a worker thread).
-#include <algorithm>
-
+// Daemon: what happens to one fetch result (on a worker thread). The decisions are the pure
+// ones of crawl_policy.h; the article's ingest is in daemon_ingest.cc.
 #include <spdlog/spdlog.h>
 
-#include "parser/extract.h"
+#include "pipeline/article_from_fetch.h"
 #include "pipeline/daemon.h"
 
 namespace newscrawl::pipeline {
-namespace {
 
 using crawler::FetchOutcome;
-
-int64_t Clamp(int64_t v, int64_t lo, int64_t hi) { return std::max(lo, std::min(v, hi)); }
-
-// Outcomes that say the page will never be there: do not try again.
-bool IsPermanent(FetchOutcome outcome) {
-  return !crawler::IsTransientOutcome(outcome) && outcome != FetchOutcome::kOk &&
-         outcome != FetchOutcome::kNotModified && outcome != FetchOutcome::kCancelled;
-}
-
-}  // namespace
 
 void Daemon::SetDead(const FrontierEntry& entry, bool dead, const std::string& cause) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -85,9 +73,8 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
   const std::string outcome = crawler::FetchOutcomeName(result.outcome);
   const int64_t now = NowMs();
   const int64_t min_iv = site.min_poll_interval.count();
-  const int64_t max_iv = std::max(min_iv, static_cast<int64_t>(site.max_poll_interval.count()));
-  int64_t interval = Clamp(entry.interval_ms ? entry.interval_ms : min_iv, min_iv, max_iv);
-  bool failed = false;
+  SourcePoll poll = SourcePollOfFailedFetch(result.outcome, entry.kind);
+  size_t new_articles = 0;
   bool deferred = false;  // cluster: a discovered URL could not be routed
   if (result.outcome == FetchOutcome::kOk) {
     auto sites = Sites();
@@ -97,11 +84,12 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
     if (!found.ok()) {
       spdlog::warn("site {}: {} {}: {}", entry.site, UrlKindName(entry.kind), entry.url,
                    found.status().message());
-      failed = entry.kind != UrlKind::kSection;  // a section page that is odd is still a page
+      // A section page that is odd is still a page.
+      poll = entry.kind == UrlKind::kSection ? SourcePoll::kUnreadable : SourcePoll::kFailed;
     } else {
+      poll = SourcePoll::kListed;
       if (!found->warning.empty())
         spdlog::info("site {}: {}: {}", entry.site, entry.url, found->warning);
-      size_t new_articles = 0;
       for (const auto& u : found->urls) {
         if (u.kind == UrlKind::kArticle && new_articles >= site.max_new_urls_per_poll) continue;
         FrontierEntry e;
@@ -137,45 +125,27 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
         }
         if (u.kind == UrlKind::kArticle) ++new_articles;
       }
-      // New articles: poll sooner; nothing new: back off (within the site's bounds).
-      interval = Clamp(new_articles > 0 ? interval / 2 : interval * 3 / 2, min_iv, max_iv);
       if (!deferred && (!result.etag.empty() || !result.last_modified.empty())) {
         entry.etag = result.etag;
         entry.last_modified = result.last_modified;
       }
     }
-  } else if (result.outcome == FetchOutcome::kNotModified) {
-    interval = Clamp(interval * 3 / 2, min_iv, max_iv);
-  } else if (result.outcome == FetchOutcome::kRobotsDisallowed ||
-             (entry.kind == UrlKind::kRobots && result.outcome == FetchOutcome::kHttp4xx)) {
-    interval = max_iv;  // not a failure: nothing to read here
-  } else {
-    failed = true;
   }
-  if (failed) {
-    ++entry.failures;
-    // Retry sooner than the poll interval at first, then back off to the maximum.
-    interval = Clamp(min_iv << std::min(entry.failures - 1, 20), min_iv, max_iv);
-    if (entry.failures >= kDeadAfterFailures && !entry.dead) {
-      entry.dead = true;
-      SetDead(entry, true, outcome + ": " + result.error);
-    }
-    if (entry.dead) interval = max_iv;
-  } else {
-    entry.failures = 0;
-    if (entry.dead) {
-      entry.dead = false;
-      SetDead(entry, false);
-    }
+  const SourceSchedule next = NextSourcePoll(entry, poll, new_articles, site);
+  entry.failures = next.failures;
+  entry.interval_ms = next.interval_ms;
+  if (next.dead != entry.dead) {
+    entry.dead = next.dead;
+    SetDead(entry, next.dead, next.dead ? outcome + ": " + result.error : std::string());
   }
-  entry.interval_ms = interval;
   entry.state = UrlState::kPending;
   // Not all it listed reached the cluster: again soon (leasing pauses while the broker is down),
   // with the old validators, so a 304 cannot hide what was not routed.
-  entry.due_ms = deferred ? now + 1000 : now + interval;
+  entry.due_ms = deferred ? now + 1000 : now + next.interval_ms;
   spdlog::debug("site {}: next poll of {} {} in {} s ({}{})", entry.site, UrlKindName(entry.kind),
                 entry.url, (entry.due_ms - now) / 1000, outcome,
-                failed ? ", failure " + std::to_string(entry.failures) + " in a row" : "");
+                entry.failures > 0 ? ", failure " + std::to_string(entry.failures) + " in a row"
+                                   : "");
   Status s = frontier_->Update(entry);
   if (!s.ok()) spdlog::error("frontier: {}", s.ToString());
 }
@@ -183,128 +153,30 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
 void Daemon::ProcessArticle(FrontierEntry entry, const crawler::FetchResult& result,
                             const SiteConfig& site) {
   const int64_t now = NowMs();
-  bool retry = false;
-  bool deferred = false;       // cluster: broker trouble; pending again, not a failure
-  int64_t retry_in_ms = 1000;  // ... after this (leasing pauses while the broker is down)
+  ArticleVerdict verdict = ArticleVerdictOfFailedFetch(result.outcome);
+  int64_t deferred_for_ms = 0;
   if (result.outcome == FetchOutcome::kOk) {
-    ExtractOptions extract;
-    extract.url = result.final_url;
-    extract.charset = result.charset;
-    extract.content_type = result.content_type;
-    extract.extra_boilerplate_phrases = site.boilerplate_phrases;
-    auto article = ExtractArticle(result.body, extract);
+    auto article = ArticleFromFetch(result, site.boilerplate_phrases);
     if (!article.ok()) {
       metrics_.CountExtractionFailure("unreadable");
+      verdict = ArticleVerdict::kDone;
     } else {
-      article->url = result.final_url;
-      article->fetched_at = result.fetched_at;
-      article->http.status = result.status;
-      article->http.etag = result.etag;
-      article->http.last_modified = result.last_modified;
-      article->http.content_type = result.content_type;
-      // News-sitemap metadata is written by the publisher for this URL: it wins. Feed metadata
-      // only fills gaps.
-      if (entry.metadata_from_news_sitemap) {
-        if (!entry.title.empty()) article->title = entry.title;
-        if (!entry.published_at.empty()) article->published_at = entry.published_at;
-      } else {
-        if (article->title.empty()) article->title = entry.title;
-        if (article->published_at.empty()) article->published_at = entry.published_at;
-      }
-      if (!article->is_article) {
-        metrics_.CountExtractionFailure(
-            article->not_article_reason.empty() ? "not_article" : article->not_article_reason);
-        std::lock_guard<std::mutex> lock(mu_);
-        ++counters_.not_articles;
-      } else if (options_.cluster && !ClaimArticle(*article, &retry_in_ms)) {
-        // Another instance holds the claim (nothing to store here), or broker trouble / a claim
-        // still open elsewhere (retry_in_ms > 0: again later).
-        deferred = retry_in_ms > 0;
-      } else {
-        const std::string published = article->published_at;
-        if (options_.cluster) BeginIngest();
-        auto ingested = store_->Ingest(std::move(article).value());
-        if (options_.cluster)
-          EndIngest(ingested.ok() && ingested->event != store::EventKind::kNone
-                        ? ingested->record.seq
-                        : 0);
-        if (!ingested.ok()) {
-          if (ingested.status().code() == StatusCode::kInvalidArgument) {
-            metrics_.CountExtractionFailure("rejected");
-          } else {
-            spdlog::error("store: {}: {}", entry.url, ingested.status().ToString());
-            retry = true;
-          }
-        } else {
-          const store::EventKind kind = ingested->event;
-          if (kind == store::EventKind::kNone) {
-            metrics_.CountDedupHit("unchanged");
-          } else {
-            metrics_.CountStored(entry.site, store::EventKindName(kind));
-            metrics_.SetLastSeq(ingested->record.seq);
-            if (kind == store::EventKind::kDuplicate) metrics_.CountDedupHit("duplicate");
-          }
-          {
-            std::lock_guard<std::mutex> lock(mu_);
-            if (kind == store::EventKind::kNew) {
-              ++counters_.articles_new;
-              site_last_new_ms_[entry.site] = now;
-            } else if (kind == store::EventKind::kDuplicate) {
-              ++counters_.duplicates;
-            } else if (kind == store::EventKind::kVersion) {
-              ++counters_.versions;
-            } else {
-              ++counters_.unchanged;
-            }
-          }
-          if (kind == store::EventKind::kNew) {
-            auto published_ms = ParseIsoTimeMs(published);
-            if (published_ms && *published_ms <= now)
-              metrics_.ObservePublishToIngest(entry.site, (now - *published_ms) / 1000.0);
-          }
-          if (kind != store::EventKind::kNone && options_.on_changes) options_.on_changes();
-          // A failed publish is retried from the change feed (RepublishAndAdvance).
-          if (options_.cluster && kind != store::EventKind::kNone) PublishIngested(*ingested);
-        }
-      }
-      if (!deferred) {  // a deferred URL must be fetched in full again, not answered 304
+      ApplyDiscoveryMetadata(entry, &article.value());
+      verdict = IngestArticle(entry.site, std::move(article).value(), now, &deferred_for_ms);
+      if (verdict != ArticleVerdict::kDeferred) {  // deferred: fetched in full again, not a 304
         entry.etag = result.etag;
         entry.last_modified = result.last_modified;
       }
     }
-  } else if (crawler::IsTransientOutcome(result.outcome)) {
-    retry = true;
-  } else if (!IsPermanent(result.outcome) && result.outcome != FetchOutcome::kNotModified) {
-    retry = true;
   }
-  if (deferred) {
-    entry.state = UrlState::kPending;
-    entry.due_ms = now + retry_in_ms;
-  } else if (retry && ++entry.failures < kDeadAfterFailures) {
-    entry.state = UrlState::kPending;
-    entry.due_ms =
-        now + Clamp(1000LL << std::min(entry.failures, 16), 1000, site.max_poll_interval.count());
+  ScheduleArticle(verdict, now, deferred_for_ms, site, &entry);
+  if (verdict == ArticleVerdict::kRetry && entry.state == UrlState::kPending) {
     spdlog::debug("site {}: retry of {} in {} s (failure {} of {})", entry.site, entry.url,
                   (entry.due_ms - now) / 1000, entry.failures, kDeadAfterFailures);
-  } else {
-    if (retry)
-      spdlog::warn("site {}: giving up on {} after {} failures, the last: {}: {}", entry.site,
-                   entry.url, entry.failures, crawler::FetchOutcomeName(result.outcome),
-                   result.error);
-    if (!retry) entry.failures = 0;
-    const int64_t window = site.recheck_window.count();
-    if (window > 0 && !retry) {
-      if (entry.recheck_until_ms == 0) entry.recheck_until_ms = now + window;
-      const int64_t every = std::max<int64_t>(window / 4, site.min_poll_interval.count());
-      if (now + every <= entry.recheck_until_ms) {
-        entry.state = UrlState::kPending;
-        entry.due_ms = now + every;
-      } else {
-        entry.state = UrlState::kDone;
-      }
-    } else {
-      entry.state = UrlState::kDone;
-    }
+  } else if (verdict == ArticleVerdict::kRetry) {
+    spdlog::warn("site {}: giving up on {} after {} failures, the last: {}: {}", entry.site,
+                 entry.url, entry.failures, crawler::FetchOutcomeName(result.outcome),
+                 result.error);
   }
   Status s = frontier_->Update(entry);
   if (!s.ok()) spdlog::error("frontier: {}", s.ToString());

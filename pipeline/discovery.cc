@@ -1,9 +1,9 @@
 #include "pipeline/discovery.h"
 
 #include <algorithm>
-#include <cctype>
 #include <unordered_set>
 
+#include "common/text.h"
 #include "common/url.h"
 #include "parser/feed.h"
 #include "parser/robots.h"
@@ -12,11 +12,8 @@
 namespace newscrawl::pipeline {
 namespace {
 
-bool IEqualsAt(std::string_view text, size_t pos, std::string_view word) {
-  if (pos + word.size() > text.size()) return false;
-  for (size_t i = 0; i < word.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(text[pos + i])) != word[i]) return false;
-  return true;
+bool IEqualsAt(std::string_view s, size_t pos, std::string_view word) {
+  return pos <= s.size() && text::StartsWithIgnoreCase(s.substr(pos), word);
 }
 
 // Finds the value of attribute `name` inside one tag text ("<a class=x href='/y'>").
@@ -24,7 +21,7 @@ std::string AttributeValue(std::string_view tag, std::string_view name) {
   size_t pos = 0;
   while (pos < tag.size()) {
     // Attribute names follow whitespace.
-    while (pos < tag.size() && !std::isspace(static_cast<unsigned char>(tag[pos]))) {
+    while (pos < tag.size() && !text::IsAsciiSpace(tag[pos])) {
       if (tag[pos] == '"' || tag[pos] == '\'') {
         char q = tag[pos];
         size_t end = tag.find(q, pos + 1);
@@ -33,13 +30,13 @@ std::string AttributeValue(std::string_view tag, std::string_view name) {
         ++pos;
       }
     }
-    while (pos < tag.size() && std::isspace(static_cast<unsigned char>(tag[pos]))) ++pos;
+    while (pos < tag.size() && text::IsAsciiSpace(tag[pos])) ++pos;
     if (!IEqualsAt(tag, pos, name)) continue;
     size_t p = pos + name.size();
-    while (p < tag.size() && std::isspace(static_cast<unsigned char>(tag[p]))) ++p;
+    while (p < tag.size() && text::IsAsciiSpace(tag[p])) ++p;
     if (p >= tag.size() || tag[p] != '=') continue;
     ++p;
-    while (p < tag.size() && std::isspace(static_cast<unsigned char>(tag[p]))) ++p;
+    while (p < tag.size() && text::IsAsciiSpace(tag[p])) ++p;
     if (p >= tag.size()) return "";
     std::string_view value;
     if (tag[p] == '"' || tag[p] == '\'') {
@@ -48,9 +45,7 @@ std::string AttributeValue(std::string_view tag, std::string_view name) {
           tag.substr(p + 1, end == std::string_view::npos ? std::string_view::npos : end - p - 1);
     } else {
       size_t end = p;
-      while (end < tag.size() && !std::isspace(static_cast<unsigned char>(tag[end])) &&
-             tag[end] != '>')
-        ++end;
+      while (end < tag.size() && !text::IsAsciiSpace(tag[end]) && tag[end] != '>') ++end;
       value = tag.substr(p, end - p);
     }
     std::string out(value);
@@ -119,10 +114,8 @@ std::vector<std::string> ScanLinks(std::string_view html, std::string_view base_
     size_t end = html.find('>', pos);
     if (end == std::string_view::npos) break;
     std::string_view tag = html.substr(pos, end - pos);
-    const bool is_a = IEqualsAt(tag, 1, "a") && tag.size() > 2 &&
-                      std::isspace(static_cast<unsigned char>(tag[2]));
-    const bool is_base = IEqualsAt(tag, 1, "base") && tag.size() > 5 &&
-                         std::isspace(static_cast<unsigned char>(tag[5]));
+    const bool is_a = IEqualsAt(tag, 1, "a") && tag.size() > 2 && text::IsAsciiSpace(tag[2]);
+    const bool is_base = IEqualsAt(tag, 1, "base") && tag.size() > 5 && text::IsAsciiSpace(tag[5]);
     if (is_a || is_base) {
       std::string href = AttributeValue(tag.substr(2), "href");
       if (is_base) {

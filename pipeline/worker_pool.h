@@ -2,7 +2,7 @@
 // discovery and store writes run here so that the fetcher's I/O thread never blocks.
 //
 // Thread safety: Submit() from any thread (including the fetcher's I/O thread: it only locks a
-// mutex and pushes). Drain()/Stop() from one controlling thread, not from a worker.
+// mutex and pushes). WaitIdle()/Stop() from one controlling thread, not from a worker.
 #pragma once
 
 #include <chrono>

@@ -1,5 +1,7 @@
 #include "store/keys.h"
 
+#include "common/text.h"
+
 namespace newscrawl::store {
 namespace {
 
@@ -28,13 +30,6 @@ bool GetString(std::string_view* in, std::string* s) {
   s->assign(in->data() + 2, n);
   in->remove_prefix(2 + n);
   return true;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -75,23 +70,14 @@ Result<std::string> EncodeId(std::string_view hex_id) {
   if (hex_id.size() != 16) return Status::InvalidArgument("article id must be 16 hex digits");
   std::string raw(8, '\0');
   for (size_t i = 0; i < 8; ++i) {
-    int hi = HexValue(hex_id[2 * i]), lo = HexValue(hex_id[2 * i + 1]);
+    int hi = text::HexDigitValue(hex_id[2 * i]), lo = text::HexDigitValue(hex_id[2 * i + 1]);
     if (hi < 0 || lo < 0) return Status::InvalidArgument("article id must be 16 hex digits");
     raw[i] = static_cast<char>(hi * 16 + lo);
   }
   return raw;
 }
 
-std::string DecodeId(std::string_view raw_id) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(raw_id.size() * 2);
-  for (unsigned char c : raw_id) {
-    hex.push_back(kHex[c >> 4]);
-    hex.push_back(kHex[c & 15]);
-  }
-  return hex;
-}
+std::string DecodeId(std::string_view raw_id) { return text::HexEncode(raw_id); }
 
 std::string SeqKey(uint64_t seq) { return EncodeU64(seq); }
 

@@ -59,6 +59,11 @@ const char* ColumnFamilyName(ColumnFamily cf);
 inline constexpr const char* kMetaFormatVersion = "format_version";  // decimal ASCII, e.g. "1"
 inline constexpr const char* kMetaCounters = "counters";             // Counters, see below
 
+// The cluster outbox (pipeline/outbox.h), in the reserved frontier space (ReservedSpace::
+// kFrontier): the seq up to which every change-feed event is known to be published, as decimal
+// ASCII. Starts with '~' so that it sorts after, and never collides with, the frontier's keys.
+inline constexpr const char* kOutboxPublishedThroughKey = "~cluster/published_through";
+
 // --- ids ---
 // 16 hex digits -> 8 bytes. Fails for anything else.
 Result<std::string> EncodeId(std::string_view hex_id);

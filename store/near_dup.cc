@@ -5,16 +5,19 @@
 
 namespace newscrawl::store {
 
-NearDupProbe MakeNearDupProbe(const Article& article) {
+NearDupProbe MakeNearDupProbe(const TextFingerprints& fp) {
   const NearDupOptions options;
-  TextFingerprints fp = FingerprintText(article.text, options.shingle_words);
   NearDupSignature signature = NearDupSignatureOfShingles(fp.shingles, fp.simhash);
   NearDupProbe probe;
-  probe.content_hash = std::move(fp.content_hash);
+  probe.content_hash = fp.content_hash;
   probe.index_keys = NearDupIndexKeys(signature, options);
   probe.signature = signature.Serialize();
   probe.simhash = signature.simhash;
   return probe;
+}
+
+NearDupProbe MakeNearDupProbe(const Article& article) {
+  return MakeNearDupProbe(FingerprintText(article.text, NearDupOptions().shingle_words));
 }
 
 std::vector<std::string> IndexKeysOfSignature(std::string_view signature) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/article.h"
+#include "common/fingerprint.h"
 
 namespace newscrawl::store {
 
@@ -22,8 +23,10 @@ struct NearDupProbe {
   std::string content_hash;             // ContentHash of the text (computed on the way)
 };
 
-// Computes the probe of `article` from its text: one normalisation and tokenisation
-// (FingerprintText). Expensive (~20 us for 5 KB of text): call it outside locks.
+// The probe of a text from its fingerprints (ArticleIdentity::text, computed with the default
+// shingle size of NearDupOptions).
+NearDupProbe MakeNearDupProbe(const TextFingerprints& fingerprints);
+// The same from the article's text: fingerprints it first (~20 us for 5 KB; outside locks).
 NearDupProbe MakeNearDupProbe(const Article& article);
 
 // The band keys of a stored signature (to remove an old version from the index); empty when the

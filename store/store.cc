@@ -8,8 +8,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "common/fingerprint.h"
-#include "common/url.h"
+#include "common/article_identity.h"
 #include "store/near_dup.h"
 #include "store/store_internal.h"
 
@@ -18,19 +17,6 @@ namespace {
 
 // Bound on the originals remembered per band key; older ones drop out of near-dup detection.
 constexpr size_t kMaxBandEntries = 64;
-
-// The URL index key of a page: its rel=canonical / og:url when that is on the same site as the
-// fetched URL (a page may not claim another site's URL), else its fetched URL; canonicalised.
-Result<std::string> IndexUrlOf(const Article& a, std::string* fetched_key) {
-  auto fetched = CanonicalizeUrl(a.url);
-  if (!fetched.ok()) return fetched.status().WithContext("article url \"" + a.url + "\"");
-  *fetched_key = fetched.value();
-  if (!a.canonical_url.empty() && SameSite(a.canonical_url, a.url)) {
-    auto declared = CanonicalizeUrl(a.canonical_url);
-    if (declared.ok()) return declared;
-  }
-  return fetched;
-}
 
 // ArticleToJson ends with the three members only the store assigns. The ~5 KB record is
 // serialised before the writer lock with them unset, and completed under it.
@@ -63,7 +49,7 @@ std::string CompleteRecord(std::string json, const Article& a) {
 // db->Write (one WAL record: after a crash all of a group is there or none of it), while the
 // next decisions fill the next group. Groups are closed and written in seq order, so the
 // change log never has a gap, also across crashes.
-struct Store::CommitGroup {
+struct StoreImpl::CommitGroup {
   rocksdb::WriteBatch batch;
   uint64_t last_seq = 0;                 // of the last event added; 0 when none
   std::vector<std::string> staged_keys;  // Pipeline::staged entries this group wrote
@@ -71,7 +57,7 @@ struct Store::CommitGroup {
   Status status;                         // guarded by commit_mu; set when done
 };
 
-struct Store::Pipeline {
+struct StoreImpl::Pipeline {
   struct Staged {
     std::optional<std::string> value;     // nullopt: deleted
     std::shared_ptr<CommitGroup> writer;  // the latest group that writes the key
@@ -97,7 +83,7 @@ std::string StagedKey(ColumnFamily cf, std::string_view key) {
 
 }  // namespace
 
-Store::Store(std::string path, StoreOptions options, std::unique_ptr<Handles> handles)
+StoreImpl::StoreImpl(std::string path, StoreOptions options, std::unique_ptr<StoreHandles> handles)
     : path_(std::move(path)),
       options_(options),
       handles_(std::move(handles)),
@@ -105,16 +91,16 @@ Store::Store(std::string path, StoreOptions options, std::unique_ptr<Handles> ha
   pipeline_->open = std::make_shared<CommitGroup>();
 }
 
-Store::~Store() = default;
+StoreImpl::~StoreImpl() = default;
 
-rocksdb::ColumnFamilyHandle* Store::Cf(ColumnFamily cf) const {
+rocksdb::ColumnFamilyHandle* StoreImpl::Cf(ColumnFamily cf) const {
   return handles_->cfs[static_cast<size_t>(cf)];
 }
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
   auto handles = OpenHandles(path, options);
   if (!handles.ok()) return handles.status();
-  std::unique_ptr<Store> store(new Store(path, options, std::move(handles).value()));
+  auto store = std::make_unique<StoreImpl>(path, options, std::move(handles).value());
   // Counters and the last sequence number are re-read; the batch that wrote them is atomic.
   rocksdb::DB* db = store->handles_->db.get();
   std::string value;
@@ -137,11 +123,12 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
         "store " + path + ": change log ends at seq " + std::to_string(store->last_seq_) + " but " +
         std::to_string(store->pipeline_->counters.versions) + " versions are counted");
   store->pipeline_->next_seq = store->last_seq_ + 1;
-  return store;
+  return std::unique_ptr<Store>(std::move(store));
 }
 
-rocksdb::Status Store::ReadForDecision(ColumnFamily cf, const std::string& key, std::string* value,
-                                       std::shared_ptr<CommitGroup>* writer) const {
+rocksdb::Status StoreImpl::ReadForDecision(ColumnFamily cf, const std::string& key,
+                                           std::string* value,
+                                           std::shared_ptr<CommitGroup>* writer) const {
   auto it = pipeline_->staged.find(StagedKey(cf, key));
   if (it != pipeline_->staged.end()) {
     if (writer) *writer = it->second.writer;
@@ -152,9 +139,9 @@ rocksdb::Status Store::ReadForDecision(ColumnFamily cf, const std::string& key, 
   return handles_->db->Get(rocksdb::ReadOptions(), Cf(cf), key, value);
 }
 
-Result<Store::DedupLookup> Store::DuplicateOf(const std::string& content_hash,
-                                              const NearDupProbe& probe,
-                                              std::string_view self_raw_id) const {
+Result<StoreImpl::DedupLookup> StoreImpl::DuplicateOf(const std::string& content_hash,
+                                                      const NearDupProbe& probe,
+                                                      std::string_view self_raw_id) const {
   rocksdb::DB* db = handles_->db.get();
   DedupLookup lookup;
   std::string value;
@@ -228,7 +215,7 @@ Result<Store::DedupLookup> Store::DuplicateOf(const std::string& content_hash,
   return lookup;
 }
 
-Status Store::WaitUntilWritten(const std::shared_ptr<CommitGroup>& group) {
+Status StoreImpl::WaitUntilWritten(const std::shared_ptr<CommitGroup>& group) {
   Pipeline& p = *pipeline_;
   std::unique_lock<std::mutex> commit_lock(p.commit_mu);
   while (!group->done) {
@@ -277,21 +264,31 @@ Status Store::WaitUntilWritten(const std::shared_ptr<CommitGroup>& group) {
   return group->status;
 }
 
-Result<IngestResult> Store::Ingest(Article article) {
+Status StoreImpl::CheckIngestable(const Article& article) const {
   if (options_.read_only) return Status::FailedPrecondition("store " + path_ + " is read-only");
   if (!article.is_article)
     return Status::InvalidArgument("not an article (" + article.not_article_reason +
                                    "): not stored");
-  std::string fetched_key;
-  auto index_url = IndexUrlOf(article, &fetched_key);
-  if (!index_url.ok()) return index_url.status();
-  article.canonical_url = index_url.value();
-  article.id = ArticleIdFor(article.canonical_url);
+  return Status::Ok();
+}
+
+Result<IngestResult> StoreImpl::Ingest(Article article) {
+  NC_RETURN_IF_ERROR(CheckIngestable(article));
+  // The expensive part (normalising, tokenising, hashing): outside the lock.
+  auto identity = IdentifyArticle(article);
+  if (!identity.ok()) return identity.status();
+  return Ingest(std::move(article), identity.value());
+}
+
+Result<IngestResult> StoreImpl::Ingest(Article article, const ArticleIdentity& identity) {
+  NC_RETURN_IF_ERROR(CheckIngestable(article));
+  const std::string& fetched_key = identity.fetched_url;
+  article.canonical_url = identity.index_url;
+  article.id = identity.id;
   auto raw_id_or = EncodeId(article.id);
   if (!raw_id_or.ok()) return Status::Internal("ArticleIdFor returned \"" + article.id + "\"");
   const std::string raw_id = raw_id_or.value();
-  // The expensive part (normalising, tokenising, hashing): outside the lock.
-  NearDupProbe probe = MakeNearDupProbe(article);
+  NearDupProbe probe = MakeNearDupProbe(identity.text);
   article.simhash = probe.simhash;
   if (article.content_hash.empty()) article.content_hash = probe.content_hash;
   std::string record = RecordWithoutStoreFields(article);
@@ -342,8 +339,8 @@ Result<IngestResult> Store::Ingest(Article article) {
         group->staged_keys.push_back(std::move(staged_key));
       };
       // Records and change-log entries are never read by decisions: not staged.
-      batch.Put(Cf(ColumnFamily::kVersions), VersionKey(raw_id, article.version),
-                CompleteRecord(std::move(record), article));
+      record = CompleteRecord(std::move(record), article);
+      batch.Put(Cf(ColumnFamily::kVersions), VersionKey(raw_id, article.version), record);
       ArticleHead head{article.version,      seq,
                        article.simhash,      article.content_hash,
                        article.duplicate_of, article.canonical_url};
@@ -402,11 +399,13 @@ Result<IngestResult> Store::Ingest(Article article) {
 
   if (group) NC_RETURN_IF_ERROR(WaitUntilWritten(group));
   if (kind == EventKind::kNone) {
-    auto stored = GetById(article.id);
-    if (!stored.ok()) return stored.status();
-    return IngestResult{std::move(stored).value(), EventKind::kNone};
+    auto json = GetJsonById(article.id);
+    if (!json.ok()) return json.status();
+    auto stored = ArticleFromJson(json.value());
+    if (!stored.ok()) return stored.status().WithContext("record of article " + article.id);
+    return IngestResult{std::move(stored).value(), EventKind::kNone, std::move(json).value()};
   }
-  return IngestResult{std::move(article), kind};
+  return IngestResult{std::move(article), kind, std::move(record)};
 }
 
 }  // namespace newscrawl::store

@@ -27,26 +27,17 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/article.h"
+#include "common/article_identity.h"
 #include "common/status.h"
 #include "store/keys.h"
-#include "store/near_dup.h"
-
-namespace rocksdb {
-class DB;
-class ColumnFamilyHandle;
-class Status;
-}  // namespace rocksdb
 
 namespace newscrawl::store {
 
@@ -68,6 +59,7 @@ struct StoreOptions {
 struct IngestResult {
   Article record;   // the record as stored (id, canonical_url, version, seq, duplicate_of set)
   EventKind event;  // kNone when nothing was written (identical re-ingest)
+  std::string record_json;  // `record` as the JSON stored (and carried by the change feed)
 };
 
 struct ChangeEvent {
@@ -104,7 +96,7 @@ class Store {
   //   NotFound           `path` does not exist and create_if_missing is false.
   static Result<std::unique_ptr<Store>> Open(const std::string& path,
                                              const StoreOptions& options = {});
-  ~Store();
+  virtual ~Store() = default;
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
@@ -117,83 +109,63 @@ class Store {
   // it, which may depend on it) is written, no sequence number is used, and every later Ingest
   // fails with the same IoError until the store is reopened (RocksDB itself refuses writes after
   // a failed WAL or memtable write).
-  Result<IngestResult> Ingest(Article article);
+  virtual Result<IngestResult> Ingest(Article article) = 0;
+  // The same with the article's identity already computed (IdentifyArticle on this article, e.g.
+  // to claim it in a cluster first): the URLs, id and fingerprints are taken from `identity`, not
+  // derived again; content_hash from `identity` when article.content_hash is empty.
+  virtual Result<IngestResult> Ingest(Article article, const ArticleIdentity& identity) = 0;
 
   // The latest version of the article with hex `id` / at `url` (canonicalised first; the fetched
   // URL of a page that named another canonical URL finds it too). NotFound when absent.
-  Result<Article> GetById(std::string_view id) const;
-  Result<Article> GetByUrl(std::string_view url) const;
+  virtual Result<Article> GetById(std::string_view id) const = 0;
+  virtual Result<Article> GetByUrl(std::string_view url) const = 0;
+  // The same, as the JSON record exactly as stored (what the change feed carries): for serving
+  // and publishing without parsing and re-serialising.
+  virtual Result<std::string> GetJsonById(std::string_view id) const = 0;
+  virtual Result<std::string> GetJsonByUrl(std::string_view url) const = 0;
   // One stored version, as the JSON record (schema 1) that the change feed carries.
-  Result<std::string> GetRecordJson(std::string_view id, uint32_t version) const;
+  virtual Result<std::string> GetRecordJson(std::string_view id, uint32_t version) const = 0;
 
   // Sequence number of the last event; 0 for an empty store.
-  uint64_t LastSeq() const;
+  virtual uint64_t LastSeq() const = 0;
   // Calls fn(event, record_json) for the events with seq > after, in seq order, at most `limit`
   // of them (0: no limit), until fn returns false. record_json is valid during the call only.
-  Status ForEachChange(
+  virtual Status ForEachChange(
       uint64_t after, size_t limit,
-      const std::function<bool(const ChangeEvent&, std::string_view record_json)>& fn) const;
+      const std::function<bool(const ChangeEvent&, std::string_view record_json)>& fn) const = 0;
   // Waits until LastSeq() > after or `timeout` passes; returns LastSeq(). A read-only store
   // polls the writer (Refresh) while it waits.
-  uint64_t WaitForChanges(uint64_t after, std::chrono::milliseconds timeout);
+  virtual uint64_t WaitForChanges(uint64_t after, std::chrono::milliseconds timeout) = 0;
   // Read-only stores: catch up with the writer's progress. No-op on a writable store.
-  Status Refresh();
+  virtual Status Refresh() = 0;
 
   // Named consumer cursors: the last seq a consumer has processed. GetCursor returns 0 for an
   // unknown name. SetCursor fails on a read-only store.
-  Result<uint64_t> GetCursor(std::string_view consumer) const;
-  Status SetCursor(std::string_view consumer, uint64_t seq);
+  virtual Result<uint64_t> GetCursor(std::string_view consumer) const = 0;
+  virtual Status SetCursor(std::string_view consumer, uint64_t seq) = 0;
 
-  Result<StoreStats> Stats() const;
+  virtual Result<StoreStats> Stats() const = 0;
 
   // Checks the invariants of the whole store, reading all of it (tests, `newscrawl stats
   // --verify`, after a crash): the change log holds 1..LastSeq() without gaps, each entry's
   // record exists and carries that seq; every article's versions 1..latest exist and its URL is
   // indexed; every URL, hash and band index entry points at a stored article; the counters match.
   // Returns Corruption naming the first violation found.
-  Status Verify() const;
+  virtual Status Verify() const = 0;
 
   // Generic small key-value storage in the reserved column families (frontier, host state,
   // robots cache). Each Put/Delete is atomic and durable like an ingest. Get: NotFound when
   // absent. Scan calls fn(key, value) for keys starting with `prefix` in order until it
   // returns false.
-  Status Put(ReservedSpace space, std::string_view key, std::string_view value);
-  Result<std::string> Get(ReservedSpace space, std::string_view key) const;
-  Status Delete(ReservedSpace space, std::string_view key);
-  Status Scan(ReservedSpace space, std::string_view prefix,
-              const std::function<bool(std::string_view key, std::string_view value)>& fn) const;
+  virtual Status Put(ReservedSpace space, std::string_view key, std::string_view value) = 0;
+  virtual Result<std::string> Get(ReservedSpace space, std::string_view key) const = 0;
+  virtual Status Delete(ReservedSpace space, std::string_view key) = 0;
+  virtual Status Scan(
+      ReservedSpace space, std::string_view prefix,
+      const std::function<bool(std::string_view key, std::string_view value)>& fn) const = 0;
 
-  // Opaque state (RocksDB handles and options); defined in store.cc.
-  struct Handles;
-
- private:
-  Store(std::string path, StoreOptions options, std::unique_ptr<Handles> handles);
-  rocksdb::ColumnFamilyHandle* Cf(ColumnFamily cf) const;
-  // The ingest pipeline's state: decisions, staged writes, commit groups (store.cc).
-  struct Pipeline;
-  struct CommitGroup;
-  // What the dedup indexes say about a text; the values read are reused for the batch.
-  struct DedupLookup {
-    std::string duplicate_of;                        // hex id of the original, or empty
-    bool hash_indexed = false;                       // the content hash is in hash_index
-    std::map<std::string, std::string> band_values;  // band key -> current value ("" absent)
-  };
-  // Requires pipeline_->decide_mu: reads through the staged writes of unwritten groups.
-  rocksdb::Status ReadForDecision(ColumnFamily cf, const std::string& key, std::string* value,
-                                  std::shared_ptr<CommitGroup>* writer = nullptr) const;
-  Result<DedupLookup> DuplicateOf(const std::string& content_hash, const NearDupProbe& probe,
-                                  std::string_view self_raw_id) const;
-  // Returns once `group` is written (writing it, and the groups before it, when no other
-  // thread is); its status.
-  Status WaitUntilWritten(const std::shared_ptr<CommitGroup>& group);
-
-  const std::string path_;
-  const StoreOptions options_;
-  std::unique_ptr<Handles> handles_;
-  std::unique_ptr<Pipeline> pipeline_;
-  mutable std::mutex seq_mu_;
-  std::condition_variable seq_cv_;
-  uint64_t last_seq_ = 0;  // guarded by seq_mu_: the last seq written (published in order)
+ protected:
+  Store() = default;
 };
 
 }  // namespace newscrawl::store

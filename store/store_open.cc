@@ -130,7 +130,7 @@ Status FromRocks(const rocksdb::Status& s, const std::string& what) {
   return Status::IoError(msg);
 }
 
-Store::Handles::~Handles() {
+StoreHandles::~StoreHandles() {
   if (db) {
     for (auto* cf : cfs)
       if (cf) db->DestroyColumnFamilyHandle(cf).PermitUncheckedError();
@@ -147,8 +147,8 @@ Store::Handles::~Handles() {
 namespace {
 
 // Opens the database at `path`; creates a complete one (all families, meta keys) when !exists.
-Result<std::unique_ptr<Store::Handles>> OpenRocks(const std::string& path, const StoreOptions& o,
-                                                  bool exists) {
+Result<std::unique_ptr<StoreHandles>> OpenRocks(const std::string& path, const StoreOptions& o,
+                                                bool exists) {
   auto cache = rocksdb::NewLRUCache(o.cache_bytes);
   rocksdb::DBOptions db_options = MakeDbOptions(o, cache);
   std::vector<std::string> names;
@@ -171,7 +171,7 @@ Result<std::unique_ptr<Store::Handles>> OpenRocks(const std::string& path, const
     descriptors.emplace_back(name, cf_options);
   }
 
-  auto handles = std::make_unique<Store::Handles>();
+  auto handles = std::make_unique<StoreHandles>();
   std::vector<rocksdb::ColumnFamilyHandle*> opened;
   rocksdb::DB* raw_db = nullptr;
   rocksdb::Status s;
@@ -251,8 +251,7 @@ Status CreateAtomically(const std::string& path, const StoreOptions& o) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store::Handles>> OpenHandles(const std::string& path,
-                                                    const StoreOptions& o) {
+Result<std::unique_ptr<StoreHandles>> OpenHandles(const std::string& path, const StoreOptions& o) {
   bool exists = false;
   NC_RETURN_IF_ERROR(PrepareDirectory(path, o, &exists));
   if (!exists) NC_RETURN_IF_ERROR(CreateAtomically(path, o));

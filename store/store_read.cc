@@ -26,7 +26,7 @@ bool LooksLikeId(std::string_view s) { return EncodeId(s).ok(); }
 
 }  // namespace
 
-Result<std::string> Store::GetRecordJson(std::string_view id, uint32_t version) const {
+Result<std::string> StoreImpl::GetRecordJson(std::string_view id, uint32_t version) const {
   auto raw = EncodeId(id);
   if (!raw.ok()) return raw.status();
   std::string value;
@@ -39,7 +39,7 @@ Result<std::string> Store::GetRecordJson(std::string_view id, uint32_t version) 
   return value;
 }
 
-Result<Article> Store::GetById(std::string_view id) const {
+Result<std::string> StoreImpl::GetJsonById(std::string_view id) const {
   if (!LooksLikeId(id)) return Status::InvalidArgument("article id must be 16 hex digits");
   std::string value;
   rocksdb::Status s = handles_->db->Get(rocksdb::ReadOptions(), Cf(ColumnFamily::kArticles),
@@ -48,16 +48,10 @@ Result<Article> Store::GetById(std::string_view id) const {
   if (!s.ok()) return FromRocks(s, "reading article " + std::string(id));
   auto head = DecodeArticleHead(value);
   if (!head.ok()) return head.status().WithContext("article " + std::string(id));
-  auto json = GetRecordJson(id, head->version);
-  if (!json.ok()) return json.status();
-  auto article = ArticleFromJson(json.value());
-  if (!article.ok())
-    return Status::Corruption("record of article " + std::string(id) + ": " +
-                              article.status().message());
-  return article;
+  return GetRecordJson(id, head->version);
 }
 
-Result<Article> Store::GetByUrl(std::string_view url) const {
+Result<std::string> StoreImpl::GetJsonByUrl(std::string_view url) const {
   auto key = CanonicalizeUrl(url);
   if (!key.ok()) return key.status();
   std::string raw_id;
@@ -65,15 +59,36 @@ Result<Article> Store::GetByUrl(std::string_view url) const {
       handles_->db->Get(rocksdb::ReadOptions(), Cf(ColumnFamily::kUrlIndex), key.value(), &raw_id);
   if (s.IsNotFound()) return Status::NotFound("no article at " + key.value());
   if (!s.ok()) return FromRocks(s, "reading the URL index");
-  return GetById(DecodeId(raw_id));
+  return GetJsonById(DecodeId(raw_id));
 }
 
-uint64_t Store::LastSeq() const {
+namespace {
+
+Result<Article> ParseStoredRecord(const Result<std::string>& json, std::string_view what) {
+  if (!json.ok()) return json.status();
+  auto article = ArticleFromJson(json.value());
+  if (!article.ok())
+    return Status::Corruption("record of article " + std::string(what) + ": " +
+                              article.status().message());
+  return article;
+}
+
+}  // namespace
+
+Result<Article> StoreImpl::GetById(std::string_view id) const {
+  return ParseStoredRecord(GetJsonById(id), id);
+}
+
+Result<Article> StoreImpl::GetByUrl(std::string_view url) const {
+  return ParseStoredRecord(GetJsonByUrl(url), url);
+}
+
+uint64_t StoreImpl::LastSeq() const {
   std::lock_guard<std::mutex> lock(seq_mu_);
   return last_seq_;
 }
 
-Status Store::ForEachChange(
+Status StoreImpl::ForEachChange(
     uint64_t after, size_t limit,
     const std::function<bool(const ChangeEvent&, std::string_view record_json)>& fn) const {
   rocksdb::ReadOptions ro;
@@ -105,7 +120,7 @@ Status Store::ForEachChange(
   return FromRocks(it->status(), "reading the change log");
 }
 
-uint64_t Store::WaitForChanges(uint64_t after, std::chrono::milliseconds timeout) {
+uint64_t StoreImpl::WaitForChanges(uint64_t after, std::chrono::milliseconds timeout) {
   if (options_.read_only) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (true) {
@@ -120,7 +135,7 @@ uint64_t Store::WaitForChanges(uint64_t after, std::chrono::milliseconds timeout
   return last_seq_;
 }
 
-Status Store::Refresh() {
+Status StoreImpl::Refresh() {
   if (!options_.read_only) return Status::Ok();
   rocksdb::Status s = handles_->db->TryCatchUpWithPrimary();
   if (!s.ok()) return FromRocks(s, "catching up with the writer of " + path_);
@@ -137,7 +152,7 @@ Status Store::Refresh() {
   return FromRocks(it->status(), "reading the change log");
 }
 
-Result<uint64_t> Store::GetCursor(std::string_view consumer) const {
+Result<uint64_t> StoreImpl::GetCursor(std::string_view consumer) const {
   std::string value;
   rocksdb::Status s = handles_->db->Get(rocksdb::ReadOptions(), Cf(ColumnFamily::kCursors),
                                         rocksdb::Slice(consumer.data(), consumer.size()), &value);
@@ -146,7 +161,7 @@ Result<uint64_t> Store::GetCursor(std::string_view consumer) const {
   return DecodeU64(value);
 }
 
-Status Store::SetCursor(std::string_view consumer, uint64_t seq) {
+Status StoreImpl::SetCursor(std::string_view consumer, uint64_t seq) {
   if (options_.read_only) return Status::FailedPrecondition("store " + path_ + " is read-only");
   if (consumer.empty()) return Status::InvalidArgument("consumer name is empty");
   rocksdb::Status s =
@@ -155,7 +170,7 @@ Status Store::SetCursor(std::string_view consumer, uint64_t seq) {
   return FromRocks(s, "writing cursor " + std::string(consumer));
 }
 
-Result<StoreStats> Store::Stats() const {
+Result<StoreStats> StoreImpl::Stats() const {
   StoreStats stats;
   stats.last_seq = LastSeq();
   std::string value;
@@ -184,7 +199,7 @@ Result<StoreStats> Store::Stats() const {
   return stats;
 }
 
-Status Store::Put(ReservedSpace space, std::string_view key, std::string_view value) {
+Status StoreImpl::Put(ReservedSpace space, std::string_view key, std::string_view value) {
   if (options_.read_only) return Status::FailedPrecondition("store " + path_ + " is read-only");
   return FromRocks(handles_->db->Put(handles_->write_options, Cf(CfOf(space)),
                                      rocksdb::Slice(key.data(), key.size()),
@@ -192,7 +207,7 @@ Status Store::Put(ReservedSpace space, std::string_view key, std::string_view va
                    "writing to " + std::string(ColumnFamilyName(CfOf(space))));
 }
 
-Result<std::string> Store::Get(ReservedSpace space, std::string_view key) const {
+Result<std::string> StoreImpl::Get(ReservedSpace space, std::string_view key) const {
   std::string value;
   rocksdb::Status s = handles_->db->Get(rocksdb::ReadOptions(), Cf(CfOf(space)),
                                         rocksdb::Slice(key.data(), key.size()), &value);
@@ -202,15 +217,15 @@ Result<std::string> Store::Get(ReservedSpace space, std::string_view key) const 
   return value;
 }
 
-Status Store::Delete(ReservedSpace space, std::string_view key) {
+Status StoreImpl::Delete(ReservedSpace space, std::string_view key) {
   if (options_.read_only) return Status::FailedPrecondition("store " + path_ + " is read-only");
   return FromRocks(handles_->db->Delete(handles_->write_options, Cf(CfOf(space)),
                                         rocksdb::Slice(key.data(), key.size())),
                    "deleting from " + std::string(ColumnFamilyName(CfOf(space))));
 }
 
-Status Store::Scan(ReservedSpace space, std::string_view prefix,
-                   const std::function<bool(std::string_view, std::string_view)>& fn) const {
+Status StoreImpl::Scan(ReservedSpace space, std::string_view prefix,
+                       const std::function<bool(std::string_view, std::string_view)>& fn) const {
   std::unique_ptr<rocksdb::Iterator> it(
       handles_->db->NewIterator(rocksdb::ReadOptions(), Cf(CfOf(space))));
   for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {

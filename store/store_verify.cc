@@ -1,4 +1,4 @@
-// Store::Verify: a full consistency check of the store's invariants.
+// StoreImpl::Verify: a full consistency check of the store's invariants.
 #include <set>
 
 #include "store/store_internal.h"
@@ -10,7 +10,7 @@ Status Violation(const std::string& what) { return Status::Corruption("store che
 
 }  // namespace
 
-Status Store::Verify() const {
+Status StoreImpl::Verify() const {
   rocksdb::DB* db = handles_->db.get();
   rocksdb::ReadOptions ro;
   // One snapshot for the whole check, so a concurrent ingest cannot make it fail.

@@ -126,7 +126,8 @@ int Path(const std::string& urls, int n) {
     ++stored;
     a.version = 1;
     a.seq = static_cast<uint64_t>(i + 1);
-    newscrawl::Status s = cluster.Publish(a, newscrawl::store::EventKind::kNew);
+    newscrawl::Status s =
+        cluster.Publish(a, newscrawl::ArticleToJson(a), newscrawl::store::EventKind::kNew);
     auto t2 = Clock::now();
     if (!s.ok()) {
       std::fprintf(stderr, "publish: %s\n", s.ToString().c_str());

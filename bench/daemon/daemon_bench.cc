@@ -73,7 +73,7 @@ int FrontierRss(long urls, const std::string& db) {
       return 1;
     }
     newscrawl::pipeline::Frontier frontier(store->get(), 60000);
-    const int64_t now = newscrawl::pipeline::NowMs();
+    const int64_t now = newscrawl::SystemClock().UnixNowMs();
     auto t0 = std::chrono::steady_clock::now();
     for (long i = 0; i < urls; ++i) {
       newscrawl::pipeline::FrontierEntry e;

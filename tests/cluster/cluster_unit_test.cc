@@ -57,17 +57,7 @@ TEST(UrlHash, HexOf128Bits) {
   EXPECT_NE(h, UrlHash("https://example.com/b"));
 }
 
-TEST(StoreIdOf, FollowsTheStoreRule) {
-  Article a;
-  a.url = "https://news.example.com/a?utm_source=x";
-  EXPECT_EQ(StoreIdOf(a), ArticleIdFor("https://news.example.com/a"));
-  a.canonical_url = "https://news.example.com/canonical";  // same site: honoured
-  EXPECT_EQ(StoreIdOf(a), ArticleIdFor("https://news.example.com/canonical"));
-  a.canonical_url = "https://other.org/copy";  // another site: ignored
-  EXPECT_EQ(StoreIdOf(a), ArticleIdFor("https://news.example.com/a"));
-  a.url = "not a url";
-  EXPECT_EQ(StoreIdOf(a), "");
-}
+// The article id a claim names: tests/common/article_identity_test.cc (IdentifyArticle).
 
 TEST(UrlClaim, FormatAndParse) {
   UrlClaim c{"0123456789abcdef", "inst-1", false};

@@ -16,6 +16,7 @@
 
 #include "cluster/article_reader.h"
 #include "cluster/nats_cluster.h"
+#include "common/article_identity.h"
 #include "common/fingerprint.h"
 #include "pipeline/cluster_host_key.h"
 #include "tests/cluster/nats_test_cluster.h"
@@ -168,7 +169,7 @@ class NatsClusterTest : public ::testing::Test {
     a.title = "t";
     a.text = text;
     FillFingerprints(&a);
-    a.id = StoreIdOf(a);
+    a.id = IdentifyArticleUrls(a).value().id;
     return a;
   }
 
@@ -373,7 +374,7 @@ TEST_F(NatsClusterTest, ClaimsAreCreateOnlyAndIdempotent) {
   stored.canonical_url = x.url;
   stored.version = 1;
   stored.seq = 1;
-  ASSERT_TRUE(a.cluster->Publish(stored, store::EventKind::kNew).ok());
+  ASSERT_TRUE(a.cluster->Publish(stored, ArticleToJson(stored), store::EventKind::kNew).ok());
   EXPECT_TRUE(b.cluster->IsPublished(x.url));
   auto dup = b.cluster->Claim(x);
   ASSERT_TRUE(dup.ok()) << dup.status().ToString();
@@ -474,11 +475,12 @@ TEST_F(NatsClusterTest, PublishIsDeduplicatedByIdAndVersion) {
   r.canonical_url = r.url;
   r.version = 1;
   r.seq = 7;
-  ASSERT_TRUE(a.cluster->Publish(r, store::EventKind::kNew).ok());
-  ASSERT_TRUE(a.cluster->Publish(r, store::EventKind::kNew).ok());  // a retry
-  ASSERT_TRUE(b.cluster->Publish(r, store::EventKind::kNew).ok());  // another instance
+  ASSERT_TRUE(a.cluster->Publish(r, ArticleToJson(r), store::EventKind::kNew).ok());
+  ASSERT_TRUE(a.cluster->Publish(r, ArticleToJson(r), store::EventKind::kNew).ok());  // a retry
+  ASSERT_TRUE(
+      b.cluster->Publish(r, ArticleToJson(r), store::EventKind::kNew).ok());  // another instance
   r.version = 2;
-  ASSERT_TRUE(a.cluster->Publish(r, store::EventKind::kVersion).ok());
+  ASSERT_TRUE(a.cluster->Publish(r, ArticleToJson(r), store::EventKind::kVersion).ok());
   EXPECT_EQ(CounterValue(a.metrics, "newscrawl_cluster_published_total{result=\"new\"}"), 2u);
   EXPECT_EQ(CounterValue(a.metrics, "newscrawl_cluster_published_total{result=\"duplicate\"}"), 1u);
   std::vector<std::string> ids =
@@ -493,8 +495,10 @@ TEST_F(NatsClusterTest, ArticleReaderResumesADurableConsumer) {
     Article r = MakeArticle("https://news.example.com/r" + std::to_string(i), LongText(10 + i));
     r.canonical_url = r.url;
     r.version = 1;
-    ASSERT_TRUE(
-        a.cluster->Publish(r, i == 2 ? store::EventKind::kDuplicate : store::EventKind::kNew).ok());
+    ASSERT_TRUE(a.cluster
+                    ->Publish(r, ArticleToJson(r),
+                              i == 2 ? store::EventKind::kDuplicate : store::EventKind::kNew)
+                    .ok());
     ids.push_back(r.id);
   }
   ArticleReaderOptions ro;
@@ -570,7 +574,7 @@ TEST_F(NatsClusterTest, ExportFromNatsResumesWithADurableConsumer) {
     Article r = MakeArticle("https://news.example.com/e" + std::to_string(i), LongText(20 + i));
     r.canonical_url = r.url;
     r.version = 1;
-    EXPECT_TRUE(a.cluster->Publish(r, store::EventKind::kNew).ok());
+    EXPECT_TRUE(a.cluster->Publish(r, ArticleToJson(r), store::EventKind::kNew).ok());
     return r.id;
   };
   std::string id0 = publish(0), id1 = publish(1);
@@ -612,7 +616,7 @@ TEST_F(NatsClusterTest, SurvivesANodeKilledAndRestarted) {
     ASSERT_TRUE(claim.ok()) << i << ": " << claim.status().ToString();
     art.canonical_url = art.url;
     art.version = 1;
-    ASSERT_TRUE(a.cluster->Publish(art, store::EventKind::kNew).ok()) << i;
+    ASSERT_TRUE(a.cluster->Publish(art, ArticleToJson(art), store::EventKind::kNew).ok()) << i;
     pipeline::FrontierEntry e;
     e.url = "https://" + HostOfShard(i % kShards) + "/k/" + std::to_string(i);
     ASSERT_TRUE(a.cluster->Route(e).ok()) << i;

@@ -150,7 +150,9 @@ class FakeCluster : public ClusterHooks {
   Result<ClaimDecision> Claim(const Article& article) override {
     return broker_->Claim(instance_, article);
   }
-  Status Publish(const Article& record, store::EventKind event) override {
+  Status Publish(const Article& record, std::string_view record_json,
+                 store::EventKind event) override {
+    EXPECT_EQ(record_json, ArticleToJson(record));  // the record as stored
     return broker_->Publish(instance_, record, event);
   }
 

@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/article_identity.h"
 #include "common/fingerprint.h"
 #include "store/store.h"
 #include "tests/store/test_util.h"
@@ -28,7 +29,7 @@ class DedupTest : public ::testing::Test {
   IngestResult Ingest(const Article& a) {
     auto r = store_->Ingest(a);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? std::move(r).value() : IngestResult{Article{}, EventKind::kNone};
+    return r.ok() ? std::move(r).value() : IngestResult{Article{}, EventKind::kNone, {}};
   }
   IngestResult Ingest(const std::string& url, const std::string& text) {
     return Ingest(MakeArticle(url, text));
@@ -251,6 +252,56 @@ TEST_F(DedupTest, ConcurrentIngestsDecideAsIfSerial) {
   }
   EXPECT_EQ(store_->LastSeq(), static_cast<uint64_t>(2 * kThreads * kStories));
   EXPECT_TRUE(store_->Verify().ok()) << store_->Verify().ToString();
+}
+
+// The identity computed once (IdentifyArticle, as the daemon does to claim an article first)
+// files the article exactly where Ingest(article) alone would.
+TEST_F(DedupTest, IngestWithAComputedIdentityStoresTheSameRecord) {
+  Article a = MakeArticle("https://news.example.com/story.amp?utm_source=x", MakeText(7));
+  a.canonical_url = "https://news.example.com/story";
+  auto identity = IdentifyArticle(a);
+  ASSERT_TRUE(identity.ok());
+  auto with_identity = store_->Ingest(a, *identity);
+  ASSERT_TRUE(with_identity.ok()) << with_identity.status().ToString();
+  EXPECT_EQ(with_identity->event, EventKind::kNew);
+  EXPECT_EQ(with_identity->record.id, ArticleIdFor("https://news.example.com/story"));
+  EXPECT_EQ(with_identity->record.canonical_url, "https://news.example.com/story");
+  EXPECT_EQ(with_identity->record.content_hash, ContentHash(a.text));
+  EXPECT_EQ(with_identity->record.simhash, SimHash64(a.text));
+  IngestResult again = Ingest(a);  // the same article without a precomputed identity
+  EXPECT_EQ(again.event, EventKind::kNone);
+  EXPECT_EQ(again.record, with_identity->record);
+}
+
+// Records are served and published as stored: the ingest's JSON, the change feed's and the
+// lookups' are the same bytes, and parse to the record Ingest returned.
+TEST_F(DedupTest, StoredJsonIsServedAsStored) {
+  IngestResult first = Ingest("https://news.example.com/a", MakeText(8));
+  ASSERT_EQ(first.event, EventKind::kNew);
+  EXPECT_EQ(first.record_json, ArticleToJson(first.record));
+  auto by_id = store_->GetJsonById(first.record.id);
+  ASSERT_TRUE(by_id.ok()) << by_id.status().ToString();
+  EXPECT_EQ(*by_id, first.record_json);
+  auto by_url = store_->GetJsonByUrl("https://news.example.com/a?utm_source=x");
+  ASSERT_TRUE(by_url.ok()) << by_url.status().ToString();
+  EXPECT_EQ(*by_url, first.record_json);
+  std::string feed_json;
+  ASSERT_TRUE(store_
+                  ->ForEachChange(0, 0,
+                                  [&](const ChangeEvent&, std::string_view json) {
+                                    feed_json = std::string(json);
+                                    return true;
+                                  })
+                  .ok());
+  EXPECT_EQ(feed_json, first.record_json);
+  // An identical re-ingest writes nothing and returns the stored record and JSON.
+  IngestResult same = Ingest("https://news.example.com/a", MakeText(8));
+  EXPECT_EQ(same.event, EventKind::kNone);
+  EXPECT_EQ(same.record_json, first.record_json);
+  EXPECT_EQ(same.record, first.record);
+  EXPECT_EQ(store_->GetJsonById("0123456789abcdef").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetJsonByUrl("https://news.example.com/none").status().code(),
+            StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -1,11 +1,13 @@
-// StoreArticleSource: the HTTP API's ArticleSource (server/article_source.h) over the store.
+// StoreArticleSource: the HTTP API's ArticleSource (server/article_source.h) over the store, the
+// adapter `newscrawl run` wires between the daemon's store and the server (here, in cli/, so that
+// the pipeline does not link the server: DESIGN.md). Records are served as stored.
 // Thread-safe because the store is; every call is a few point reads or one short scan.
 #pragma once
 
 #include "server/article_source.h"
 #include "store/store.h"
 
-namespace newscrawl::pipeline {
+namespace newscrawl::cli {
 
 class StoreArticleSource : public server::ArticleSource {
  public:
@@ -21,4 +23,4 @@ class StoreArticleSource : public server::ArticleSource {
   store::Store* const store_;
 };
 
-}  // namespace newscrawl::pipeline
+}  // namespace newscrawl::cli

@@ -1,6 +1,6 @@
-#include "pipeline/store_article_source.h"
+#include "cli/store_article_source.h"
 
-namespace newscrawl::pipeline {
+namespace newscrawl::cli {
 
 Result<std::vector<server::ChangeEvent>> StoreArticleSource::ReadChanges(uint64_t after,
                                                                          size_t limit) {
@@ -17,15 +17,11 @@ Result<std::vector<server::ChangeEvent>> StoreArticleSource::ReadChanges(uint64_
 uint64_t StoreArticleSource::LastSeq() { return store_->LastSeq(); }
 
 Result<std::string> StoreArticleSource::GetArticleById(std::string_view id) {
-  auto article = store_->GetById(id);
-  if (!article.ok()) return article.status();
-  return ArticleToJson(*article);
+  return store_->GetJsonById(id);
 }
 
 Result<std::string> StoreArticleSource::GetArticleByUrl(std::string_view url) {
-  auto article = store_->GetByUrl(url);
-  if (!article.ok()) return article.status();
-  return ArticleToJson(*article);
+  return store_->GetJsonByUrl(url);
 }
 
-}  // namespace newscrawl::pipeline
+}  // namespace newscrawl::cli
