@@ -77,7 +77,13 @@ class ClusterHooks {
 
   // Publishes a stored record (as returned by Store::Ingest, id/version/seq set) for `event`
   // (kNew, kVersion or kDuplicate) to the ARTICLES stream, de-duplicated by id + version.
+  // Ok may mean only "sent": the broker's confirmation is awaited by Flush().
   virtual Status Publish(const Article& record, store::EventKind event) = 0;
+
+  // Waits until every record whose Publish() returned ok before this call is confirmed by the
+  // broker. Non-ok when some could not be (they are dropped): publish them again from the last
+  // point a Flush confirmed. Default: Publish waits for the broker itself.
+  virtual Status Flush() { return Status::Ok(); }
 
   // True when an article whose canonical URL is `canonical_url` was stored and published by an
   // instance of the cluster (this one or another), so fetching it again is wasted (e.g. a URL

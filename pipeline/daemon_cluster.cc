@@ -122,6 +122,16 @@ void Daemon::RepublishAndAdvance() {
     if (ingesting_ > 0) return;
     through = unpublished_.empty() ? store_->LastSeq() : *unpublished_.begin() - 1;
     if (through <= published_through_) return;
+  }
+  // Publish may return once sent: the events counted above are confirmed before the cursor moves.
+  if (Status flushed = options_.cluster->Flush(); !flushed.ok()) {
+    republish_.store(true);
+    NoteClusterTrouble("publish", flushed);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (through <= published_through_) return;
     published_through_ = through;
   }
   Status s =
