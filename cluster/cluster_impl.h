@@ -67,7 +67,9 @@ struct PendingPublish {
   JsRequest request;
   AsyncRequests::Ticket ticket;
   std::chrono::steady_clock::time_point sent;
-  bool article = false;  // the ARTICLES message (else the "published" mark of its URL claim)
+  // Set on an ARTICLES message: the "published" mark of its URL claim, sent only once the
+  // message is confirmed (a mark must never name an article the stream does not have).
+  std::optional<JsRequest> mark;
 };
 
 // NC_URLS message bodies: "<url>\n<EncodeEntry JSON>".
@@ -137,7 +139,7 @@ struct NatsCluster::Impl {
   void ReleaseKeys(const std::vector<ClaimKey>& keys, const std::string& id);
 
   // publish.cc: sends both messages of one publish (requires publish_mu).
-  void SendPublish(JsRequest request, bool article);
+  void SendPublish(JsRequest request, std::optional<JsRequest> mark);
   // Waits for confirmations, oldest first, resending broker trouble, until at most `keep` are
   // in flight or `deadline` passes (requires publish_mu). The first failure since the last
   // Flush (a publish given up on, or refused) is returned by the next Flush.

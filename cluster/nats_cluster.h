@@ -76,9 +76,10 @@
 // before they are deleted; values written by versions before issue #14 ("<id>" only) are read,
 // but every instance of a cluster should run the same version.
 //
-// Publish() sends the stored record to ARTICLES (Nats-Msg-Id "<id>.<version>") and the "p"
-// mark of its URL claim without waiting: the PubAcks are collected asynchronously (at most 512
-// publishes in flight; Publish waits for the oldest beyond that). Flush() waits for all of them,
+// Publish() sends the stored record to ARTICLES (Nats-Msg-Id "<id>.<version>") without waiting:
+// the PubAcks are collected asynchronously (at most 512 publishes in flight; Publish waits for
+// the oldest beyond that), and the "p" mark of the URL claim is sent once its message is
+// confirmed (a mark never names an article missing from the stream). Flush() waits for all of them,
 // resending those whose reply was lost (the msg id makes a resend never a second message); when
 // a publish cannot be confirmed within `op_timeout` or is refused, the next Flush returns the
 // error and the caller publishes again from its last confirmed point (the daemon: from

@@ -27,6 +27,41 @@ Status ReplyError(const JsReply& reply, const std::string& op) {
   return Status::Unavailable(op + ": " + ParsePubAck(reply.body).description);
 }
 
+// The oldest publish got `reply` (not broker trouble): it leaves the queue, counted, and an
+// ARTICLES message confirmed sends its URL claim's mark (requires publish_mu).
+void Confirm(NatsCluster::Impl& m, const JsReply& reply) {
+  std::optional<JsRequest> mark = std::move(m.in_flight.front().mark);
+  m.in_flight.pop_front();
+  const PubAckReply ack = ParsePubAck(reply.body);
+  if (ack.code != 0) {
+    m.BrokerErrors("publish").Increment();
+    if (m.publish_failure.ok())
+      m.publish_failure = Status::IoError("cluster: publish refused: " + ack.description);
+    return;
+  }
+  if (mark) {
+    m.published[ack.duplicate ? "duplicate" : "new"]->Increment();
+    m.SendPublish(std::move(*mark), std::nullopt);
+  }
+}
+
+// Settles, without waiting, the oldest publishes whose reply already came, so the marks of
+// confirmed articles go out at once rather than at the next Flush (requires publish_mu).
+// Broker trouble is left to SettlePublishes.
+void ConfirmArrived(NatsCluster::Impl& m) {
+  while (!m.in_flight.empty() && m.requests->Ready(m.in_flight.front().ticket)) {
+    JsReply reply = m.requests->Take(m.in_flight.front().ticket);
+    if (IsTransientReply(reply)) {
+      m.NoteBrokerError("publish", ReplyError(reply, "publish"));
+      PendingPublish retry = std::move(m.in_flight.front());
+      m.in_flight.pop_front();
+      m.SendPublish(std::move(retry.request), std::move(retry.mark));
+      return;
+    }
+    Confirm(m, reply);
+  }
+}
+
 }  // namespace
 
 Status NatsCluster::Impl::RoundTrip(const std::string& op, const std::vector<JsRequest>& batch,
@@ -72,12 +107,13 @@ Status NatsCluster::Publish(const Article& record, store::EventKind event) {
   article.headers = {{"Nats-Msg-Id", record.id + "." + std::to_string(record.version)},
                      {"Newscrawl-Event", store::EventKindName(event)}};
   article.body = ArticleToJson(record);
-  // The URL claim marked published: the article is stored for good (IsPublished, Claim).
+  // The URL claim marked published once the message is confirmed: the article is stored and
+  // on the stream for good (IsPublished, Claim).
   JsRequest mark = KvPutRequest(m.claims_bucket, "u." + record.id,
                                 FormatUrlClaim({record.id, m.options.instance_name, true}));
   std::lock_guard<std::mutex> lock(m.publish_mu);
-  m.SendPublish(std::move(article), true);
-  m.SendPublish(std::move(mark), false);
+  m.SendPublish(std::move(article), std::move(mark));
+  ConfirmArrived(m);
   if (m.in_flight.size() > kMaxPublishesInFlight)
     m.SettlePublishes(kMaxPublishesInFlight / 2,
                       std::chrono::steady_clock::now() + m.options.op_timeout);
@@ -94,12 +130,12 @@ Status NatsCluster::Flush() {
   return failure;
 }
 
-void NatsCluster::Impl::SendPublish(JsRequest request, bool article) {
+void NatsCluster::Impl::SendPublish(JsRequest request, std::optional<JsRequest> mark) {
   PendingPublish p;
   p.ticket = requests->Send(request);
   p.request = std::move(request);
   p.sent = std::chrono::steady_clock::now();
-  p.article = article;
+  p.mark = std::move(mark);
   in_flight.push_back(std::move(p));
 }
 
@@ -127,20 +163,11 @@ void NatsCluster::Impl::SettlePublishes(size_t keep,
       // Sent again (the same Nats-Msg-Id: never a second message), now the newest.
       PendingPublish retry = std::move(in_flight.front());
       in_flight.pop_front();
-      SendPublish(std::move(retry.request), retry.article);
+      SendPublish(std::move(retry.request), std::move(retry.mark));
       continue;
     }
     backoff = std::chrono::milliseconds(50);
-    const bool article = oldest.article;
-    in_flight.pop_front();
-    const PubAckReply ack = ParsePubAck(reply.body);
-    if (ack.code != 0) {
-      BrokerErrors("publish").Increment();
-      if (publish_failure.ok())
-        publish_failure = Status::IoError("cluster: publish refused: " + ack.description);
-      continue;
-    }
-    if (article) published[ack.duplicate ? "duplicate" : "new"]->Increment();
+    Confirm(*this, reply);
   }
 }
 

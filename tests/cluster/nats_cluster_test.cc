@@ -553,6 +553,9 @@ TEST_F(NatsClusterTest, PublishIsDeduplicatedByIdAndVersion) {
   r.seq = 7;
   ASSERT_TRUE(a.cluster->Publish(r, store::EventKind::kNew).ok());
   ASSERT_TRUE(a.cluster->Publish(r, store::EventKind::kNew).ok());  // a retry
+  // Confirmed before another instance publishes it again (two connections' publishes in flight
+  // at once reach the server in either order).
+  ASSERT_TRUE(a.cluster->Flush().ok());
   ASSERT_TRUE(b.cluster->Publish(r, store::EventKind::kNew).ok());  // another instance
   r.version = 2;
   ASSERT_TRUE(a.cluster->Publish(r, store::EventKind::kVersion).ok());
