@@ -33,33 +33,15 @@ Result<std::unique_ptr<ArticleReader>> ArticleReader::Open(const ArticleReaderOp
   state->temporary = options.consumer.empty();
   state->consumer = options.consumer;
 
-  natsOptions* raw_opts = nullptr;
-  natsStatus s = natsOptions_Create(&raw_opts);
-  if (s != NATS_OK) return NatsError(s, "creating NATS options");
-  NatsOptionsPtr opts(raw_opts);
-  std::vector<const char*> servers;
-  for (const std::string& url : options.urls) servers.push_back(url.c_str());
-  s = natsOptions_SetServers(opts.get(), servers.data(), static_cast<int>(servers.size()));
-  if (s == NATS_OK) s = natsOptions_SetMaxReconnect(opts.get(), -1);
-  if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts.get(), 250);
-  if (s == NATS_OK) s = natsOptions_SetTimeout(opts.get(), options.request_timeout.count());
-  if (s != NATS_OK) return NatsError(s, "setting NATS options");
-  natsConnection* nc = nullptr;
-  s = natsConnection_Connect(&nc, opts.get());
-  if (s != NATS_OK) {
-    std::string joined;
-    for (const std::string& url : options.urls) joined += (joined.empty() ? "" : ",") + url;
-    return Status::Unavailable("cannot reach any NATS server of " + joined + ": " +
-                               natsStatus_GetText(s));
-  }
-  state->conn.reset(nc);
-  jsOptions jo;
-  jsOptions_Init(&jo);
-  jo.Wait = options.request_timeout.count();
-  jsCtx* js = nullptr;
-  s = natsConnection_JetStream(&js, nc, &jo);
-  if (s != NATS_OK) return NatsError(s, "creating the JetStream context");
-  state->js.reset(js);
+  NatsConnectOptions connect;
+  connect.urls = options.urls;
+  connect.timeout = options.request_timeout;
+  auto connection = ConnectJetStream(connect);
+  if (!connection.ok()) return connection.status();
+  state->conn = std::move(connection->conn);
+  state->js = std::move(connection->js);
+  jsCtx* js = state->js.get();
+  natsStatus s = NATS_OK;
 
   jsStreamInfo* si = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);

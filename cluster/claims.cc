@@ -1,31 +1,22 @@
 // NatsCluster: global claims (canonical URL, content hash, near-duplicate bands) in the KV bucket
-// NC_CLAIMS; see "Claims" in nats_cluster.h.
+// NC_CLAIMS; see "Claims" in nats_cluster.h. Every key of a claim is written in one round trip
+// (create-only puts sent together); only keys that already exist are read, in a second one.
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <set>
 
 #include "cluster/cluster_impl.h"
 #include "cluster/nats_cluster.h"
 #include "common/article_identity.h"
 #include "common/fingerprint.h"
+#include "common/text.h"
 #include "store/near_dup.h"
 
 namespace newscrawl::cluster {
-namespace {
-
-std::string Hex(std::string_view bytes) {
-  static const char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
-
-}  // namespace
 
 // ---------------------------------------------------------------------------------------------
-// Claims.
+// Values.
 
 std::string FormatUrlClaim(const UrlClaim& c) {
   return c.id + " " + c.instance + " " + (c.published ? "p" : "c");
@@ -45,7 +36,20 @@ UrlClaim ParseUrlClaim(std::string_view v) {
   return c;
 }
 
+// The value of a content or band key: "<id> <content hash>" (before issue #14: "<id>").
+struct KeyHolder {
+  std::string id;
+  std::string content_hash;
+};
+
 namespace {
+
+KeyHolder ParseHolder(std::string_view v) {
+  const size_t space = v.find(' ');
+  if (space == std::string_view::npos) return {std::string(v), ""};
+  return {std::string(v.substr(0, space)), std::string(v.substr(space + 1))};
+}
+
 Status HeldElsewhere(const std::string& id, const std::string& instance) {
   return Status::FailedPrecondition("cluster: claim of article " + id + " held by instance " +
                                     instance + ", not yet published; retry this URL later");
@@ -58,7 +62,18 @@ pipeline::ClaimDecision Duplicate(std::string of, const char* reason) {
   d.reason = reason;
   return d;
 }
+
+const char* ResultName(const pipeline::ClaimDecision& d) {
+  if (d.verdict == pipeline::ClaimVerdict::kStore) return "store";
+  if (d.reason == "url") return "duplicate_url";
+  if (d.reason == "content") return "duplicate_content";
+  return "duplicate_near";
+}
+
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Claim.
 
 Result<pipeline::ClaimDecision> NatsCluster::Claim(const Article& article) {
   Impl& m = *impl_;
@@ -69,150 +84,233 @@ Result<pipeline::ClaimDecision> NatsCluster::Claim(const Article& article) {
     if (identity.ok()) id = identity->id;
   }
   if (id.empty()) return Status::InvalidArgument("cluster: cannot claim " + article.url);
-  const std::string url_key = "u." + id;
-  kvStore* kv = m.claims_kv.get();
+  auto decision = m.ClaimArticle(id, article);
+  m.claims[decision.ok() ? ResultName(*decision) : "retry"]->Increment();
+  return decision;
+}
 
-  // 1. The URL claim: an article known to the cluster.
-  auto held = m.KvGet(kv, url_key, "claim_get");
-  if (!held.ok() && held.status().code() != StatusCode::kNotFound) {
-    m.claims["retry"]->Increment();
-    return held.status();
-  }
-  if (held.ok()) {
-    UrlClaim c = ParseUrlClaim(held->value);
-    if (c.instance == m.options.instance_name) {
-      m.claims["store"]->Increment();
-      return pipeline::ClaimDecision{};
-    }
-    if (c.published) {
-      m.claims["duplicate_url"]->Increment();
+Result<pipeline::ClaimDecision> NatsCluster::Impl::ClaimArticle(const std::string& id,
+                                                                const Article& article) {
+  const std::string& self = options.instance_name;
+  const store::NearDupProbe probe = store::MakeNearDupProbe(article);
+  const std::string content_hash =
+      article.content_hash.empty() ? probe.content_hash : article.content_hash;
+  const std::string holder_value = id + " " + content_hash;
+
+  // 1. Every key at once: the URL claim, the content claim, the band keys (create-only), and the
+  // signature, sent first so that whoever sees one of our bands finds it.
+  std::vector<ClaimKey> keys;
+  keys.push_back({"u." + id, FormatUrlClaim({id, self, false})});
+  if (!content_hash.empty()) keys.push_back({"c." + content_hash, holder_value});
+  const size_t first_band = keys.size();
+  for (const std::string& k : probe.index_keys)
+    keys.push_back({"b." + text::HexEncode(k), holder_value});
+  std::vector<JsRequest> extra;
+  if (!probe.index_keys.empty())
+    extra.push_back(KvPutRequest(claims_bucket, "s." + id, probe.signature));
+  NC_RETURN_IF_ERROR(CreateKeys(&keys, extra));
+
+  // 2. The URL claim decides who may go on.
+  ClaimKey& url = keys[0];
+  if (!url.created) {
+    UrlClaim c = ParseUrlClaim(url.value);
+    if (c.instance == self) {
+      // Ours and published: a new version of an article stored here. Ours, not published: an
+      // earlier attempt (a crash, or a duplicate whose release failed): decided again below,
+      // with the same answer (band holders never change).
+      if (c.published) return pipeline::ClaimDecision{};
+    } else if (c.published) {
       return Duplicate(c.id, "url");
-    }
-    // Not published yet: its claimer is storing it, or died before it could. Dead = no
-    // heartbeat key (gone lease_ttl after its last renew), or silent for claim_takeover.
-    const int64_t age_ms = WallNowMs() - held->created_ns / 1000000;
-    auto heartbeat = m.KvGet(m.leases_kv.get(), "member." + c.instance, "claim_holder_alive");
-    if (!heartbeat.ok() && heartbeat.status().code() != StatusCode::kNotFound) {
-      m.claims["retry"]->Increment();
-      return heartbeat.status();
-    }
-    const bool holder_dead = !heartbeat.ok();
-    if (!holder_dead && age_ms < m.options.claim_takeover.count()) {
-      m.claims["retry"]->Increment();
-      return HeldElsewhere(id, c.instance);
-    }
-    // Its claimer died between claim and store: take it over.
-    auto taken =
-        m.KvPut(m.claims_bucket, url_key, FormatUrlClaim({id, m.options.instance_name, false}),
-                held->revision, "claim_takeover");
-    if (!taken.ok()) {
-      m.claims["retry"]->Increment();
-      return taken.status().code() == StatusCode::kAlreadyExists
-                 ? Status::Unavailable("cluster: claim of " + id + " changed; retry later")
-                 : taken.status();
-    }
-    spdlog::info("cluster: took over the stale claim of article {} from {}", id, c.instance);
-    m.claims["store"]->Increment();
-    return pipeline::ClaimDecision{};
-  }
-
-  // 2. Exact content.
-  std::string content_hash =
-      article.content_hash.empty() ? ContentHash(article.text) : article.content_hash;
-  if (!content_hash.empty()) {
-    auto holder = m.CreateOrGet("c." + content_hash, id, "claim_content");
-    if (!holder.ok()) {
-      m.claims["retry"]->Increment();
-      return holder.status();
-    }
-    if (*holder != id) {
-      m.claims["duplicate_content"]->Increment();
-      return Duplicate(*holder, "content");
+    } else {
+      auto taken = TakeOverUrlClaim(id, url.key, c.instance);
+      if (!taken.ok()) return taken.status();
+      url.revision = *taken;
     }
   }
 
-  // 3. Near duplicates: band keys -> candidates -> the store's verification rule.
-  store::NearDupProbe probe = store::MakeNearDupProbe(article);
-  if (!probe.index_keys.empty()) {
-    std::vector<std::string> band_keys;
-    for (const std::string& k : probe.index_keys) band_keys.push_back("b." + Hex(k));
-    std::vector<std::string> checked;
-    for (const std::string& bk : band_keys) {
-      auto v = m.KvGet(kv, bk, "claim_band_get");
-      if (!v.ok()) {
-        if (v.status().code() == StatusCode::kNotFound) continue;
-        m.claims["retry"]->Increment();
-        return v.status();
-      }
-      const std::string& other = v->value;
-      if (other == id || std::find(checked.begin(), checked.end(), other) != checked.end())
-        continue;
-      checked.push_back(other);
-      auto sig = m.KvGet(kv, "s." + other, "claim_signature_get");
-      if (!sig.ok()) {
-        if (sig.status().code() == StatusCode::kNotFound) continue;  // never stored
-        m.claims["retry"]->Increment();
-        return sig.status();
-      }
-      if (store::SignaturesMatch(probe.signature, sig->value)) {
-        m.claims["duplicate_near"]->Increment();
-        return Duplicate(other, "near_duplicate");
-      }
-    }
-    auto put =
-        m.KvPut(m.claims_bucket, "s." + id, probe.signature, std::nullopt, "claim_signature_put");
-    if (!put.ok()) {
-      m.claims["retry"]->Increment();
-      return put.status();
-    }
-    for (const std::string& bk : band_keys) {
-      auto holder = m.CreateOrGet(bk, id, "claim_band");
-      if (!holder.ok()) {
-        m.claims["retry"]->Increment();
-        return holder.status();
-      }
+  // 3. Exact content: whoever created "c.<hash>" first.
+  if (first_band > 1) {
+    const ClaimKey& content = keys[1];
+    KeyHolder holder = content.created ? KeyHolder{id, content_hash} : ParseHolder(content.value);
+    if (holder.id != id) {
+      ReleaseKeys(keys, id);
+      return Duplicate(holder.id, "content");
     }
   }
 
-  // 4. The URL claim itself.
-  auto holder =
-      m.CreateOrGet(url_key, FormatUrlClaim({id, m.options.instance_name, false}), "claim_url");
-  if (!holder.ok()) {
-    m.claims["retry"]->Increment();
-    return holder.status();
+  // 4. Near duplicates among the holders of our band keys.
+  auto near = NearDuplicateOf(id, content_hash, probe, keys, first_band);
+  if (!near.ok()) return near.status();
+  if (!near->empty()) {
+    ReleaseKeys(keys, id);
+    return Duplicate(*near, "near_duplicate");
   }
-  UrlClaim c = ParseUrlClaim(*holder);
-  if (c.instance != m.options.instance_name) {
-    // Claimed by another instance a moment ago.
-    if (c.published) {
-      m.claims["duplicate_url"]->Increment();
-      return Duplicate(c.id, "url");
-    }
-    m.claims["retry"]->Increment();
-    return HeldElsewhere(id, c.instance);
-  }
-  m.claims["store"]->Increment();
   return pipeline::ClaimDecision{};
 }
 
-// Creates `key` = `value` unless it exists; returns the value that holds the key afterwards
-// (ours when created, else the existing one).
-Result<std::string> NatsCluster::Impl::CreateOrGet(const std::string& key, const std::string& value,
-                                                   const std::string& op) {
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    auto created = KvPut(claims_bucket, key, value, uint64_t{0}, op);
-    if (created.ok()) return value;
-    if (created.status().code() != StatusCode::kAlreadyExists) return created.status();
-    auto existing = KvGet(claims_kv.get(), key, op + "_get");
-    if (existing.ok()) {
-      // Our own earlier attempt (a timed-out create that did land) holds it: same value.
-      return existing->value;
+// Creates every key (create-only; a key holding only a delete marker counts as free) and reads
+// the ones that exist: afterwards each key is either `created` by this call, or `value` and
+// `revision` are what holds it.
+Status NatsCluster::Impl::CreateKeys(std::vector<ClaimKey>* keys,
+                                     const std::vector<JsRequest>& extra) {
+  std::vector<size_t> todo(keys->size());
+  for (size_t i = 0; i < todo.size(); ++i) todo[i] = i;
+  std::vector<uint64_t> expected(keys->size(), 0);
+  for (int round = 0; round < 4 && !todo.empty(); ++round) {
+    std::vector<JsRequest> requests = round == 0 ? extra : std::vector<JsRequest>{};
+    const size_t first_key = requests.size();
+    for (size_t i : todo)
+      requests.push_back(
+          KvPutRequest(claims_bucket, (*keys)[i].key, (*keys)[i].value, expected[i]));
+    std::vector<JsReply> replies;
+    NC_RETURN_IF_ERROR(RoundTrip("claim", requests, &replies));
+    for (size_t r = 0; r < first_key; ++r) {
+      PubAckReply ack = ParsePubAck(replies[r].body);
+      if (ack.code != 0) return Status::IoError("cluster: claim: " + ack.description);
     }
-    if (existing.status().code() != StatusCode::kNotFound) return existing.status();
-    // Exists for the leader but not yet on the replica we read from: read again.
-    std::this_thread::sleep_for(std::chrono::milliseconds(20 * (attempt + 1)));
+    std::vector<size_t> exist;
+    for (size_t j = 0; j < todo.size(); ++j) {
+      ClaimKey& key = (*keys)[todo[j]];
+      PubAckReply ack = ParsePubAck(replies[first_key + j].body);
+      if (ack.code == 0) {
+        key.created = true;
+        key.revision = ack.sequence;
+      } else if (ack.err_code == kWrongLastSequence) {
+        exist.push_back(todo[j]);
+      } else {
+        return Status::IoError("cluster: claiming " + key.key + ": " + ack.description);
+      }
+    }
+    if (exist.empty()) return Status::Ok();
+    requests.clear();
+    for (size_t i : exist) requests.push_back(KvGetRequest(claims_bucket, (*keys)[i].key));
+    NC_RETURN_IF_ERROR(RoundTrip("claim_read", requests, &replies));
+    todo.clear();
+    for (size_t j = 0; j < exist.size(); ++j) {
+      ClaimKey& key = (*keys)[exist[j]];
+      auto record = ParseKvGet(replies[j].body);
+      if (record.ok() && !record->deleted) {
+        key.value = record->value;
+        key.revision = record->revision;
+        continue;
+      }
+      if (!record.ok() && record.status().code() != StatusCode::kNotFound) return record.status();
+      // Released (a delete marker) or gone meanwhile: create it again on that revision.
+      expected[exist[j]] = record.ok() ? record->revision : 0;
+      todo.push_back(exist[j]);
+    }
   }
-  return Status::Unavailable("cluster: " + key + " exists but cannot be read; retry later");
+  if (todo.empty()) return Status::Ok();
+  return Status::Unavailable("cluster: claim keys keep changing under this claim; retry later");
+}
+
+// The URL claim `key` is held, unpublished, by `holder`: taken over (its new revision) when the
+// holder is dead (no heartbeat) or silent for claim_takeover; else FailedPrecondition.
+Result<uint64_t> NatsCluster::Impl::TakeOverUrlClaim(const std::string& id, const std::string& key,
+                                                     const std::string& holder) {
+  auto held = KvGet(claims_kv.get(), key, "claim_get");
+  if (!held.ok()) return held.status();
+  UrlClaim c = ParseUrlClaim(held->value);
+  if (c.instance == options.instance_name) return held->revision;  // changed hands meanwhile
+  if (c.published) return HeldElsewhere(id, c.instance);           // Claim again: a duplicate
+  const int64_t age_ms = clock->UnixNowMs() - held->created_ns / 1000000;
+  auto heartbeat = KvGet(leases_kv.get(), "member." + holder, "claim_holder_alive");
+  if (!heartbeat.ok() && heartbeat.status().code() != StatusCode::kNotFound)
+    return heartbeat.status();
+  const bool holder_dead = !heartbeat.ok();
+  if (!holder_dead && age_ms < options.claim_takeover.count()) return HeldElsewhere(id, holder);
+  auto taken = KvPut(claims_bucket, key, FormatUrlClaim({id, options.instance_name, false}),
+                     held->revision, "claim_takeover");
+  if (!taken.ok())
+    return taken.status().code() == StatusCode::kAlreadyExists
+               ? Status::Unavailable("cluster: claim of " + id + " changed; retry later")
+               : taken.status();
+  spdlog::info("cluster: took over the stale claim of article {} from {}", id, holder);
+  return *taken;
+}
+
+// The id of the article `id` is a near duplicate of, or "" when none. A candidate is any other
+// holder of one of our band keys whose signature matches. Between two matching articles, of the
+// band keys both have and either of them holds, the one written first (lowest revision: the KV
+// stream's sequence orders every write) names the original. Both sides of a simultaneous claim
+// see the same holder and revision of each such key (create-only: the first write wins), so they
+// end as one original and one duplicate, never two originals (see OtherIsOriginal). A key a
+// duplicate released and a later claim wrote again has a higher revision than every key of the
+// original, so later articles still find the original first.
+Result<std::string> NatsCluster::Impl::NearDuplicateOf(const std::string& id,
+                                                       const std::string& content_hash,
+                                                       const store::NearDupProbe& probe,
+                                                       const std::vector<ClaimKey>& keys,
+                                                       size_t first_band) {
+  std::vector<HeldKey> band_holders;
+  std::vector<KeyHolder> candidates;
+  for (size_t i = first_band; i < keys.size(); ++i) {
+    KeyHolder h = keys[i].created ? KeyHolder{id, content_hash} : ParseHolder(keys[i].value);
+    band_holders.push_back({keys[i].key, h.id, keys[i].revision});
+    if (h.id == id) continue;
+    if (std::none_of(candidates.begin(), candidates.end(),
+                     [&](const KeyHolder& c) { return c.id == h.id; }))
+      candidates.push_back(std::move(h));
+  }
+  if (candidates.empty()) return std::string();
+
+  std::vector<JsRequest> reads;
+  for (const KeyHolder& c : candidates) reads.push_back(KvGetRequest(claims_bucket, "s." + c.id));
+  std::vector<JsReply> replies;
+  NC_RETURN_IF_ERROR(RoundTrip("claim_signatures", reads, &replies));
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const KeyHolder& other = candidates[i];
+    auto sig = ParseKvGet(replies[i].body);
+    for (int attempt = 1;
+         attempt <= 3 && sig.ok() == false && sig.status().code() == StatusCode::kNotFound;
+         ++attempt) {
+      // Sent before its band keys, but not necessarily stored before we read them.
+      std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt));
+      std::vector<JsReply> again;
+      NC_RETURN_IF_ERROR(RoundTrip("claim_signatures", {reads[i]}, &again));
+      sig = ParseKvGet(again[0].body);
+    }
+    if (!sig.ok()) {
+      if (sig.status().code() == StatusCode::kNotFound) continue;  // its claim never finished
+      return sig.status();
+    }
+    if (sig->deleted || !store::SignaturesMatch(probe.signature, sig->value)) continue;
+    // Same text: the content claim (ours, or we would not be here) decided between us.
+    if (!content_hash.empty() && other.content_hash == content_hash) continue;
+    std::set<std::string> theirs;
+    for (const std::string& k : store::IndexKeysOfSignature(sig->value))
+      theirs.insert("b." + text::HexEncode(k));
+    if (OtherIsOriginal(band_holders, theirs, id, other.id)) return other.id;
+  }
+  return std::string();
+}
+
+bool OtherIsOriginal(std::vector<HeldKey> holders, const std::set<std::string>& their_keys,
+                     const std::string& self, const std::string& other) {
+  std::sort(holders.begin(), holders.end(),
+            [](const HeldKey& a, const HeldKey& b) { return a.revision < b.revision; });
+  for (const HeldKey& k : holders) {
+    if (!their_keys.count(k.key) || (k.holder != self && k.holder != other)) continue;
+    return k.holder == other;  // the first-written shared key either of us holds decides
+  }
+  return false;
+}
+
+// A claim that ends in a duplicate gives back the keys it holds (delete markers on their
+// revisions), so that later articles are not compared with an article nobody stores. Best
+// effort: a key left behind only costs a comparison.
+void NatsCluster::Impl::ReleaseKeys(const std::vector<ClaimKey>& keys, const std::string& id) {
+  std::vector<JsRequest> deletes;
+  for (const ClaimKey& k : keys) {
+    const bool ours = k.created || (k.key[0] == 'u' ? ParseUrlClaim(k.value).id == id
+                                                    : ParseHolder(k.value).id == id);
+    if (ours && k.revision != 0)
+      deletes.push_back(KvDeleteRequest(claims_bucket, k.key, k.revision));
+  }
+  if (deletes.empty()) return;
+  std::vector<JsReply> replies;
+  Status s = RoundTrip("claim_release", deletes, &replies);
+  if (!s.ok()) spdlog::warn("cluster: releasing the claim of {}: {}", id, s.ToString());
 }
 
 }  // namespace newscrawl::cluster

@@ -12,21 +12,18 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "cluster/js_requests.h"
 #include "cluster/nats_cluster.h"
 #include "cluster/nats_handles.h"
+#include "common/clock.h"
+#include "store/near_dup.h"
 
 namespace newscrawl::cluster {
-
-// Unix milliseconds (claim ages, heartbeats: compared with server timestamps).
-inline int64_t WallNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 struct KvValue {
   std::string value;
@@ -42,6 +39,38 @@ struct UrlClaim {
 };
 std::string FormatUrlClaim(const UrlClaim& claim);
 UrlClaim ParseUrlClaim(std::string_view value);
+
+// One key of a claim (claims.cc): what we write, then what holds it.
+struct ClaimKey {
+  std::string key;
+  std::string value;      // ours to create; after CreateKeys, the value that holds the key
+  bool created = false;   // created by this claim
+  uint64_t revision = 0;  // the revision holding the key (ours when created)
+};
+
+// A band key of a claim, who holds it and since which revision.
+struct HeldKey {
+  std::string key;
+  std::string holder;  // article id
+  uint64_t revision = 0;
+};
+
+// Of two matching articles, whether `other` is the original of `self`: `holders` are the band
+// keys of `self` with their holders, `their_keys` the band keys of `other`; of the keys both have
+// and either holds, the one with the lowest revision (written first) decides. Both sides of a
+// simultaneous claim compute the same answer from the same holders (claims.cc).
+bool OtherIsOriginal(std::vector<HeldKey> holders, const std::set<std::string>& their_keys,
+                     const std::string& self, const std::string& other);
+
+// A publish sent and not yet confirmed (publish.cc).
+struct PendingPublish {
+  JsRequest request;
+  AsyncRequests::Ticket ticket;
+  std::chrono::steady_clock::time_point sent;
+  // Set on an ARTICLES message: the "published" mark of its URL claim, sent only once the
+  // message is confirmed (a mark must never name an article the stream does not have).
+  std::optional<JsRequest> mark;
+};
 
 // NC_URLS message bodies: "<url>\n<EncodeEntry JSON>".
 std::string EncodeRoutedEntry(const pipeline::FrontierEntry& entry);
@@ -88,15 +117,41 @@ struct NatsCluster::Impl {
   Result<uint64_t> KvPut(const std::string& bucket, const std::string& key, std::string_view value,
                          std::optional<uint64_t> expected_revision, const std::string& op,
                          std::chrono::milliseconds budget = {});
-  Result<std::string> CreateOrGet(const std::string& key, const std::string& value,
-                                  const std::string& op);
+  // Sends every request at once and waits for the replies (request_timeout); the ones whose
+  // reply is broker trouble are sent again with backoff for up to op_timeout, counted and logged
+  // under `op`. replies[i] answers requests[i]. Unavailable when the trouble outlasts op_timeout.
+  Status RoundTrip(const std::string& op, const std::vector<JsRequest>& requests,
+                   std::vector<JsReply>* replies);
   // Closes and destroys the connection, then waits (up to 5 s) until nats.c has delivered the
   // closed callback, so no callback runs after this object is gone.
   void CloseConnection();
   Counter& BrokerErrors(const std::string& op);
   void NoteBrokerError(const std::string& op, const Status& status);
 
+  // claims.cc
+  Result<pipeline::ClaimDecision> ClaimArticle(const std::string& id, const Article& article);
+  Status CreateKeys(std::vector<ClaimKey>* keys, const std::vector<JsRequest>& extra);
+  Result<uint64_t> TakeOverUrlClaim(const std::string& id, const std::string& key,
+                                    const std::string& holder);
+  Result<std::string> NearDuplicateOf(const std::string& id, const std::string& content_hash,
+                                      const store::NearDupProbe& probe,
+                                      const std::vector<ClaimKey>& keys, size_t first_band);
+  void ReleaseKeys(const std::vector<ClaimKey>& keys, const std::string& id);
+
+  // publish.cc: sends both messages of one publish (requires publish_mu).
+  void SendPublish(JsRequest request, std::optional<JsRequest> mark);
+  // Waits for confirmations, oldest first, resending broker trouble, until at most `keep` are
+  // in flight or `deadline` passes (requires publish_mu). The first failure since the last
+  // Flush (a publish given up on, or refused) is returned by the next Flush.
+  void SettlePublishes(size_t keep, std::chrono::steady_clock::time_point deadline);
+
   // leases.cc
+  // The clock's steady time in ns: what lease validity is measured in.
+  int64_t SteadyNowNs() const {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               clock->SteadyNow().time_since_epoch())
+        .count();
+  }
   bool OwnsShard(int shard) const;
   Status LeaseRound();
   void LeaseLoop();
@@ -110,6 +165,7 @@ struct NatsCluster::Impl {
   void CheckSubscriptions(const std::vector<int>& owned);
 
   const NatsClusterOptions options;
+  const Clock* const clock;
   MetricsRegistry* const registry;
   const std::chrono::milliseconds renew_interval;
 
@@ -120,6 +176,7 @@ struct NatsCluster::Impl {
   JsCtxPtr js;
   KvStorePtr leases_kv;
   KvStorePtr claims_kv;
+  std::unique_ptr<AsyncRequests> requests;  // made by Connect; gone before the connection
   pipeline::ClusterHooks::UrlSink sink;
 
   bool started = false;  // Start/Stop thread only
@@ -144,6 +201,10 @@ struct NatsCluster::Impl {
   std::mutex sink_mu;             // held during sink calls; Stop takes it after stopping = true
   std::deque<std::unique_ptr<SubContext>> sub_contexts;  // guarded by lease_mu
   std::atomic<int> active_subscriptions{0};  // subscriptions whose completion has not run
+
+  std::mutex publish_mu;
+  std::deque<PendingPublish> in_flight;  // guarded by publish_mu, oldest first
+  Status publish_failure;                // guarded by publish_mu; reported by Flush
 
   std::mutex loop_mu;
   std::condition_variable loop_cv;

@@ -11,12 +11,6 @@ namespace newscrawl::cluster {
 
 namespace {
 
-int64_t SteadyNowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string ShardKey(int shard) { return "shard." + std::to_string(shard); }
 
 constexpr std::string_view kMemberPrefix = "member.";

@@ -25,15 +25,6 @@ bool ValidName(std::string_view name) {
   return !name.empty() && name.size() <= 64 && IsNameToken(name);
 }
 
-// A subject token from a site name: [-_A-Za-z0-9], others as '_'; "_" when empty.
-std::string SubjectToken(std::string_view site) {
-  std::string out;
-  for (char c : site)
-    out.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_');
-  if (out.empty()) out = "_";
-  return out;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -99,6 +90,7 @@ std::string UrlHash(std::string_view url) {
 
 NatsCluster::Impl::Impl(NatsClusterOptions o)
     : options(std::move(o)),
+      clock(options.clock != nullptr ? options.clock : &SystemClock()),
       registry(options.metrics != nullptr ? options.metrics : &MetricsRegistry::Default()),
       renew_interval(options.renew_interval.count() > 0 ? options.renew_interval
                                                         : options.lease_ttl / 3),
@@ -143,6 +135,7 @@ NatsCluster::Impl::~Impl() { CloseConnection(); }
 
 void NatsCluster::Impl::CloseConnection() {
   if (!conn) return;
+  requests.reset();
   claims_kv.reset();
   leases_kv.reset();
   js.reset();
@@ -166,7 +159,9 @@ Counter& NatsCluster::Impl::BrokerErrors(const std::string& op) {
 void NatsCluster::Impl::NoteBrokerError(const std::string& op, const Status& status) {
   BrokerErrors(op).Increment();
   // Log at most one line per op per second: an outage would otherwise flood the journal.
-  const int64_t now = WallNowMs();
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock->SteadyNow().time_since_epoch())
+          .count();
   std::lock_guard<std::mutex> lock(metrics_mu);
   int64_t& last = last_logged_ms[op];
   if (now - last >= 1000) {
@@ -234,48 +229,28 @@ void OnAsyncError(natsConnection*, natsSubscription*, natsStatus err, void* clos
 }  // namespace
 
 Status NatsCluster::Impl::Connect() {
-  natsOptions* raw = nullptr;
-  natsStatus s = natsOptions_Create(&raw);
-  if (s != NATS_OK) return NatsError(s, "creating NATS options");
-  NatsOptionsPtr opts(raw);
-  std::vector<const char*> servers;
-  for (const std::string& url : options.urls) servers.push_back(url.c_str());
-  s = natsOptions_SetServers(opts.get(), servers.data(), static_cast<int>(servers.size()));
-  if (s == NATS_OK)
-    s = natsOptions_SetName(opts.get(), ("newscrawl-" + options.instance_name).c_str());
-  if (s == NATS_OK) s = natsOptions_SetMaxReconnect(opts.get(), -1);  // unlimited
-  if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts.get(), 250);
-  if (s == NATS_OK) s = natsOptions_SetReconnectJitter(opts.get(), 100, 1000);
-  if (s == NATS_OK) s = natsOptions_SetTimeout(opts.get(), options.request_timeout.count());
-  if (s == NATS_OK) s = natsOptions_SetPingInterval(opts.get(), 2000);
-  if (s == NATS_OK) s = natsOptions_SetMaxPingsOut(opts.get(), 2);
-  // Keep publishing into the reconnect buffer while a node is down (8 MiB).
-  if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(opts.get(), 8 << 20);
-  if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(opts.get(), OnDisconnected, this);
-  if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts.get(), OnReconnected, this);
-  if (s == NATS_OK) s = natsOptions_SetClosedCB(opts.get(), OnClosed, this);
-  if (s == NATS_OK) s = natsOptions_SetErrorHandler(opts.get(), OnAsyncError, this);
-  // One pool thread delivers the URL subscriptions (instead of a thread per shard).
-  if (s == NATS_OK) s = natsOptions_UseGlobalMessageDelivery(opts.get(), true);
-  if (s != NATS_OK) return NatsError(s, "setting NATS options");
-
-  natsConnection* nc = nullptr;
-  std::string joined;
-  for (const std::string& url : options.urls) joined += (joined.empty() ? "" : ",") + url;
-  Status st = Retry("connect", [&] { return natsConnection_Connect(&nc, opts.get()); });
-  if (!st.ok())
-    return Status::Unavailable("cannot reach any NATS server of " + joined + ": " + st.message());
-  conn.reset(nc);
+  NatsConnectOptions o;
+  o.urls = options.urls;
+  o.name = "newscrawl-" + options.instance_name;
+  o.timeout = options.request_timeout;
+  o.fast_failure_detection = true;
+  o.reconnect_buffer_bytes = 8 << 20;  // keep publishing while a node is down
+  o.on_disconnected = OnDisconnected;
+  o.on_reconnected = OnReconnected;
+  o.on_closed = OnClosed;
+  o.on_async_error = OnAsyncError;
+  o.closure = this;
+  o.global_message_delivery = true;  // one pool thread for the URL subscriptions
+  auto connection = ConnectJetStream(
+      o, [this](const std::function<natsStatus()>& attempt) { return Retry("connect", attempt); });
+  if (!connection.ok()) return connection.status();
+  conn = std::move(connection->conn);
+  js = std::move(connection->js);
   connected.store(true);
   connected_gauge->Set(1);
-
-  jsOptions jo;
-  jsOptions_Init(&jo);
-  jo.Wait = options.request_timeout.count();
-  jsCtx* js_raw = nullptr;
-  s = natsConnection_JetStream(&js_raw, conn.get(), &jo);
-  if (s != NATS_OK) return NatsError(s, "creating the JetStream context");
-  js.reset(js_raw);
+  auto started = AsyncRequests::Start(conn.get());
+  if (!started.ok()) return started.status();
+  requests = std::move(started).value();
   return Status::Ok();
 }
 
@@ -448,6 +423,14 @@ void NatsCluster::Stop() {
   if (m.lease_thread.joinable()) m.lease_thread.join();
   m.ReleaseAll();
   m.WaitForSubscriptions();
+  {
+    // Publishes still in flight get a last chance (a daemon that did not see them confirmed
+    // publishes them again after a restart).
+    std::lock_guard<std::mutex> lock(m.publish_mu);
+    if (m.requests)
+      m.SettlePublishes(0, std::chrono::steady_clock::now() +
+                               std::min(m.options.op_timeout, std::chrono::milliseconds(5000)));
+  }
   m.CloseConnection();
   spdlog::info("cluster: instance {} left", m.options.instance_name);
 }
@@ -486,43 +469,6 @@ bool NatsCluster::IsPublished(std::string_view canonical_url) {
   auto v = m.KvGet(m.claims_kv.get(), "u." + ArticleIdFor(canonical_url), "is_published");
   if (!v.ok()) return false;
   return ParseUrlClaim(v->value).published;
-}
-
-Status NatsCluster::Publish(const Article& record, std::string_view record_json,
-                            store::EventKind event) {
-  Impl& m = *impl_;
-  if (!m.started || m.stopping.load()) return Status::FailedPrecondition("cluster not started");
-  if (record.id.empty() || record.version == 0)
-    return Status::InvalidArgument("cluster: Publish needs a stored record (id and version)");
-  const std::string subject = m.articles_subject_prefix + SubjectToken(record.site);
-  const std::string_view body = record_json;  // as stored: never re-serialised
-  const std::string msg_id = record.id + "." + std::to_string(record.version);
-  bool duplicate = false;
-  Status st = m.Retry("publish", [&] {
-    natsMsg* raw = nullptr;
-    natsStatus s =
-        natsMsg_Create(&raw, subject.c_str(), nullptr, body.data(), static_cast<int>(body.size()));
-    if (s != NATS_OK) return s;
-    NatsMsgPtr msg(raw);
-    s = natsMsgHeader_Set(raw, "Newscrawl-Event", store::EventKindName(event));
-    if (s != NATS_OK) return s;
-    jsPubOptions po;
-    jsPubOptions_Init(&po);
-    po.MsgId = msg_id.c_str();
-    po.MaxWait = m.options.request_timeout.count();
-    jsPubAck* ack = nullptr;
-    s = js_PublishMsg(&ack, m.js.get(), raw, &po, nullptr);
-    JsPubAckPtr owned(ack);
-    if (s == NATS_OK) duplicate = ack->Duplicate;
-    return s;
-  });
-  if (!st.ok()) return st.WithContext("publishing " + msg_id);
-  m.published[duplicate ? "duplicate" : "new"]->Increment();
-  // Mark the URL claim published: the article is stored for good (IsPublished, Claim).
-  const std::string value = FormatUrlClaim({record.id, m.options.instance_name, true});
-  auto put = m.KvPut(m.claims_bucket, "u." + record.id, value, std::nullopt, "mark_published");
-  if (!put.ok()) return put.status().WithContext("publishing " + msg_id);
-  return Status::Ok();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,8 +7,8 @@
 //                    The bucket's TTL is `lease_ttl`: a key not rewritten for that long vanishes.
 //   KV  NC_CLAIMS    "u.<id>"  -> "<id> <instance> c|p"  the article (URL) claim; c = claimed,
 //                                                         p = published (stored for good)
-//                    "c.<content hash>" -> "<id>"          exact-content claim
-//                    "b.<hex band key>" -> "<id>"          near-duplicate band keys (first wins)
+//                    "c.<content hash>" -> "<id> <hash>"   exact-content claim
+//                    "b.<hex band key>" -> "<id> <hash>"   near-duplicate band keys (first wins)
 //                    "s.<id>"  -> signature bytes          near-duplicate signature of <id>
 //   stream NC_URLS   subjects "nc.urls.<shard>": FrontierEntry JSON, Nats-Msg-Id = XXH3-128 of
 //                    the URL (repeats within `url_duplicate_window` are dropped by the server);
@@ -47,29 +47,44 @@
 //
 // Claims. Claim(article) takes the article id the store will use (article.id, set by the daemon
 // from IdentifyArticle; derived with IdentifyArticleUrls when empty, common/article_identity.h)
-// and decides:
-//   1. "u.<id>" exists: held by this instance -> kStore (idempotent after a crash; also a new
-//      version of an article stored here); held by another instance and published ("p") ->
-//      kDuplicate "url"; held by another instance, not yet published ("c"): when that instance
-//      is dead (its heartbeat key is gone) or the claim is older than `claim_takeover`, it is
-//      taken over (CAS) -> kStore (its claimer died between claim and store); else
+// and decides in one round trip when the article is new (all keys below sent together as
+// create-only puts on "$KV.NC_CLAIMS.<key>", expected last subject sequence 0), two or three when
+// keys exist:
+//   keys: "u.<id>" (the URL claim), "c.<content hash>", the MinHash band keys "b.<hex>" of
+//   store/near_dup.h (16 bands x 3 rows over 5-word shingles), each held by "<id> <content hash>";
+//   and "s.<id>" (the signature, sent first). Then the keys that existed are read (from the
+//   stream leader) and:
+//   1. "u.<id>" held by this instance and published -> kStore (a new version). Held by another
+//      instance and published -> kDuplicate "url"; not yet published: when that instance is dead
+//      (its heartbeat key is gone) or the claim is older than `claim_takeover`, it is taken over
+//      (CAS) and the claim goes on (its claimer died between claim and store); else
 //      FailedPrecondition "held by instance X, not yet published" (retry that URL later; not
 //      broker trouble).
-//   2. "c.<content hash>" create-only; held by another id -> kDuplicate "content".
-//   3. near duplicates: the MinHash band keys of store/near_dup.h (common/near_duplicate.h,
-//      default options: 16 bands x 3 rows over 5-word shingles); every other id holding one of
-//      them is a candidate, verified with the store's own rule (store::SignaturesMatch:
-//      containment >= 0.75 of the smaller shingle set, sizes within 0.3) against its signature
-//      "s.<id>"; a match -> kDuplicate "near_duplicate". Otherwise the signature is written and
-//      the band keys are created (create-only: the first article keeps a band).
-//   4. "u.<id>" create-only -> kStore ("c"); Publish later marks it "p".
-// Known limit: two near-duplicate (not identical) articles claimed at the same moment on two
-// instances may both be stored (each checked before the other registered its bands); exact
-// URL and content claims have no such race.
+//   2. "c.<content hash>" held by another id -> kDuplicate "content".
+//   3. near duplicates: every other id holding one of our band keys is a candidate, verified
+//      with the store's own rule (store::SignaturesMatch: containment >= 0.75 of the smaller
+//      shingle set, sizes within 0.3) against its signature "s.<id>". Of two matching articles
+//      the one holding the lowest band key (in key order) both have, among the keys either of
+//      them holds, is the original -> the other kDuplicate "near_duplicate". Both claims see the
+//      same holder of that key (create-only: the first write wins), so two similar articles
+//      claimed at the same moment on two instances end as one kStore and one kDuplicate, never
+//      two kStore (tests/cluster: SimultaneousSimilarClaimsNeverBothStore).
+//   4. otherwise kStore; Publish later marks "u.<id>" "p".
+//   A claim that ends in kDuplicate deletes the keys it holds (on their revisions), so later
+//   articles are not compared with one nobody stores. A claim held by this instance and not
+//   published (a crash, a failed release) is decided again, with the same answer.
+// Known limits: a third article may be compared with a duplicate's band keys in the moment
+// before they are deleted; values written by versions before issue #14 ("<id>" only) are read,
+// but every instance of a cluster should run the same version.
 //
-// Publish() sends the stored record to ARTICLES with js_Publish (waits for the PubAck; retried on
-// timeout / no responders with the same msg id, so a retry is never a second message), then marks
-// the URL claim "p".
+// Publish() sends the stored record to ARTICLES (Nats-Msg-Id "<id>.<version>") without waiting:
+// the PubAcks are collected asynchronously (at most 512 publishes in flight; Publish waits for
+// the oldest beyond that), and the "p" mark of the URL claim is sent once its message is
+// confirmed (a mark never names an article missing from the stream). Flush() waits for all of them,
+// resending those whose reply was lost (the msg id makes a resend never a second message); when
+// a publish cannot be confirmed within `op_timeout` or is refused, the next Flush returns the
+// error and the caller publishes again from its last confirmed point (the daemon: from
+// `published_through`). Stop() waits up to 5 s for publishes in flight.
 //
 // Broker trouble (no responders during a leader election, timeouts, a node down, reconnects):
 // every operation is retried with exponential backoff (50 ms .. 2 s) for up to `op_timeout`, each
@@ -92,6 +107,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/metrics.h"
 #include "common/status.h"
 #include "pipeline/cluster_hooks.h"
@@ -137,6 +153,8 @@ struct NatsClusterOptions {
   std::string name_prefix;
   // Where the metrics go; nullptr = MetricsRegistry::Default().
   MetricsRegistry* metrics = nullptr;
+  // What decides lease validity and claim ages; nullptr = SystemClock(). Not owned.
+  const Clock* clock = nullptr;
 };
 
 // Checks options (non-empty urls and instance name, valid names, shards 1..4096, ttl >= 1 s,
@@ -174,6 +192,7 @@ class NatsCluster : public pipeline::ClusterHooks {
   Result<pipeline::ClaimDecision> Claim(const Article& article) override;
   Status Publish(const Article& record, std::string_view record_json,
                  store::EventKind event) override;
+  Status Flush() override;
 
   // See ClusterHooks: "u.<ArticleIdFor(canonical_url)>" is marked published (by any instance).
   // One KV get; false on any broker trouble.

@@ -9,9 +9,12 @@
 
 #include <nats/nats.h>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 
@@ -61,6 +64,39 @@ using NatsSubscriptionPtr = std::unique_ptr<natsSubscription, NatsSubscriptionDe
 using NatsMsgPtr = std::unique_ptr<natsMsg, NatsMsgDeleter>;
 using JsPubAckPtr = std::unique_ptr<jsPubAck, JsPubAckDeleter>;
 using JsStreamInfoPtr = std::unique_ptr<jsStreamInfo, JsStreamInfoDeleter>;
+
+// How to reach the NATS servers: one place for NatsCluster and ArticleReader.
+struct NatsConnectOptions {
+  std::vector<std::string> urls;            // the client fails over between them; required
+  std::string name;                         // shown by the server ("" = none)
+  std::chrono::milliseconds timeout{2000};  // connect and JetStream request timeout
+  // Keeps publishing into a reconnect buffer while no server is reachable (0 = nats.c default).
+  int reconnect_buffer_bytes = 0;
+  // Pings every 2 s and gives up on a silent server after 2 missed pongs (else nats.c's
+  // defaults); a long-lived member of the cluster notices a dead node quickly.
+  bool fast_failure_detection = false;
+  // Connection events (closure passed back); null = not watched.
+  natsConnectionHandler on_disconnected = nullptr;
+  natsConnectionHandler on_reconnected = nullptr;
+  natsConnectionHandler on_closed = nullptr;
+  natsErrHandler on_async_error = nullptr;
+  void* closure = nullptr;
+  // One pool thread delivers every asynchronous subscription (instead of a thread each).
+  bool global_message_delivery = false;
+};
+
+// A connection and its JetStream context (destroyed context first).
+struct JsConnection {
+  NatsConnectionPtr conn;
+  JsCtxPtr js;
+};
+
+// Connects (reconnecting forever after a loss) and opens JetStream. `connect` wraps the one
+// connect attempt (e.g. retries with backoff); null = a single attempt. Unavailable naming
+// every URL when no server answers.
+Result<JsConnection> ConnectJetStream(
+    const NatsConnectOptions& options,
+    const std::function<Status(const std::function<natsStatus()>&)>& connect = nullptr);
 
 // Whether a failed call is worth retrying: the broker is (re)connecting, electing a leader, or
 // slow (timeouts, no responders, I/O errors, a closed or draining connection is not).

@@ -79,9 +79,15 @@ class ClusterHooks {
   // Publishes a stored record for `event` (kNew, kVersion or kDuplicate) to the ARTICLES stream,
   // de-duplicated by id + version. `record_json` is the record exactly as stored (what is sent:
   // IngestResult::record_json, or the change feed's); `record` is the same record parsed (its id,
-  // version, seq and site).
+  // version, seq and site). Ok may mean only "sent": the broker's confirmation is awaited by
+  // Flush().
   virtual Status Publish(const Article& record, std::string_view record_json,
                          store::EventKind event) = 0;
+
+  // Waits until every record whose Publish() returned ok before this call is confirmed by the
+  // broker. Non-ok when some could not be (they are dropped): publish them again from the last
+  // point a Flush confirmed. Default: Publish waits for the broker itself.
+  virtual Status Flush() { return Status::Ok(); }
 
   // True when an article whose canonical URL is `canonical_url` was stored and published by an
   // instance of the cluster (this one or another), so fetching it again is wasted (e.g. a URL

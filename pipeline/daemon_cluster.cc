@@ -63,7 +63,7 @@ void Daemon::RepublishAndAdvance() {
     NoteClusterOk();
     spdlog::info("cluster: published {} change-feed events again", republished);
   }
-  outbox_->Advance();
+  if (Status flushed = outbox_->Advance(); !flushed.ok()) NoteClusterTrouble("publish", flushed);
 }
 
 Status Daemon::ReceiveUrl(const FrontierEntry& entry) {

@@ -142,10 +142,10 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
   // Not all it listed reached the cluster: again soon (leasing pauses while the broker is down),
   // with the old validators, so a 304 cannot hide what was not routed.
   entry.due_ms = deferred ? now + 1000 : now + next.interval_ms;
-  spdlog::debug("site {}: next poll of {} {} in {} s ({}{})", entry.site, UrlKindName(entry.kind),
-                entry.url, (entry.due_ms - now) / 1000, outcome,
-                entry.failures > 0 ? ", failure " + std::to_string(entry.failures) + " in a row"
-                                   : "");
+  spdlog::debug(
+      "site {}: next poll of {} {} in {} s ({}{})", entry.site, UrlKindName(entry.kind), entry.url,
+      (entry.due_ms - now) / 1000, outcome,
+      entry.failures > 0 ? ", failure " + std::to_string(entry.failures) + " in a row" : "");
   Status s = frontier_->Update(entry);
   if (!s.ok()) spdlog::error("frontier: {}", s.ToString());
 }

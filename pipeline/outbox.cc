@@ -82,18 +82,28 @@ Status Outbox::RepublishPending(uint64_t* republished) {
   return failed;
 }
 
-void Outbox::Advance() {
+Status Outbox::Advance() {
   uint64_t through = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (ingesting_ > 0) return;
+    if (ingesting_ > 0) return Status::Ok();
     through = unpublished_.empty() ? store_->LastSeq() : *unpublished_.begin() - 1;
-    if (through <= published_through_) return;
+    if (through <= published_through_) return Status::Ok();
+  }
+  // Publish may return once sent: the events counted above are confirmed before the mark moves.
+  if (Status flushed = cluster_->Flush(); !flushed.ok()) {
+    republish_.store(true);
+    return flushed;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (through <= published_through_) return Status::Ok();
     published_through_ = through;
   }
   Status s = store_->Put(store::ReservedSpace::kFrontier, store::kOutboxPublishedThroughKey,
                          std::to_string(through));
   if (!s.ok()) spdlog::error("cluster: recording published_through: {}", s.ToString());
+  return Status::Ok();
 }
 
 }  // namespace newscrawl::pipeline

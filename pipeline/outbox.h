@@ -45,8 +45,10 @@ class Outbox {
   Status RepublishPending(uint64_t* republished);
 
   // Moves the mark to the event before the first unconfirmed one and records it, unless an
-  // ingest is in progress (its seq may not be registered yet).
-  void Advance();
+  // ingest is in progress (its seq may not be registered yet). The cluster's Flush() confirms
+  // every publish sent before the mark moves; when it fails the mark stays, the events after it
+  // are published again by the next RepublishPending, and the Flush error is returned.
+  Status Advance();
 
  private:
   store::Store* const store_;

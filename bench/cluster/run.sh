@@ -21,12 +21,19 @@ urls="$("$repo/scripts/nats-cluster.sh" urls "$nats")"
 echo "load: $(uptime)"
 median() { sort -n | sed -n 2p; }
 per_article=()
+overall=()
 for run in 1 2 3; do
   line="$("$bin" path "$urls" "${ARTICLES:-2000}")"
   echo "run $run: $line"
   per_article+=("$(echo "$line" | sed -E 's/.* = ([0-9]+) us per article.*/\1/')")
+  # Absent from the output of versions whose Publish waited for its PubAck.
+  overall+=("$(echo "$line" | sed -nE 's/.*confirmed: ([0-9]+) us per article overall.*/\1/p')")
 done
 echo "median cluster path: $(printf '%s\n' "${per_article[@]}" | median) us per article (Claim + Publish)"
+if [[ -n "${overall[0]}" ]]; then
+  echo "median cluster path, every publish confirmed: $(printf '%s\n' "${overall[@]}" | median) us per article (wall time / articles)"
+fi
+declare -A e2e_median
 for instances in 0 1 3; do
   rates=()
   for run in 1 2 3; do
@@ -34,6 +41,9 @@ for instances in 0 1 3; do
     echo "run $run: $line"
     rates+=("$(echo "$line" | sed -E 's/.* = ([0-9]+) articles\/s.*/\1/')")
   done
-  echo "median e2e with INSTANCES=$instances: $(printf '%s\n' "${rates[@]}" | median) articles/s"
+  med="$(printf '%s\n' "${rates[@]}" | median)"
+  echo "median e2e with INSTANCES=$instances: $med articles/s"
+  e2e_median[$instances]="$med"
 done
+echo "one instance in a cluster / one daemon without: $((100 * ${e2e_median[1]} / ${e2e_median[0]}))%"
 echo "load: $(uptime)"

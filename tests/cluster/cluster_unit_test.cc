@@ -150,5 +150,97 @@ TEST(NatsCluster, StartFailsWhenNoServerAnswers) {
   cluster.Stop();  // idempotent, no crash after a failed Start
 }
 
+// The decision between two matching articles claimed at the same moment (issue #14): for every
+// way their shared band keys can be held (by either of them or by a third article) and every
+// order they were written in, the two sides never both think they are the original, and exactly
+// one is when either holds a shared key.
+TEST(OtherIsOriginal, BothSidesAgreeOnEveryHolding) {
+  const std::vector<std::string> shared = {"b.10", "b.20", "b.30"};
+  const char* kHolders[] = {"A", "B", "C"};
+  const std::vector<std::vector<uint64_t>> kOrders = {{1, 2, 3}, {3, 2, 1}, {2, 3, 1}};
+  for (const auto& order : kOrders) {
+    for (int assignment = 0; assignment < 27; ++assignment) {
+      std::vector<HeldKey> a_view = {{"b.05", "A", 4}}, b_view = {{"b.99", "B", 5}};
+      std::set<std::string> a_keys = {"b.05"}, b_keys = {"b.99"};
+      bool any = false;
+      for (int i = 0, code = assignment; i < 3; ++i, code /= 3) {
+        a_view.push_back({shared[i], kHolders[code % 3], order[i]});
+        b_view.push_back({shared[i], kHolders[code % 3], order[i]});
+        a_keys.insert(shared[i]);
+        b_keys.insert(shared[i]);
+        any = any || code % 3 != 2;
+      }
+      const bool b_first = OtherIsOriginal(a_view, b_keys, "A", "B");
+      const bool a_first = OtherIsOriginal(b_view, a_keys, "B", "A");
+      EXPECT_FALSE(a_first && b_first) << assignment;
+      EXPECT_EQ(a_first || b_first, any) << assignment;
+    }
+  }
+  // The first-written shared key decides, not the number of keys held nor the key order.
+  EXPECT_TRUE(OtherIsOriginal({{"b.3", "B", 1}, {"b.1", "A", 2}, {"b.2", "A", 3}},
+                              {"b.1", "b.2", "b.3"}, "A", "B"));
+  EXPECT_FALSE(OtherIsOriginal({{"b.3", "B", 9}, {"b.1", "A", 2}}, {"b.1", "b.3"}, "A", "B"));
+  // Keys the other article does not have do not count.
+  EXPECT_FALSE(OtherIsOriginal({{"b.1", "B", 1}, {"b.2", "A", 2}}, {"b.2"}, "A", "B"));
+}
+
+TEST(JetStreamWire, PubAcksAndErrors) {
+  PubAckReply ok = ParsePubAck(R"({"stream":"KV_X","seq":42,"duplicate":true})");
+  EXPECT_EQ(ok.code, 0);
+  EXPECT_EQ(ok.sequence, 42u);
+  EXPECT_TRUE(ok.duplicate);
+  PubAckReply lost = ParsePubAck(
+      R"({"error":{"code":400,"err_code":10071,"description":"wrong last sequence: 7"}})");
+  EXPECT_EQ(lost.err_code, kWrongLastSequence);
+  EXPECT_EQ(lost.description, "wrong last sequence: 7");
+  EXPECT_EQ(ParsePubAck("garbage").code, 500);
+
+  JsReply reply;
+  reply.status = NATS_OK;
+  reply.body = R"({"stream":"KV_X","seq":1})";
+  EXPECT_FALSE(IsTransientReply(reply));
+  reply.body = R"({"error":{"code":503,"err_code":10077,"description":"no quorum"}})";
+  EXPECT_TRUE(IsTransientReply(reply));
+  reply.body = R"({"error":{"code":400,"err_code":10071,"description":"wrong last sequence"}})";
+  EXPECT_FALSE(IsTransientReply(reply));
+  EXPECT_TRUE(IsTransientReply(JsReply{}));  // no reply within the wait
+  EXPECT_TRUE(IsTransientReply(JsReply{NATS_NO_RESPONDERS, ""}));
+  EXPECT_FALSE(IsTransientReply(JsReply{NATS_CONNECTION_CLOSED, ""}));
+}
+
+TEST(JetStreamWire, KvRequestsAndReads) {
+  JsRequest create = KvPutRequest("B", "u.1", "v", uint64_t{0});
+  EXPECT_EQ(create.subject, "$KV.B.u.1");
+  ASSERT_EQ(create.headers.size(), 1u);
+  EXPECT_EQ(create.headers[0].first, "Nats-Expected-Last-Subject-Sequence");
+  EXPECT_EQ(create.headers[0].second, "0");
+  EXPECT_TRUE(KvPutRequest("B", "k", "v").headers.empty());
+  JsRequest del = KvDeleteRequest("B", "k", 9);
+  EXPECT_EQ(del.headers.size(), 2u);
+  JsRequest get = KvGetRequest("B", "b.ff");
+  EXPECT_EQ(get.subject, "$JS.API.STREAM.MSG.GET.KV_B");
+  EXPECT_EQ(get.body, R"({"last_by_subj":"$KV.B.b.ff"})");
+
+  // "aWQgaGFzaA==" = "id hash"; "TkFUUy8xLjANCktWLU9wZXJhdGlvbjogREVMDQoNCg==" = a DEL marker.
+  auto found =
+      ParseKvGet(R"({"message":{"subject":"$KV.B.k","seq":5,"data":"aWQgaGFzaA==","time":"x"}})");
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->value, "id hash");
+  EXPECT_EQ(found->revision, 5u);
+  EXPECT_FALSE(found->deleted);
+  auto deleted =
+      ParseKvGet(R"({"message":{"seq":6,"hdrs":"TkFUUy8xLjANCktWLU9wZXJhdGlvbjogREVMDQoNCg=="}})");
+  ASSERT_TRUE(deleted.ok());
+  EXPECT_TRUE(deleted->deleted);
+  EXPECT_EQ(
+      ParseKvGet(R"({"error":{"code":404,"err_code":10037,"description":"no message found"}})")
+          .status()
+          .code(),
+      StatusCode::kNotFound);
+  EXPECT_EQ(ParseKvGet(R"({"error":{"code":503,"description":"x"}})").status().code(),
+            StatusCode::kUnavailable);
+  EXPECT_EQ(ParseKvGet("nope").status().code(), StatusCode::kCorruption);
+}
+
 }  // namespace
 }  // namespace newscrawl::cluster

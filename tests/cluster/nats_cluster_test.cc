@@ -19,6 +19,7 @@
 #include "common/article_identity.h"
 #include "common/fingerprint.h"
 #include "pipeline/cluster_host_key.h"
+#include "store/near_dup.h"
 #include "tests/cluster/nats_test_cluster.h"
 
 namespace newscrawl::cluster {
@@ -375,6 +376,7 @@ TEST_F(NatsClusterTest, ClaimsAreCreateOnlyAndIdempotent) {
   stored.version = 1;
   stored.seq = 1;
   ASSERT_TRUE(a.cluster->Publish(stored, ArticleToJson(stored), store::EventKind::kNew).ok());
+  ASSERT_TRUE(a.cluster->Flush().ok());  // Publish only sends; Flush waits for the broker
   EXPECT_TRUE(b.cluster->IsPublished(x.url));
   auto dup = b.cluster->Claim(x);
   ASSERT_TRUE(dup.ok()) << dup.status().ToString();
@@ -436,6 +438,81 @@ TEST_F(NatsClusterTest, NearDuplicateAcrossInstances) {
   EXPECT_EQ(near->duplicate_of, x.id);
 }
 
+// A story of its own per round `r` (so rounds do not see each other), ~12 paragraphs; with
+// `edited`, one sentence added and one paragraph reworded: a near duplicate, not a copy.
+std::string RoundStory(int r, bool edited) {
+  std::string text;
+  for (int p = 0; p < 12; ++p) {
+    if (edited && p == 5) {
+      text += "In a late change, round " + std::to_string(r) +
+              " of the reworded paragraph quotes the mayor on delays and new tolls.\n";
+      continue;
+    }
+    text += "Round " + std::to_string(r) + " paragraph " + std::to_string(p) +
+            " reports that the harbour authority " + std::to_string(r * 7 + p) +
+            " approved the dredging plan after fishermen, shippers and the port unions argued "
+            "for weeks about the channel.\n";
+  }
+  if (edited) text += "One closing sentence added by the syndication desk.\n";
+  return text;
+}
+
+TEST_F(NatsClusterTest, SimultaneousSimilarClaimsNeverBothStore) {
+  // Issue #14: two instances claim two similar articles (or the same text at two URLs) at the
+  // same moment, many times: one is stored, the other is a duplicate, every time.
+  Instance& a = Add("inst-a");
+  Instance& b = Add("inst-b");
+  constexpr int kRounds = 40;
+  std::vector<Result<pipeline::ClaimDecision>> got_a(kRounds, Status::Internal("unset"));
+  std::vector<Result<pipeline::ClaimDecision>> got_b(kRounds, Status::Internal("unset"));
+  std::vector<Article> xs, ys;
+  for (int r = 0; r < kRounds; ++r) {
+    const bool same_text = r % 4 == 3;
+    xs.push_back(MakeArticle("https://a.example.com/r" + std::to_string(r), RoundStory(r, false)));
+    ys.push_back(
+        MakeArticle("https://b.example.org/r" + std::to_string(r), RoundStory(r, !same_text)));
+    const auto px = store::MakeNearDupProbe(xs.back()), py = store::MakeNearDupProbe(ys.back());
+    ASSERT_TRUE(store::SignaturesMatch(px.signature, py.signature)) << "round " << r;
+    ASSERT_EQ(same_text, xs.back().content_hash == ys.back().content_hash) << "round " << r;
+  }
+  // Both threads meet before every round, then claim at once.
+  std::vector<std::atomic<int>> arrived(kRounds);
+  auto run = [&](Instance& inst, std::vector<Article>& articles,
+                 std::vector<Result<pipeline::ClaimDecision>>& out) {
+    for (int r = 0; r < kRounds; ++r) {
+      arrived[r].fetch_add(1);
+      while (arrived[r].load() < 2) std::this_thread::yield();
+      out[r] = inst.cluster->Claim(articles[r]);
+    }
+  };
+  std::thread ta(run, std::ref(a), std::ref(xs), std::ref(got_a));
+  std::thread tb(run, std::ref(b), std::ref(ys), std::ref(got_b));
+  ta.join();
+  tb.join();
+  int stored_x = 0;
+  for (int r = 0; r < kRounds; ++r) {
+    ASSERT_TRUE(got_a[r].ok()) << r << ": " << got_a[r].status().ToString();
+    ASSERT_TRUE(got_b[r].ok()) << r << ": " << got_b[r].status().ToString();
+    const bool a_stores = got_a[r]->verdict == pipeline::ClaimVerdict::kStore;
+    const bool b_stores = got_b[r]->verdict == pipeline::ClaimVerdict::kStore;
+    EXPECT_NE(a_stores, b_stores) << "round " << r << ": "
+                                  << (a_stores ? "both stored" : "neither");
+    const auto& dup = a_stores ? *got_b[r] : *got_a[r];
+    EXPECT_EQ(dup.duplicate_of, a_stores ? xs[r].id : ys[r].id) << "round " << r;
+    EXPECT_EQ(dup.reason, r % 4 == 3 ? "content" : "near_duplicate") << "round " << r;
+    stored_x += a_stores;
+  }
+  // A third instance, later, agrees with whichever won.
+  Instance& c = Add("inst-c");
+  for (int r = 0; r < kRounds; r += 5) {
+    Article late = MakeArticle("https://c.example.net/r" + std::to_string(r), RoundStory(r, true));
+    auto verdict = c.cluster->Claim(late);
+    ASSERT_TRUE(verdict.ok()) << verdict.status().ToString();
+    EXPECT_EQ(verdict->verdict, pipeline::ClaimVerdict::kDuplicate) << "round " << r;
+  }
+  RecordProperty("rounds_won_by_inst_a", stored_x);
+}
+
 // Reads every message of `stream` (an ephemeral pull consumer) and returns their msg ids.
 std::vector<std::string> StreamMsgIds(const std::vector<std::string>& urls,
                                       const std::string& stream, const std::string& subject) {
@@ -477,10 +554,15 @@ TEST_F(NatsClusterTest, PublishIsDeduplicatedByIdAndVersion) {
   r.seq = 7;
   ASSERT_TRUE(a.cluster->Publish(r, ArticleToJson(r), store::EventKind::kNew).ok());
   ASSERT_TRUE(a.cluster->Publish(r, ArticleToJson(r), store::EventKind::kNew).ok());  // a retry
+  // Confirmed before another instance publishes it again (two connections' publishes in flight
+  // at once reach the server in either order).
+  ASSERT_TRUE(a.cluster->Flush().ok());
   ASSERT_TRUE(
       b.cluster->Publish(r, ArticleToJson(r), store::EventKind::kNew).ok());  // another instance
   r.version = 2;
   ASSERT_TRUE(a.cluster->Publish(r, ArticleToJson(r), store::EventKind::kVersion).ok());
+  ASSERT_TRUE(a.cluster->Flush().ok());
+  ASSERT_TRUE(b.cluster->Flush().ok());
   EXPECT_EQ(CounterValue(a.metrics, "newscrawl_cluster_published_total{result=\"new\"}"), 2u);
   EXPECT_EQ(CounterValue(a.metrics, "newscrawl_cluster_published_total{result=\"duplicate\"}"), 1u);
   std::vector<std::string> ids =
@@ -501,6 +583,7 @@ TEST_F(NatsClusterTest, ArticleReaderResumesADurableConsumer) {
                     .ok());
     ids.push_back(r.id);
   }
+  ASSERT_TRUE(a.cluster->Flush().ok());
   ArticleReaderOptions ro;
   ro.urls = nats_->urls();
   ro.consumer = "indexer";
@@ -575,6 +658,7 @@ TEST_F(NatsClusterTest, ExportFromNatsResumesWithADurableConsumer) {
     r.canonical_url = r.url;
     r.version = 1;
     EXPECT_TRUE(a.cluster->Publish(r, ArticleToJson(r), store::EventKind::kNew).ok());
+    EXPECT_TRUE(a.cluster->Flush().ok());
     return r.id;
   };
   std::string id0 = publish(0), id1 = publish(1);
@@ -621,6 +705,9 @@ TEST_F(NatsClusterTest, SurvivesANodeKilledAndRestarted) {
     e.url = "https://" + HostOfShard(i % kShards) + "/k/" + std::to_string(i);
     ASSERT_TRUE(a.cluster->Route(e).ok()) << i;
   }
+  // Every publish sent through the trouble is confirmed (resent where its reply was lost).
+  Status flushed = a.cluster->Flush();
+  EXPECT_TRUE(flushed.ok()) << flushed.ToString();
   ASSERT_TRUE(nats_->StartNode(1).ok());
   // Leases survived (renewed through the trouble), and the trouble is counted.
   WaitBalanced(milliseconds(15000));
