@@ -2,6 +2,7 @@
 // and charsets named, file errors with their reason, fetch's stdout/stderr split, the progress
 // line on a terminal only and never mixed with log lines, stats sizes that match the disk.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -34,9 +35,12 @@ struct Outcome {
   std::string out, err;
 };
 
-// Runs `newscrawl ARGS` through the shell with stdout and stderr in separate files.
+// Runs `newscrawl ARGS` through the shell with stdout and stderr in separate files, named after
+// the test and the process (ctest runs the tests of this binary in parallel processes).
 Outcome Newscrawl(const std::string& args) {
-  const std::string base = ::testing::TempDir() + "/cli_test_run";
+  const std::string base = ::testing::TempDir() + "/cli_test_run_" +
+                           ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+                           std::to_string(getpid());
   int status =
       std::system((kBinary + " " + args + " >" + base + ".out 2>" + base + ".err").c_str());
   Outcome run;
