@@ -3,7 +3,9 @@
 # (tests/support/test_server_main, 50 ports = 50 hosts) by PID, then
 #  1. soak: fetch_soak, 20,000 fetches over 50 hosts with 10% injected faults; RSS over time;
 #  2. throughput of `newscrawl fetch` (politeness off, small pages, 500 transfers in flight),
-#     extraction off (--raw) and on; RUNS runs each (default 3), median pages/s and peak RSS.
+#     extraction off (--raw) and on; RUNS runs each (default 3), median pages/s and peak RSS;
+#  3. the cost of archiving (`--warc FILE`): runs without and with it alternate, RUNS pairs for
+#     --raw and for extraction; median pages/s of each and the ratio with/without.
 # Usage: bench/fetch/run.sh [URLS (default 20000)]
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -58,4 +60,30 @@ measure() {  # $1 = label, rest = extra flags
 echo
 echo "== throughput: newscrawl fetch, $urls small pages, 50 hosts, 500 in flight =="
 measure "extraction off (--raw)" --raw
-measure "extraction on" 
+measure "extraction on"
+
+rate() {  # one run of `newscrawl fetch` with extra flags "$@"; prints pages/s
+  /usr/bin/time -f "%e" -o "$work/time" "$build/cli/newscrawl" fetch --input "$work/urls.txt" \
+    --delay 0 --per-host 10 --max-in-flight 500 --no-robots --allow-private "$@" \
+    >"$work/out.jsonl" 2>"$work/err" || { echo "newscrawl fetch failed:" >&2; tail -3 "$work/err" >&2; }
+  awk -v n="$(wc -l <"$work/out.jsonl")" -v s="$(cat "$work/time")" 'BEGIN { printf "%.0f", n / s }'
+}
+warc_cost() {  # $1 = label, rest = extra flags
+  local label=$1; shift
+  local without=() with=()
+  for ((r = 0; r < runs; r++)); do
+    without+=("$(rate "$@")")
+    rm -f "$work"/w.warc.gz*
+    with+=("$(rate "$@" --warc "$work/w.warc.gz")")
+    echo "  pair $((r + 1)): ${without[-1]} pages/s without, ${with[-1]} with --warc"
+  done
+  median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+  local a b
+  a=$(median "${without[@]}")
+  b=$(median "${with[@]}")
+  echo "$label: median $a pages/s without, $b with --warc: $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%+.1f%%", (b / a - 1) * 100 }')"
+}
+echo
+echo "== cost of writing WARC (--warc), $urls pages, pairs alternate =="
+warc_cost "extraction off (--raw)" --raw
+warc_cost "extraction on"
