@@ -377,7 +377,13 @@ TEST_F(NatsClusterTest, ClaimsAreCreateOnlyAndIdempotent) {
   stored.seq = 1;
   ASSERT_TRUE(a.cluster->Publish(stored, ArticleToJson(stored), store::EventKind::kNew).ok());
   ASSERT_TRUE(a.cluster->Flush().ok());  // Publish only sends; Flush waits for the broker
-  EXPECT_TRUE(b.cluster->IsPublished(x.url));
+  // The mark is confirmed by its stream's leader; another instance's read may reach a replica
+  // that has not applied it yet, so it becomes visible within moments, not at once.
+  bool published = false;
+  for (auto deadline = Clock::now() + milliseconds(5000); !published && Clock::now() < deadline;
+       std::this_thread::sleep_for(milliseconds(20)))
+    published = b.cluster->IsPublished(x.url);
+  EXPECT_TRUE(published);
   auto dup = b.cluster->Claim(x);
   ASSERT_TRUE(dup.ok()) << dup.status().ToString();
   EXPECT_EQ(dup->verdict, pipeline::ClaimVerdict::kDuplicate);
@@ -740,9 +746,9 @@ TEST_F(NatsClusterTest, SurvivesANodeKilledAndRestarted) {
     std::this_thread::sleep_for(milliseconds(50));
   }
   EXPECT_EQ(received, routed);
+  // The trouble is counted: the reconnect always (an operation failing meanwhile depends on
+  // timing: with publishes resent and claims retried, a fast reconnect can hide it).
   EXPECT_GE(CounterValue(a.metrics, "newscrawl_cluster_reconnects_total"), 1u);
-  EXPECT_NE(a.metrics.RenderPrometheus().find("newscrawl_cluster_broker_errors_total{op="),
-            std::string::npos);
   EXPECT_TRUE(a.cluster->Connected());
   (void)b;
 }
