@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "common/text.h"
 #include "common/url.h"
 #include "common/url_internal.h"
 
@@ -17,7 +18,6 @@ namespace {
 
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-char ToLowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 // Length of the scheme at the start of `s` (excluding ':'), or 0 when there is none.
 size_t SchemeLength(std::string_view s) {
@@ -77,13 +77,6 @@ bool IsForbiddenHostChar(char c) {
   }
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 // Browsers strip leading/trailing C0 controls and spaces and drop tabs and newlines inside.
@@ -125,14 +118,15 @@ Result<std::string> NormalizeHost(std::string_view raw) {
   bool ascii = true;
   for (size_t i = 0; i < raw.size(); ++i) {
     char c = raw[i];
-    if (c == '%' && i + 2 < raw.size() && HexValue(raw[i + 1]) >= 0 && HexValue(raw[i + 2]) >= 0) {
-      c = static_cast<char>(HexValue(raw[i + 1]) * 16 + HexValue(raw[i + 2]));
+    if (c == '%' && i + 2 < raw.size() && text::HexDigitValue(raw[i + 1]) >= 0 &&
+        text::HexDigitValue(raw[i + 2]) >= 0) {
+      c = static_cast<char>(text::HexDigitValue(raw[i + 1]) * 16 + text::HexDigitValue(raw[i + 2]));
       i += 2;
     }
     if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
     if (IsForbiddenHostChar(c))
       return Status::InvalidArgument("bad host '" + std::string(raw) + "'");
-    host.push_back(ToLowerAscii(c));
+    host.push_back(text::AsciiLower(c));
   }
   if (ascii && host.find("xn--") == std::string::npos) return host;
   Result<std::string> idn = IdnToAscii(host);
@@ -149,7 +143,7 @@ Status ParseReference(std::string_view text, Url* url, bool* has_scheme) {
   *has_scheme = scheme_length > 0;
   if (*has_scheme) {
     url->scheme.reserve(scheme_length);
-    for (size_t i = 0; i < scheme_length; ++i) url->scheme.push_back(ToLowerAscii(text[i]));
+    for (size_t i = 0; i < scheme_length; ++i) url->scheme.push_back(text::AsciiLower(text[i]));
     text.remove_prefix(scheme_length + 1);
   }
   if (size_t hash = text.find('#'); hash != std::string_view::npos) {

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "common/text.h"
 #include "common/url.h"
 #include "common/url_internal.h"
 
@@ -10,13 +11,6 @@ namespace url_internal {
 namespace {
 
 constexpr char kUpperHex[] = "0123456789ABCDEF";
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool IsUnreserved(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -100,8 +94,8 @@ std::string NormalizePercentEncoding(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c == '%') {
-      int high = i + 2 < s.size() ? HexValue(s[i + 1]) : -1;
-      int low = high >= 0 ? HexValue(s[i + 2]) : -1;
+      int high = i + 2 < s.size() ? text::HexDigitValue(s[i + 1]) : -1;
+      int low = high >= 0 ? text::HexDigitValue(s[i + 2]) : -1;
       if (low < 0) {
         out.append("%25");
         continue;

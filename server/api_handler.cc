@@ -1,4 +1,5 @@
 #include "server/api_handler.h"
+#include "common/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -67,13 +68,6 @@ bool IsArticleId(std::string_view id) {
   return true;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 ApiResponse ErrorResponse(const Status& status) {
@@ -89,8 +83,8 @@ std::optional<std::string> PercentDecode(std::string_view text) {
       continue;
     }
     if (i + 2 >= text.size()) return std::nullopt;
-    int high = HexValue(text[i + 1]);
-    int low = HexValue(text[i + 2]);
+    int high = text::HexDigitValue(text[i + 1]);
+    int low = text::HexDigitValue(text[i + 2]);
     if (high < 0 || low < 0) return std::nullopt;
     out += static_cast<char>(high * 16 + low);
     i += 2;
