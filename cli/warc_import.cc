@@ -1,7 +1,5 @@
 #include "cli/warc_import.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -19,6 +17,7 @@
 #include "common/url.h"
 #include "config/config.h"
 #include "parser/extract.h"
+#include "server/log_output.h"
 #include "warc/http_response.h"
 #include "warc/reader.h"
 
@@ -70,7 +69,7 @@ class Importer {
       std::error_code ec;
       if (f != "-") total_bytes_ += fs::file_size(f, ec);
     }
-    progress_ = isatty(STDERR_FILENO) != 0;
+    progress_ = server::ProgressLine::Enabled();  // a terminal; log lines go above it
     std::vector<std::thread> workers;
     for (int i = 0; i < jobs; ++i) workers.emplace_back([this] { WorkLoop(); });
     for (const std::string& f : files) ReadFile(f);
@@ -102,8 +101,8 @@ class Importer {
       if (next == warc::WarcReader::Next::kDamage) {
         std::lock_guard<std::mutex> lock(emit_mu_);
         ++damaged_;
-        std::fprintf(stderr, "%s%s:%llu: %s\n", progress_ ? "\r\033[K" : "", path.c_str(),
-                     static_cast<unsigned long long>(damage.offset), damage.reason.c_str());
+        server::ProgressLine::WriteLine(
+            stderr, path + ":" + std::to_string(damage.offset) + ": " + damage.reason);
         continue;
       }
       ++records_;
@@ -265,13 +264,14 @@ class Importer {
       double left = seconds * (static_cast<double>(total_bytes_) / bytes_done_ - 1);
       eta = ", ETA " + std::to_string(static_cast<long>(left)) + " s";
     }
-    std::fprintf(stderr,
-                 "\r\033[K%.1f of %.1f MB, %.0f records/s, %llu extracted (%llu stored), "
-                 "%llu skipped%s",
-                 bytes_done_ / 1e6, total_bytes_ / 1e6, seconds > 0 ? records_ / seconds : 0.0,
-                 static_cast<unsigned long long>(articles_),
-                 static_cast<unsigned long long>(sink_->stored()),
-                 static_cast<unsigned long long>(SkippedTotal()), eta.c_str());
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "%.1f of %.1f MB, %.0f records/s, %llu extracted (%llu stored), %llu skipped%s",
+                  bytes_done_ / 1e6, total_bytes_ / 1e6, seconds > 0 ? records_ / seconds : 0.0,
+                  static_cast<unsigned long long>(articles_),
+                  static_cast<unsigned long long>(sink_->stored()),
+                  static_cast<unsigned long long>(SkippedTotal()), eta.c_str());
+    server::ProgressLine::Update(line, force);
   }
 
   void PrintSummary(size_t files) {
@@ -281,18 +281,19 @@ class Importer {
       reasons += (reasons.empty() ? " (" : ", ") + reason + " " + std::to_string(count);
     }
     if (!reasons.empty()) reasons += ")";
-    std::fprintf(stderr,
-                 "%snewscrawl extract: %s from %s, %s extracted (%llu stored), %llu skipped%s, "
-                 "%llu damaged, "
-                 "%llu failed; %.1f s, %.1f MB/s, %.0f records/s\n",
-                 progress_ ? "\r\033[K" : "", Plural(records_, "record").c_str(),
-                 Plural(files, "file").c_str(), std::to_string(articles_).c_str(),
-                 static_cast<unsigned long long>(sink_->stored()),
-                 static_cast<unsigned long long>(SkippedTotal()), reasons.c_str(),
-                 static_cast<unsigned long long>(damaged_),
-                 static_cast<unsigned long long>(failures_), seconds,
-                 seconds > 0 ? bytes_done_ / 1e6 / seconds : 0.0,
-                 seconds > 0 ? records_ / seconds : 0.0);
+    if (progress_) server::ProgressLine::Finish();
+    char line[512];
+    std::snprintf(
+        line, sizeof line,
+        "newscrawl extract: %s from %s, %s extracted (%llu stored), %llu skipped%s, "
+        "%llu damaged, %llu failed; %.1f s, %.1f MB/s, %.0f records/s",
+        Plural(records_, "record").c_str(), Plural(files, "file").c_str(),
+        std::to_string(articles_).c_str(), static_cast<unsigned long long>(sink_->stored()),
+        static_cast<unsigned long long>(SkippedTotal()), reasons.c_str(),
+        static_cast<unsigned long long>(damaged_), static_cast<unsigned long long>(failures_),
+        seconds, seconds > 0 ? bytes_done_ / 1e6 / seconds : 0.0,
+        seconds > 0 ? records_ / seconds : 0.0);
+    server::ProgressLine::WriteLine(stderr, line);
   }
 
   const WarcImportOutput& output_;
