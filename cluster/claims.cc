@@ -133,7 +133,7 @@ Result<pipeline::ClaimDecision> NatsCluster::Impl::ClaimArticle(const std::strin
     const ClaimKey& content = keys[1];
     KeyHolder holder = content.created ? KeyHolder{id, content_hash} : ParseHolder(content.value);
     if (holder.id != id) {
-      ReleaseKeys(keys, id);
+      ReleaseKeys(keys, id, holder.id);
       return Duplicate(holder.id, "content");
     }
   }
@@ -142,7 +142,7 @@ Result<pipeline::ClaimDecision> NatsCluster::Impl::ClaimArticle(const std::strin
   auto near = NearDuplicateOf(id, content_hash, probe, keys, first_band);
   if (!near.ok()) return near.status();
   if (!near->empty()) {
-    ReleaseKeys(keys, id);
+    ReleaseKeys(keys, id, *near);
     return Duplicate(*near, "near_duplicate");
   }
   return pipeline::ClaimDecision{};
@@ -296,20 +296,34 @@ bool OtherIsOriginal(std::vector<HeldKey> holders, const std::set<std::string>& 
   return false;
 }
 
-// A claim that ends in a duplicate gives back the keys it holds (delete markers on their
-// revisions), so that later articles are not compared with an article nobody stores. Best
-// effort: a key left behind only costs a comparison.
-void NatsCluster::Impl::ReleaseKeys(const std::vector<ClaimKey>& keys, const std::string& id) {
-  std::vector<JsRequest> deletes;
+// A claim that ends in a duplicate of `original` hands the keys it holds over: its URL claim is
+// deleted, its content and band keys are rewritten (compare-and-set on their revisions) to name
+// the original, so a later copy that shares only those bands with the original still finds it
+// (deleting them lost that: a band won by the duplicate in a race was free again afterwards).
+// Best effort: a key left as it was only costs a comparison with the duplicate's signature.
+void NatsCluster::Impl::ReleaseKeys(const std::vector<ClaimKey>& keys, const std::string& id,
+                                    const std::string& original) {
+  std::string original_value = original;  // "<id> <content hash>" when a key tells the hash
   for (const ClaimKey& k : keys) {
-    const bool ours = k.created || (k.key[0] == 'u' ? ParseUrlClaim(k.value).id == id
-                                                    : ParseHolder(k.value).id == id);
-    if (ours && k.revision != 0)
-      deletes.push_back(KvDeleteRequest(claims_bucket, k.key, k.revision));
+    if (k.key[0] == 'u' || k.created) continue;
+    const KeyHolder holder = ParseHolder(k.value);
+    if (holder.id == original && !holder.content_hash.empty()) {
+      original_value = original + " " + holder.content_hash;
+      break;
+    }
   }
-  if (deletes.empty()) return;
+  std::vector<JsRequest> requests;
+  for (const ClaimKey& k : keys) {
+    const bool url_claim = k.key[0] == 'u';
+    const bool ours =
+        k.created || (url_claim ? ParseUrlClaim(k.value).id == id : ParseHolder(k.value).id == id);
+    if (!ours || k.revision == 0) continue;
+    requests.push_back(url_claim ? KvDeleteRequest(claims_bucket, k.key, k.revision)
+                                 : KvPutRequest(claims_bucket, k.key, original_value, k.revision));
+  }
+  if (requests.empty()) return;
   std::vector<JsReply> replies;
-  Status s = RoundTrip("claim_release", deletes, &replies);
+  Status s = RoundTrip("claim_release", requests, &replies);
   if (!s.ok()) spdlog::warn("cluster: releasing the claim of {}: {}", id, s.ToString());
 }
 

@@ -136,7 +136,8 @@ struct NatsCluster::Impl {
   Result<std::string> NearDuplicateOf(const std::string& id, const std::string& content_hash,
                                       const store::NearDupProbe& probe,
                                       const std::vector<ClaimKey>& keys, size_t first_band);
-  void ReleaseKeys(const std::vector<ClaimKey>& keys, const std::string& id);
+  void ReleaseKeys(const std::vector<ClaimKey>& keys, const std::string& id,
+                   const std::string& original);
 
   // publish.cc: sends both messages of one publish (requires publish_mu).
   void SendPublish(JsRequest request, std::optional<JsRequest> mark);

@@ -70,9 +70,11 @@
 //      claimed at the same moment on two instances end as one kStore and one kDuplicate, never
 //      two kStore (tests/cluster: SimultaneousSimilarClaimsNeverBothStore).
 //   4. otherwise kStore; Publish later marks "u.<id>" "p".
-//   A claim that ends in kDuplicate deletes the keys it holds (on their revisions), so later
-//   articles are not compared with one nobody stores. A claim held by this instance and not
-//   published (a crash, a failed release) is decided again, with the same answer.
+//   A claim that ends in kDuplicate deletes its URL claim and rewrites the content and band keys
+//   it holds (on their revisions) to name the original, so later copies still find the original
+//   through bands the duplicate won in a race, and are not compared with one nobody stores. A claim
+//   held by this instance and not published (a crash, a failed release) is decided again, with the
+//   same answer.
 // Known limits: a third article may be compared with a duplicate's band keys in the moment
 // before they are deleted; values written by versions before issue #14 ("<id>" only) are read,
 // but every instance of a cluster should run the same version.
