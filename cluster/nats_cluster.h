@@ -76,7 +76,7 @@
 //   held by this instance and not published (a crash, a failed release) is decided again, with the
 //   same answer.
 // Known limits: a third article may be compared with a duplicate's band keys in the moment
-// before they are deleted; values written by versions before issue #14 ("<id>" only) are read,
+// before they are handed over; values written by versions before issue #14 ("<id>" only) are read,
 // but every instance of a cluster should run the same version.
 //
 // Publish() sends the stored record to ARTICLES (Nats-Msg-Id "<id>.<version>") without waiting:
