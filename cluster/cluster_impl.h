@@ -145,6 +145,10 @@ struct NatsCluster::Impl {
   // in flight or `deadline` passes (requires publish_mu). The first failure since the last
   // Flush (a publish given up on, or refused) is returned by the next Flush.
   void SettlePublishes(size_t keep, std::chrono::steady_clock::time_point deadline);
+  // The confirm thread: settles publishes as their replies arrive, so the "p" mark of a confirmed
+  // article goes out within moments, not at the next Publish or Flush (an instance killed in
+  // between would leave its stored articles to be taken over and stored again elsewhere).
+  void ConfirmLoop();
 
   // leases.cc
   // The clock's steady time in ns: what lease validity is measured in.
@@ -206,6 +210,8 @@ struct NatsCluster::Impl {
   std::mutex publish_mu;
   std::deque<PendingPublish> in_flight;  // guarded by publish_mu, oldest first
   Status publish_failure;                // guarded by publish_mu; reported by Flush
+  std::condition_variable publish_sent;  // with publish_mu: in_flight got an entry
+  std::thread confirm_thread;
 
   std::mutex loop_mu;
   std::condition_variable loop_cv;

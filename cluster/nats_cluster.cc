@@ -405,6 +405,7 @@ Status NatsCluster::Start(UrlSink sink) {
   Status first = m.LeaseRound();
   if (!first.ok()) spdlog::warn("cluster: first lease round: {}", first.ToString());
   m.lease_thread = std::thread([&m] { m.LeaseLoop(); });
+  m.confirm_thread = std::thread([&m] { m.ConfirmLoop(); });
   spdlog::info("cluster: instance {} joined ({} shards, lease {} ms, renew every {} ms)",
                m.options.instance_name, m.options.shards, m.options.lease_ttl.count(),
                m.renew_interval.count());
@@ -421,6 +422,8 @@ void NatsCluster::Stop() {
   }
   m.loop_cv.notify_all();
   if (m.lease_thread.joinable()) m.lease_thread.join();
+  m.publish_sent.notify_all();
+  if (m.confirm_thread.joinable()) m.confirm_thread.join();
   m.ReleaseAll();
   m.WaitForSubscriptions();
   {

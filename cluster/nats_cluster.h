@@ -81,8 +81,10 @@
 //
 // Publish() sends the stored record to ARTICLES (Nats-Msg-Id "<id>.<version>") without waiting:
 // the PubAcks are collected asynchronously (at most 512 publishes in flight; Publish waits for
-// the oldest beyond that), and the "p" mark of the URL claim is sent once its message is
-// confirmed (a mark never names an article missing from the stream). Flush() waits for all of them,
+// the oldest beyond that) by a thread of their own, and the "p" mark of the URL claim is sent as
+// soon as its message is confirmed (a mark never names an article missing from the stream; an
+// instance killed before its marks went out leaves those articles to be taken over and stored
+// again by another instance, one message on the stream still). Flush() waits for all of them,
 // resending those whose reply was lost (the msg id makes a resend never a second message); when
 // a publish cannot be confirmed within `op_timeout` or is refused, the next Flush returns the
 // error and the caller publishes again from its last confirmed point (the daemon: from

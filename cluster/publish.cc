@@ -45,11 +45,15 @@ void Confirm(NatsCluster::Impl& m, const JsReply& reply) {
   }
 }
 
-// Settles, without waiting, the oldest publishes whose reply already came, so the marks of
-// confirmed articles go out at once rather than at the next Flush (requires publish_mu).
-// Broker trouble is left to SettlePublishes.
+// Settles, without waiting, the oldest publishes whose reply already came (or whose reply is
+// overdue: lost in a reconnect, sent again), so the marks of confirmed articles go out at once
+// rather than at the next Flush (requires publish_mu).
 void ConfirmArrived(NatsCluster::Impl& m) {
-  while (!m.in_flight.empty() && m.requests->Ready(m.in_flight.front().ticket)) {
+  while (!m.in_flight.empty()) {
+    const PendingPublish& oldest = m.in_flight.front();
+    if (!m.requests->Ready(oldest.ticket) &&
+        std::chrono::steady_clock::now() < oldest.sent + m.options.request_timeout)
+      return;
     JsReply reply = m.requests->Take(m.in_flight.front().ticket);
     if (IsTransientReply(reply)) {
       m.NoteBrokerError("publish", ReplyError(reply, "publish"));
@@ -138,6 +142,25 @@ void NatsCluster::Impl::SendPublish(JsRequest request, std::optional<JsRequest> 
   p.sent = std::chrono::steady_clock::now();
   p.mark = std::move(mark);
   in_flight.push_back(std::move(p));
+  publish_sent.notify_one();
+}
+
+void NatsCluster::Impl::ConfirmLoop() {
+  constexpr auto kTick = std::chrono::milliseconds(100);  // bounds a missed wake-up and Stop
+  std::unique_lock<std::mutex> lock(publish_mu);
+  while (!stopping.load()) {
+    ConfirmArrived(*this);
+    if (in_flight.empty()) {
+      publish_sent.wait_for(lock, kTick);
+      continue;
+    }
+    const AsyncRequests::Ticket oldest = in_flight.front().ticket;
+    const auto until = std::min(std::chrono::steady_clock::now() + kTick,
+                                in_flight.front().sent + options.request_timeout);
+    lock.unlock();  // Publish and Flush go on while this waits for the reply
+    requests->Wait({oldest}, until);
+    lock.lock();
+  }
 }
 
 void NatsCluster::Impl::SettlePublishes(size_t keep,

@@ -330,7 +330,7 @@ TEST_F(ClusterE2eTest, ThreeInstancesSurviveAnInstanceAndABrokerNodeDying) {
           << story.url << " stored twice, not by the killed " << victim;
     }
   }
-  EXPECT_LE(stored_twice, 2) << "more than the killed instance's in-flight ingests";
+  EXPECT_LE(stored_twice, 2) << "more than the killed instance's in-flight ingests\n" << Logs();
   EXPECT_EQ(messages->size(), stories);
 
   // One instance per host at a time.
