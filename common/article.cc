@@ -42,8 +42,8 @@ bool Article::operator==(const Article& o) const {
          section == o.section && tags == o.tags && images == o.images &&
          fetched_at == o.fetched_at && http == o.http && is_article == o.is_article &&
          not_article_reason == o.not_article_reason && doubt_reason == o.doubt_reason &&
-         content_hash == o.content_hash && simhash == o.simhash && duplicate_of == o.duplicate_of &&
-         version == o.version && seq == o.seq;
+         content_hash == o.content_hash && simhash == o.simhash && changed == o.changed &&
+         duplicate_of == o.duplicate_of && version == o.version && seq == o.seq;
 }
 
 std::string ArticleToJson(const Article& a) {
@@ -79,6 +79,7 @@ std::string ArticleToJson(const Article& a) {
   char simhash[17];
   std::snprintf(simhash, sizeof simhash, "%016" PRIx64, a.simhash);
   j["simhash"] = a.content_hash.empty() && a.simhash == 0 ? Json(nullptr) : Json(simhash);
+  j["changed"] = a.changed;
   j["duplicate_of"] = OrNull(a.duplicate_of);
   j["version"] = a.version == 0 ? Json(nullptr) : Json(a.version);
   j["seq"] = a.seq == 0 ? Json(nullptr) : Json(a.seq);
@@ -132,6 +133,7 @@ Result<Article> ArticleFromJson(std::string_view text) {
   a.content_hash = StringField(j, "content_hash");
   std::string simhash = StringField(j, "simhash");
   if (!simhash.empty()) a.simhash = std::strtoull(simhash.c_str(), nullptr, 16);
+  a.changed = StringList(j, "changed");
   a.duplicate_of = StringField(j, "duplicate_of");
   a.version = NumberField<uint32_t>(j, "version", 0);
   a.seq = NumberField<uint64_t>(j, "seq", 0);

@@ -66,6 +66,9 @@ struct Article {
 
   std::string content_hash;  // 32 hex digits of the hash of the normalised text
   uint64_t simhash = 0;      // 64-bit SimHash of the text (written as 16 hex digits in JSON)
+  // On a stored version > 1: what differs from the version before, of "title", "text",
+  // "published_at", "modified_at" (in that order; docs/change-feed.md). Empty otherwise.
+  std::vector<std::string> changed;
   std::string duplicate_of;  // id of the article this one duplicates; empty when original
   uint32_t version = 0;      // 1 for the first stored version; 0 when not stored
   uint64_t seq = 0;          // change-feed sequence number of the event; 0 when not stored

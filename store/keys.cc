@@ -114,6 +114,10 @@ std::string EncodeArticleHead(const ArticleHead& head) {
   PutString(&out, head.content_hash);
   PutString(&out, head.duplicate_of);
   PutString(&out, head.canonical_url);
+  out.push_back(static_cast<char>(head.from_alias ? 3 : 1));  // the meta block's tag and flag
+  PutString(&out, head.title);
+  PutString(&out, head.published_at);
+  PutString(&out, head.modified_at);
   return out;
 }
 
@@ -127,6 +131,14 @@ Result<ArticleHead> DecodeArticleHead(std::string_view in) {
   if (!GetString(&in, &head.content_hash) || !GetString(&in, &head.duplicate_of) ||
       !GetString(&in, &head.canonical_url))
     return Status::Corruption("article head record is truncated");
+  if (in.empty()) return head;  // written before the meta block existed
+  const uint8_t tag = static_cast<uint8_t>(in[0]);
+  in.remove_prefix(1);
+  if ((tag & 1) == 0 || !GetString(&in, &head.title) || !GetString(&in, &head.published_at) ||
+      !GetString(&in, &head.modified_at))
+    return Status::Corruption("article head record has a damaged meta block");
+  head.has_meta = true;
+  head.from_alias = (tag & 2) != 0;
   return head;
 }
 

@@ -90,6 +90,15 @@ struct ArticleHead {
   std::string content_hash;   // content hash of the latest text
   std::string duplicate_of;   // hex id of the original, empty when this article is one
   std::string canonical_url;  // the URL index key of this article
+  // What a version compares besides the text (issue #12), stored since format 3 of the head; a
+  // head written before has has_meta = false and only its text is compared.
+  bool has_meta = false;
+  std::string title;
+  std::string published_at;
+  std::string modified_at;
+  // The latest version came from an alias rendering (AMP, print) because the canonical page
+  // could not be had; the canonical page's article replaces it as the next version.
+  bool from_alias = false;
 };
 std::string EncodeArticleHead(const ArticleHead& head);
 Result<ArticleHead> DecodeArticleHead(std::string_view value);

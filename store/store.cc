@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "common/article_identity.h"
+#include "common/text.h"
 #include "store/near_dup.h"
 #include "store/store_internal.h"
 
@@ -18,11 +19,26 @@ namespace {
 // Bound on the originals remembered per band key; older ones drop out of near-dup detection.
 constexpr size_t kMaxBandEntries = 64;
 
-// ArticleToJson ends with the three members only the store assigns. The ~5 KB record is
+// What differs between the stored head `old` and `a` (Article::changed: title, text,
+// published_at, modified_at). Whitespace in a title is rendering, not a change; a head without
+// the meta block (older stores) compares the text only.
+std::vector<std::string> ChangedFields(const ArticleHead& old, const Article& a) {
+  std::vector<std::string> changed;
+  if (old.has_meta && text::CollapseWhitespace(old.title) != text::CollapseWhitespace(a.title))
+    changed.push_back("title");
+  if (old.content_hash != a.content_hash) changed.push_back("text");
+  if (old.has_meta && old.published_at != a.published_at) changed.push_back("published_at");
+  if (old.has_meta && old.modified_at != a.modified_at) changed.push_back("modified_at");
+  return changed;
+}
+
+// ArticleToJson ends with the members only the store assigns. The ~5 KB record is
 // serialised before the writer lock with them unset, and completed under it.
-constexpr std::string_view kUnsetTail = R"(,"duplicate_of":null,"version":null,"seq":null})";
+constexpr std::string_view kUnsetTail =
+    R"(,"changed":[],"duplicate_of":null,"version":null,"seq":null})";
 
 std::string RecordWithoutStoreFields(Article a) {
+  a.changed.clear();
   a.duplicate_of.clear();
   a.version = 0;
   a.seq = 0;
@@ -34,7 +50,10 @@ std::string CompleteRecord(std::string json, const Article& a) {
       std::string_view(json).substr(json.size() - kUnsetTail.size()) != kUnsetTail)
     return ArticleToJson(a);  // the layout changed: take the slow, always-right path
   json.resize(json.size() - kUnsetTail.size());
-  json += ",\"duplicate_of\":";
+  json += ",\"changed\":[";
+  for (size_t i = 0; i < a.changed.size(); ++i)
+    json += (i ? ",\"" : "\"") + a.changed[i] + "\"";  // fixed ASCII names: no escaping
+  json += "],\"duplicate_of\":";
   json += a.duplicate_of.empty() ? "null" : "\"" + a.duplicate_of + "\"";  // hex: no escaping
   json += ",\"version\":" + std::to_string(a.version) + ",\"seq\":" + std::to_string(a.seq) + "}";
   return json;
@@ -310,8 +329,47 @@ Result<IngestResult> StoreImpl::Ingest(Article article, const ArticleIdentity& i
     } else if (!s.IsNotFound()) {
       return FromRocks(s, "reading article " + article.id);
     }
-    if (old && old->content_hash == article.content_hash) {
+    // Written to the open group's batch and staged for the decisions taken before it is written.
+    auto put = [&](ColumnFamily cf, const std::string& key, std::string v) {
+      group->batch.Put(Cf(cf), key, v);
+      std::string staged_key = StagedKey(cf, key);
+      p.staged[staged_key] = Pipeline::Staged{std::move(v), group};
+      group->staged_keys.push_back(std::move(staged_key));
+    };
+    auto erase = [&](ColumnFamily cf, const std::string& key) {
+      group->batch.Delete(Cf(cf), key);
+      std::string staged_key = StagedKey(cf, key);
+      p.staged[staged_key] = Pipeline::Staged{std::nullopt, group};
+      group->staged_keys.push_back(std::move(staged_key));
+    };
+    // An alias rendering (AMP, print: fetched URL != canonical URL) of a stored article adds its
+    // URL and nothing else: aliases never make versions. The canonical page's own article makes
+    // a version when its title, text or times changed (or it replaces an alias rendering).
+    const bool from_alias = fetched_key != article.canonical_url;
+    std::vector<std::string> changed;
+    if (old && !from_alias) changed = ChangedFields(*old, article);
+    const bool upgrade = old && old->from_alias && !from_alias;  // canonical replaces alias text
+    if (old && (from_alias || changed.empty())) {
       group = head_writer;  // an unwritten identical version: report it once it is written
+      std::string indexed;
+      const bool new_alias =
+          from_alias &&
+          ReadForDecision(ColumnFamily::kUrlIndex, fetched_key, &indexed).IsNotFound();
+      if (new_alias || upgrade) {
+        // Written without an event: the alias's URL, or the head no longer marked as an alias's
+        // (the canonical page's text is the alias's: nothing changed).
+        group = p.open;
+        if (new_alias) put(ColumnFamily::kUrlIndex, fetched_key, raw_id);
+        if (upgrade) {
+          ArticleHead head = *old;
+          head.from_alias = false;
+          head.has_meta = true;
+          head.title = article.title;
+          head.published_at = article.published_at;
+          head.modified_at = article.modified_at;
+          put(ColumnFamily::kArticles, raw_id, EncodeArticleHead(head));
+        }
+      }
     } else {
       auto dup = DuplicateOf(article.content_hash, probe, raw_id);
       if (!dup.ok()) return dup.status();
@@ -320,30 +378,23 @@ Result<IngestResult> StoreImpl::Ingest(Article article, const ArticleIdentity& i
       article.duplicate_of = dup->duplicate_of;
       article.version = old ? old->version + 1 : 1;
       article.seq = seq;
+      article.changed = std::move(changed);
       kind = old                             ? EventKind::kVersion
              : !article.duplicate_of.empty() ? EventKind::kDuplicate
                                              : EventKind::kNew;
 
       rocksdb::WriteBatch& batch = group->batch;
-      // Written to the batch and staged for the decisions taken before the batch is written.
-      auto put = [&](ColumnFamily cf, const std::string& key, std::string v) {
-        batch.Put(Cf(cf), key, v);
-        std::string staged_key = StagedKey(cf, key);
-        p.staged[staged_key] = Pipeline::Staged{std::move(v), group};
-        group->staged_keys.push_back(std::move(staged_key));
-      };
-      auto erase = [&](ColumnFamily cf, const std::string& key) {
-        batch.Delete(Cf(cf), key);
-        std::string staged_key = StagedKey(cf, key);
-        p.staged[staged_key] = Pipeline::Staged{std::nullopt, group};
-        group->staged_keys.push_back(std::move(staged_key));
-      };
       // Records and change-log entries are never read by decisions: not staged.
       record = CompleteRecord(std::move(record), article);
       batch.Put(Cf(ColumnFamily::kVersions), VersionKey(raw_id, article.version), record);
       ArticleHead head{article.version,      seq,
                        article.simhash,      article.content_hash,
                        article.duplicate_of, article.canonical_url};
+      head.has_meta = true;
+      head.title = article.title;
+      head.published_at = article.published_at;
+      head.modified_at = article.modified_at;
+      head.from_alias = from_alias;
       put(ColumnFamily::kArticles, raw_id, EncodeArticleHead(head));
       if (!old) put(ColumnFamily::kUrlIndex, article.canonical_url, raw_id);
       if (fetched_key != article.canonical_url) {

@@ -79,6 +79,90 @@ TEST_F(DedupTest, SameSiteRelCanonicalIsTheKeyAndTheFetchedUrlFindsIt) {
   EXPECT_EQ(by_fetched->id, r.record.id);
 }
 
+// Issue #12: an AMP (or print) rendering names its canonical page, and lacks some of its text
+// (lead, caption, byline): it is an alias of the article, never a version of it.
+TEST_F(DedupTest, AmpAndCanonicalRenderingsOfOneStoryAreOneRecord) {
+  // Two sites, two stories (with the same text they would be duplicates of each other).
+  auto body = [](const std::string& host) { return MakeText(host[0] == 'a' ? 21 : 23); };
+  auto canonical_text = [&](const std::string& host) {
+    return MakeParagraph(2101, 1) + "\n" + body(host) + "\nPhoto: a caption.";
+  };
+  auto canonical_page = [&](const std::string& host) {
+    Article a = MakeArticle("https://" + host + "/news/story-21.html", canonical_text(host));
+    a.title = "Story 21";
+    a.published_at = "2026-01-02T03:04:05+07:00";
+    return a;
+  };
+  auto amp_page = [&](const std::string& host) {
+    Article a = MakeArticle("https://" + host + "/amp/news/story-21.html", body(host));
+    a.title = "Story 21";
+    a.published_at = "2026-01-02T03:04:05+07:00";
+    a.canonical_url = "https://" + host + "/news/story-21.html";
+    return a;
+  };
+  // Canonical first: the AMP page adds its URL, nothing else.
+  IngestResult first = Ingest(canonical_page("a.example.com"));
+  EXPECT_EQ(first.event, EventKind::kNew);
+  IngestResult amp = Ingest(amp_page("a.example.com"));
+  EXPECT_EQ(amp.event, EventKind::kNone);
+  EXPECT_EQ(amp.record.version, 1u);
+  EXPECT_EQ(amp.record.text, canonical_text("a"));  // the stored record stays the canonical page's
+  auto by_amp = store_->GetByUrl("https://a.example.com/amp/news/story-21.html");
+  ASSERT_TRUE(by_amp.ok()) << by_amp.status().ToString();
+  EXPECT_EQ(by_amp->id, first.record.id);
+  EXPECT_EQ(Ingest(amp_page("a.example.com")).event, EventKind::kNone);  // and again: nothing
+  // AMP first (its canonical page could not be had then): stored from the alias; the canonical
+  // page replaces it once, as a version naming what its text adds; the alias again changes nothing.
+  IngestResult from_amp = Ingest(amp_page("b.example.com"));
+  EXPECT_EQ(from_amp.event, EventKind::kNew);
+  EXPECT_EQ(from_amp.record.canonical_url, "https://b.example.com/news/story-21.html");
+  IngestResult upgraded = Ingest(canonical_page("b.example.com"));
+  EXPECT_EQ(upgraded.event, EventKind::kVersion);
+  EXPECT_EQ(upgraded.record.id, from_amp.record.id);
+  EXPECT_EQ(upgraded.record.changed, std::vector<std::string>{"text"});
+  EXPECT_EQ(Ingest(amp_page("b.example.com")).event, EventKind::kNone);
+  EXPECT_EQ(Ingest(canonical_page("b.example.com")).event, EventKind::kNone);
+  auto stats = store_->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->counters.articles, 2u);  // one per site
+  EXPECT_EQ(store_->LastSeq(), 3u);
+  EXPECT_TRUE(store_->Verify().ok());
+}
+
+TEST_F(DedupTest, AVersionNamesWhatChangedAndRenderingNoiseIsNoChange) {
+  Article a = MakeArticle("https://news.example.com/politics/vote", MakeText(22));
+  a.title = "Parliament votes on the budget";
+  a.published_at = "2026-03-01T08:00:00+07:00";
+  a.images = {{"https://cdn.example.com/vote.jpg?utm_source=x", "The chamber"}};
+  EXPECT_EQ(Ingest(a).event, EventKind::kNew);
+  // Whitespace in the title or text, another image URL: rendering, not a change.
+  Article noise = a;
+  noise.title = "  Parliament votes   on the budget ";
+  noise.text = a.text + "\n\n";
+  noise.images = {{"https://cdn.example.com/vote.jpg?utm_source=y&w=640", "The chamber"}};
+  EXPECT_EQ(Ingest(noise).event, EventKind::kNone);
+  Article retitled = a;
+  retitled.title = "Parliament passes the budget";
+  IngestResult r = Ingest(retitled);
+  EXPECT_EQ(r.event, EventKind::kVersion);
+  EXPECT_EQ(r.record.changed, std::vector<std::string>{"title"});
+  Article edited = retitled;
+  edited.text = a.text;
+  edited.text.replace(edited.text.find(' '), 1, " not ");  // one sentence edited
+  edited.modified_at = "2026-03-01T09:30:00+07:00";
+  r = Ingest(edited);
+  EXPECT_EQ(r.event, EventKind::kVersion);
+  EXPECT_EQ(r.record.changed, (std::vector<std::string>{"text", "modified_at"}));
+  EXPECT_EQ(r.record.version, 3u);
+  // The feed carries the field as stored.
+  auto json = store_->GetRecordJson(r.record.id, 3);
+  ASSERT_TRUE(json.ok());
+  EXPECT_NE(json->find(R"("changed":["text","modified_at"])"), std::string::npos) << *json;
+  auto first = store_->GetRecordJson(r.record.id, 1);
+  ASSERT_TRUE(first.ok());
+  EXPECT_NE(first->find(R"("changed":[])"), std::string::npos) << *first;
+}
+
 TEST_F(DedupTest, RelCanonicalOfAnotherSiteIsIgnored) {
   Article a = MakeArticle("https://blog.example.org/post", MakeText(3));
   a.canonical_url = "https://victim.example.com/their-story";

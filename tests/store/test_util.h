@@ -78,7 +78,7 @@ inline std::string MakeText(uint64_t seed, int paragraphs = 6) {
 inline Article MakeArticle(const std::string& url, const std::string& text) {
   Article a;
   a.url = url;
-  a.title = "Title of " + url;
+  a.title = "Title: " + text.substr(0, 24);  // same text, same title, at any URL
   a.text = text;
   return a;
 }
