@@ -1,5 +1,8 @@
 // `newscrawl extract`: one HTML page -> one article record (JSON line) or its text; or a whole
-// directory of <id>.html pages -> <id>.json + <id>.txt files (batch mode, --out-dir).
+// directory of <id>.html pages (batch mode) -> <id>.json + <id>.txt files (--out-dir) and/or the
+// store (--db; records on stdout when there is no --out-dir). A page stored needs its URL: from
+// --urls FILE, else the page's own canonical URL (rel=canonical / og:url); batch mode checks that
+// every page has one before it extracts or stores anything.
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -11,7 +14,9 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,7 +40,8 @@ struct ExtractFlags {
   std::string charset;
   std::string format = "json";
   std::string out_dir;
-  int jobs = 0;  // 0: one per core, at most 4
+  std::string urls_file;  // batch: TSV "file name<TAB>URL" lines
+  int jobs = 0;           // 0: one per core, at most 4
   RecordSinkOptions sink;
   WarcImportFlags warc;
 };
@@ -63,6 +69,43 @@ Status WriteFile(const fs::path& path, const std::string& data) {
   out.close();
   if (!out) return Status::IoError("cannot write " + path.string());
   return Status::Ok();
+}
+
+// The --urls file: "<file name><TAB><URL>" per line (blank lines and '#' comments skipped). The
+// file name is the page's name in the input directory. InvalidArgument names the bad line.
+Result<std::map<std::string, std::string>> ReadUrlsFile(const std::string& path) {
+  auto text = ReadAll(path);
+  if (!text.ok()) return text.status();
+  std::map<std::string, std::string> urls;
+  std::istringstream lines(*text);
+  int number = 0;
+  for (std::string line; std::getline(lines, line);) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    const size_t tab = line.find('\t');
+    const std::string name = line.substr(0, tab);
+    const std::string url = tab == std::string::npos ? "" : line.substr(tab + 1);
+    if (name.empty() || url.find("://") == std::string::npos)
+      return Status::InvalidArgument(path + ":" + std::to_string(number) +
+                                     ": expected \"<file name><TAB><absolute URL>\"");
+    urls[name] = url;
+  }
+  return urls;
+}
+
+// The page's own canonical URL (rel=canonical, og:url), read from its first 64 KB (the head);
+// empty when it names none that is absolute.
+std::string OwnCanonicalUrl(const fs::path& page, const std::string& charset) {
+  std::ifstream in(page, std::ios::binary);
+  std::string head(64 * 1024, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  ExtractOptions options;
+  options.charset = charset;
+  auto article = ExtractArticle(head, options);
+  if (!article.ok() || article->canonical_url.find("://") == std::string::npos) return "";
+  return article->canonical_url;
 }
 
 ExtractOptions OptionsFor(const ExtractFlags& flags) {
@@ -110,8 +153,9 @@ int RunBatch(const ExtractFlags& flags) {
                  flags.input.c_str());
     return kExitUsage;
   }
-  fs::create_directories(flags.out_dir, ec);
-  if (ec || !fs::is_directory(flags.out_dir)) {
+  const bool to_files = !flags.out_dir.empty();
+  if (to_files) fs::create_directories(flags.out_dir, ec);
+  if (to_files && (ec || !fs::is_directory(flags.out_dir))) {
     std::fprintf(stderr, "newscrawl extract: cannot create output directory %s: %s\n",
                  flags.out_dir.c_str(), ec.message().c_str());
     return kExitFailure;
@@ -128,6 +172,39 @@ int RunBatch(const ExtractFlags& flags) {
     return kExitFailure;
   }
   std::sort(pages.begin(), pages.end());
+  // The URL of every page: --urls, else (to store it) the page's own canonical URL; checked for
+  // all pages before anything is extracted or stored.
+  std::map<std::string, std::string> listed;
+  if (!flags.urls_file.empty()) {
+    auto read = ReadUrlsFile(flags.urls_file);
+    if (!read.ok()) {
+      std::fprintf(stderr, "newscrawl extract: --urls: %s\n", read.status().message().c_str());
+      return kExitUsage;
+    }
+    listed = std::move(read).value();
+  }
+  std::vector<std::string> page_urls(pages.size());
+  std::vector<std::string> missing;
+  for (size_t i = 0; i < pages.size(); ++i) {
+    auto it = listed.find(pages[i].filename().string());
+    if (it != listed.end()) {
+      page_urls[i] = it->second;
+    } else if (!flags.sink.db_path.empty() && flags.url.empty()) {
+      page_urls[i] = OwnCanonicalUrl(pages[i], flags.charset);
+      if (page_urls[i].empty()) missing.push_back(pages[i].filename().string());
+    }
+  }
+  if (!missing.empty()) {
+    std::string names;
+    for (size_t i = 0; i < missing.size() && i < 3; ++i) names += (i ? ", " : "") + missing[i];
+    if (missing.size() > 3) names += ", ...";
+    std::fprintf(stderr,
+                 "newscrawl extract: %zu of %zu pages have no URL to store them under (%s): "
+                 "list them in --urls FILE (lines \"<file name><TAB><URL>\"), or give only pages "
+                 "that name their own URL (<link rel=canonical> or og:url); nothing was stored\n",
+                 missing.size(), pages.size(), names.c_str());
+    return kExitUsage;
+  }
   Result<std::unique_ptr<RecordSink>> sink = RecordSink::Open(flags.sink);
   if (!sink.ok()) {
     std::fprintf(stderr, "newscrawl extract: %s\n", sink.status().message().c_str());
@@ -141,20 +218,25 @@ int RunBatch(const ExtractFlags& flags) {
   std::atomic<int> failures{0};
   size_t done = 0;  // under emit_mutex
   std::mutex emit_mutex;
-  const ExtractOptions options = OptionsFor(flags);
   auto worker = [&] {
     for (size_t i = next++; i < pages.size(); i = next++) {
       const fs::path& page = pages[i];
+      ExtractOptions options = OptionsFor(flags);
+      if (!page_urls[i].empty()) options.url = page_urls[i];
       Result<std::string> bytes = ReadAll(page.string());
       Result<Article> article = bytes.ok() ? ExtractArticle(*bytes, options) : bytes.status();
       std::lock_guard<std::mutex> lock(emit_mutex);
       if (article.ok()) article = (*sink)->Emit(std::move(article).value());
       const std::string id = page.stem().string();
-      Status written = article.ok() ? WriteFile(fs::path(flags.out_dir) / (id + ".json"),
-                                                ArticleToJson(*article) + "\n")
-                                    : article.status();
-      if (written.ok()) {
-        written = WriteFile(fs::path(flags.out_dir) / (id + ".txt"), article->text + "\n");
+      Status written = article.status();
+      if (written.ok() && to_files) {
+        written =
+            WriteFile(fs::path(flags.out_dir) / (id + ".json"), ArticleToJson(*article) + "\n");
+        if (written.ok())
+          written = WriteFile(fs::path(flags.out_dir) / (id + ".txt"), article->text + "\n");
+      } else if (written.ok()) {
+        const std::string out = flags.format == "text" ? article->text : ArticleToJson(*article);
+        server::ProgressLine::WriteLine(stdout, out);
       }
       if (!written.ok()) {
         ++failures;
@@ -177,7 +259,8 @@ int RunBatch(const ExtractFlags& flags) {
 
 CommandRunner SetupExtract(CLI::App& sub) {
   auto flags = std::make_shared<ExtractFlags>();
-  sub.add_option("input", flags->input, "HTML file, '-' for stdin, or a directory with --out-dir");
+  sub.add_option("input", flags->input,
+                 "HTML file, '-' for stdin, or a directory (batch: with --out-dir and/or --db)");
   sub.add_option("--url", flags->url, "URL the page came from (links, dates, site)");
   sub.add_option("--charset", flags->charset, "charset of the page (as an HTTP header would say)")
       ->check(CLI::Validator(
@@ -191,6 +274,9 @@ CommandRunner SetupExtract(CLI::App& sub) {
       ->check(CLI::IsMember({"json", "text"}));
   sub.add_option("--out-dir", flags->out_dir,
                  "batch: write <id>.json and <id>.txt here for every <id>.html of the input dir");
+  sub.add_option("--urls", flags->urls_file,
+                 "batch: TAB-separated lines \"<file name> <URL>\" giving each page's URL "
+                 "(else, with --db, the page's own rel=canonical / og:url)");
   sub.add_option("--jobs", flags->jobs, "batch: extraction threads (default: one per core, max 4)")
       ->check(CLI::Range(0, 64));
   AddRecordSinkOptions(sub, &flags->sink);
@@ -207,8 +293,10 @@ CommandRunner SetupExtract(CLI::App& sub) {
     if (!flags->out_dir.empty()) return RunBatch(*flags);
     std::error_code ec;
     if (flags->input != "-" && fs::is_directory(flags->input, ec)) {
+      if (!flags->sink.db_path.empty()) return RunBatch(*flags);
       std::fprintf(stderr,
-                   "newscrawl extract: %s is a directory; use --out-dir DIR for batch mode\n",
+                   "newscrawl extract: %s is a directory; use --out-dir DIR or --db DIR for batch "
+                   "mode\n",
                    flags->input.c_str());
       return kExitUsage;
     }

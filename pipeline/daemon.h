@@ -168,8 +168,19 @@ class Daemon {
   // metrics -> publish (cluster). *deferred_for_ms: how long a kDeferred URL waits.
   ArticleVerdict IngestArticle(const std::string& site, Article article, int64_t now,
                                int64_t* deferred_for_ms);
+  // Aliases (daemon_alias.cc): how long to put off storing `article`, fetched from entry->url,
+  // because it is an alias rendering (AMP, print) of a canonical page that is not stored yet and
+  // is now due to be fetched first; 0 = store it now (not an alias, its canonical article is
+  // stored and only its URL is added, or it waited enough: stored from the alias). *alias is set
+  // when the page is an alias.
+  int64_t WaitForCanonical(FrontierEntry* entry, const Article& article, const SiteConfig& site,
+                           int64_t now, bool* alias);
+  // A discovered article URL the store already knows (an alias or fetched URL of a stored
+  // article) is recorded as done instead of fetched. True when it was.
+  bool KnownToTheStore(FrontierEntry* entry);
+  // `alias`: the page was an alias rendering (a kNone is then counted as an alias, not unchanged).
   void CountIngested(const std::string& site, const store::IngestResult& ingested,
-                     const std::string& published_at, int64_t now);
+                     const std::string& published_at, int64_t now, bool alias);
   int64_t NowMs() const { return clock_->UnixNowMs(); }
   void CheckStaleSites(int64_t now_ms);
   // The site config and rules for a site name (a snapshot: reloads swap them).

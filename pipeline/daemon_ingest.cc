@@ -41,7 +41,7 @@ ArticleVerdict Daemon::IngestArticle(const std::string& site, Article article, i
     spdlog::error("store: {}: {}", identity->fetched_url, ingested.status().ToString());
     return ArticleVerdict::kRetry;
   }
-  CountIngested(site, *ingested, published_at, now);
+  CountIngested(site, *ingested, published_at, now, identity->fetched_url != identity->index_url);
   const store::EventKind kind = ingested->event;
   if (kind != store::EventKind::kNone && options_.on_changes) options_.on_changes();
   // A failed publish is retried from the change feed (RepublishAndAdvance).
@@ -50,10 +50,10 @@ ArticleVerdict Daemon::IngestArticle(const std::string& site, Article article, i
 }
 
 void Daemon::CountIngested(const std::string& site, const store::IngestResult& ingested,
-                           const std::string& published_at, int64_t now) {
+                           const std::string& published_at, int64_t now, bool alias) {
   const store::EventKind kind = ingested.event;
   if (kind == store::EventKind::kNone) {
-    metrics_.CountDedupHit("unchanged");
+    metrics_.CountDedupHit(alias ? "alias" : "unchanged");
   } else {
     metrics_.CountStored(site, store::EventKindName(kind));
     metrics_.SetLastSeq(ingested.record.seq);

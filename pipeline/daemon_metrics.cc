@@ -43,7 +43,9 @@ void DaemonMetrics::CountDedupHit(const std::string& kind) { DedupHitCounter(kin
 Counter& DaemonMetrics::DedupHitCounter(const std::string& kind) {
   return dedup_hits_.Get(kind, [&]() -> Counter& {
     return registry_->GetCounter("newscrawl_dedup_hits_total",
-                                 "Fetched pages that were duplicates or unchanged re-fetches.",
+                                 "Fetched pages that were duplicates, unchanged re-fetches, or "
+                                 "aliases (AMP, print) of stored "
+                                 "articles (kind=alias: fetched, or skipped at discovery).",
                                  {{"kind", kind}});
   });
 }
@@ -140,7 +142,7 @@ void DaemonMetrics::ExportZeroSeries(const std::vector<SiteConfig>& sites) {
     FetchCounter(crawler::FetchOutcomeName(static_cast<crawler::FetchOutcome>(o)));
   for (const char* decision : {"allowed", "disallowed", "unavailable"})
     RobotsDecisionCounter(decision);
-  for (const char* kind : {"duplicate", "unchanged"}) DedupHitCounter(kind);
+  for (const char* kind : {"duplicate", "unchanged", "alias"}) DedupHitCounter(kind);
   for (const char* reason : {"unreadable", "rejected", "not_article"})
     ExtractionFailureCounter(reason);
   for (const SiteConfig& config : sites) {

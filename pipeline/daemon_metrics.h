@@ -20,7 +20,7 @@ class DaemonMetrics {
 
   void CountFetch(const std::string& outcome, double seconds);
   void CountRobotsDecision(const std::string& decision);  // allowed, disallowed, unavailable
-  void CountDedupHit(const std::string& kind);            // duplicate, unchanged
+  void CountDedupHit(const std::string& kind);            // duplicate, unchanged, alias
   void CountExtractionFailure(const std::string& reason);
   void CountStored(const std::string& site, const std::string& event);  // new, version, duplicate
   void CountDiscovered(const std::string& site, const std::string& kind);

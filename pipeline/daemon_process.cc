@@ -118,6 +118,7 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
           continue;
         }
         if (!*added) continue;
+        if (KnownToTheStore(&e)) continue;  // an alias of a stored article: not fetched
         metrics_.CountDiscovered(entry.site, UrlKindName(u.kind));
         {
           std::lock_guard<std::mutex> lock(mu_);
@@ -155,11 +156,15 @@ void Daemon::ProcessArticle(FrontierEntry entry, const crawler::FetchResult& res
   const int64_t now = NowMs();
   ArticleVerdict verdict = ArticleVerdictOfFailedFetch(result.outcome);
   int64_t deferred_for_ms = 0;
+  bool alias = false;
   if (result.outcome == FetchOutcome::kOk) {
     auto article = ArticleFromFetch(result, site.boilerplate_phrases);
     if (!article.ok()) {
       metrics_.CountExtractionFailure("unreadable");
       verdict = ArticleVerdict::kDone;
+    } else if (deferred_for_ms = WaitForCanonical(&entry, *article, site, now, &alias);
+               deferred_for_ms > 0) {
+      verdict = ArticleVerdict::kDeferred;  // its canonical page first
     } else {
       ApplyDiscoveryMetadata(entry, &article.value());
       verdict = IngestArticle(entry.site, std::move(article).value(), now, &deferred_for_ms);
@@ -170,6 +175,8 @@ void Daemon::ProcessArticle(FrontierEntry entry, const crawler::FetchResult& res
     }
   }
   ScheduleArticle(verdict, now, deferred_for_ms, site, &entry);
+  // An alias is not re-checked for updates: its canonical page is (aliases never make versions).
+  if (alias && verdict == ArticleVerdict::kDone) entry.state = UrlState::kDone;
   if (verdict == ArticleVerdict::kRetry && entry.state == UrlState::kPending) {
     spdlog::debug("site {}: retry of {} in {} s (failure {} of {})", entry.site, entry.url,
                   (entry.due_ms - now) / 1000, entry.failures, kDeadAfterFailures);

@@ -72,6 +72,7 @@ std::string EncodeEntry(const FrontierEntry& e) {
   if (e.metadata_from_news_sitemap) j["ns"] = true;
   if (e.discovered_ms) j["disc"] = e.discovered_ms;
   if (e.recheck_until_ms) j["rc"] = e.recheck_until_ms;
+  if (e.alias_waits) j["aw"] = e.alias_waits;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -96,6 +97,7 @@ Result<FrontierEntry> DecodeEntry(std::string_view url, std::string_view value) 
   e.metadata_from_news_sitemap = j.value("ns", false);
   e.discovered_ms = j.value("disc", int64_t{0});
   e.recheck_until_ms = j.value("rc", int64_t{0});
+  e.alias_waits = j.value("aw", 0);
   if (static_cast<int>(e.kind) > static_cast<int>(UrlKind::kRobots) ||
       static_cast<int>(e.state) > static_cast<int>(UrlState::kDone))
     return Status::Corruption("frontier entry for " + std::string(url) +
@@ -126,6 +128,11 @@ Result<bool> Frontier::Add(const FrontierEntry& entry) {
   if (existing.ok()) {
     auto old = DecodeEntry(entry.url, *existing);
     if (!old.ok()) return old.status();
+    // An article fetched once keeps the metadata it was stored with: what a later listing says
+    // is not a change of the article (re-checks would otherwise make versions of it).
+    if (old->kind == UrlKind::kArticle &&
+        (old->recheck_until_ms != 0 || old->state == UrlState::kDone))
+      return false;
     FrontierEntry merged = *old;
     bool changed = false;
     if (merged.title.empty() && !entry.title.empty()) merged.title = entry.title, changed = true;

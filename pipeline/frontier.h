@@ -69,6 +69,9 @@ struct FrontierEntry {
   bool metadata_from_news_sitemap = false;
   int64_t discovered_ms = 0;
   int64_t recheck_until_ms = 0;  // articles: re-fetched for updates until then (0 = never)
+  // Articles: how often this page turned out an alias (AMP, print) whose canonical page was not
+  // stored yet and was put off for it (daemon_alias.cc).
+  int32_t alias_waits = 0;
 };
 
 std::string EncodeEntry(const FrontierEntry& entry);
@@ -87,7 +90,8 @@ class Frontier {
   Frontier(store::Store* store, int64_t lease_ms, const Clock* clock = nullptr);
 
   // Adds `entry` unless its URL is already known. Returns true when added. An existing entry is
-  // left alone, except that missing high-trust metadata (title, published_at) is filled in.
+  // left alone, except that missing high-trust metadata (title, published_at) is filled in while
+  // an article has not been fetched yet (then it is what the article was stored with).
   Result<bool> Add(const FrontierEntry& entry);
 
   // The entry for `url`, or NotFound.

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -218,6 +219,54 @@ TEST_F(CliTest, ProgressOnlyOnATerminalAndBelowTheLogLines) {
   }
   EXPECT_EQ(log_lines, 3) << ReadAll(typescript);
   EXPECT_TRUE(final_progress) << ReadAll(typescript);
+}
+
+// Issue #12: `extract --db DIR INPUT_DIR` stores each page under its own canonical URL, or the
+// one --urls gives it; with a page that has neither it stores nothing and says both fixes.
+TEST_F(CliTest, BatchDbTakesEachPagesOwnUrlOrTheUrlsFile) {
+  const std::string page = ReadAll(kPage);  // names its canonical URL
+  std::string anonymous = page;
+  const size_t link = anonymous.find("<link rel=\"canonical\"");
+  ASSERT_NE(link, std::string::npos);
+  anonymous.erase(link, anonymous.find('>', link) + 1 - link);
+  anonymous.replace(anonymous.find("<p>"), 3, "<p>Other words first. ");  // another article
+  fs::create_directories(Path("pages"));
+  std::ofstream(Path("pages/own.html")) << page;
+  std::ofstream(Path("pages/anonymous.html")) << anonymous;
+
+  Outcome refused = Newscrawl("extract --db " + Path("db") + " " + Path("pages"));
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("1 of 2 pages have no URL"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("anonymous.html"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("--urls FILE"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("rel=canonical"), std::string::npos) << refused.err;
+  EXPECT_FALSE(fs::exists(Path("db"))) << "nothing is stored before every page has a URL";
+
+  std::ofstream(Path("bad.tsv")) << "# file\tURL\nanonymous.html no-tab-here\n";
+  Outcome bad =
+      Newscrawl("extract --db " + Path("db") + " --urls " + Path("bad.tsv") + " " + Path("pages"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("bad.tsv:2:"), std::string::npos) << bad.err;
+
+  std::ofstream(Path("urls.tsv")) << "anonymous.html\thttps://news.example.com/b.html\n";
+  Outcome stored =
+      Newscrawl("extract --db " + Path("db") + " --urls " + Path("urls.tsv") + " " + Path("pages"));
+  ASSERT_EQ(stored.exit_code, 0) << stored.err;
+  std::set<std::string> urls;
+  for (const std::string& line : Lines(stored.out)) {
+    auto record = nlohmann::json::parse(line);
+    EXPECT_EQ(record["version"], 1) << line;
+    urls.insert(record["canonical_url"].get<std::string>());
+  }
+  EXPECT_EQ(urls,
+            (std::set<std::string>{"https://cand.example.vn/thoi-su/hoi-nghi-quan-triet-i683000/",
+                                   "https://news.example.com/b.html"}));
+  // Importing the same pages again stores nothing new.
+  Outcome again =
+      Newscrawl("extract --db " + Path("db") + " --urls " + Path("urls.tsv") + " " + Path("pages"));
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  Outcome stats = Newscrawl("stats --db " + Path("db"));
+  EXPECT_NE(stats.out.find("last_seq: 2"), std::string::npos) << stats.out;
 }
 
 TEST_F(CliTest, StatsSizesMatchTheFilesOnDisk) {

@@ -101,6 +101,16 @@ std::vector<NewsStory> NewsWeb::Stories() const {
   return stories_;
 }
 
+void NewsWeb::EditStory(int site, int number) {
+  std::lock_guard<std::mutex> lock(mu_);
+  edited_.insert({site, number});
+}
+
+void NewsWeb::RetitleStory(int site, int number, const std::string& title) {
+  std::lock_guard<std::mutex> lock(mu_);
+  titles_[{site, number}] = title;
+}
+
 std::string NewsWeb::StoryText(int site, int number) const {
   // Distinct pseudo-words per story: no two stories share 5-word shingles by accident.
   static const char* const kSyllables[] = {"ba", "ce", "di", "fo",  "gu", "ha", "ki", "lo",
@@ -117,11 +127,19 @@ std::string NewsWeb::StoryText(int site, int number) const {
     }
     text += '.';
   }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (edited_.count({site, number})) text.replace(text.find(' '), 1, " corrected ");
   return text;
 }
 
-std::string NewsWeb::ArticlePage(int site, int number, const std::string& canonical) const {
-  const std::string title = "Story " + std::to_string(site) + "-" + std::to_string(number);
+std::string NewsWeb::ArticlePage(int site, int number, const std::string& canonical,
+                                 bool alias) const {
+  std::string title = "Story " + std::to_string(site) + "-" + std::to_string(number);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto retitled = titles_.find({site, number});
+    if (retitled != titles_.end()) title = retitled->second;
+  }
   std::string html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
                      title + " | " + SiteName(site) + "</title>";
   if (!canonical.empty()) html += "<link rel=\"canonical\" href=\"" + canonical + "\">";
@@ -130,8 +148,16 @@ std::string NewsWeb::ArticlePage(int site, int number, const std::string& canoni
           "</head><body><nav><a href=\"/\">Home</a> <a href=\"/section/latest\">Latest</a></nav>"
           "<article><h1>" +
           title + "</h1>";
+  if (!alias)
+    html += "<p class=\"lead\"><strong>The lead of story " + std::to_string(site) + "-" +
+            std::to_string(number) +
+            " sums up what happened, where, and why it matters to readers today.</strong></p>"
+            "<figure><img src=\"/img/" +
+            std::to_string(number) + ".jpg\"><figcaption>The scene of story " +
+            std::to_string(number) + ", photographed this morning.</figcaption></figure>";
   std::istringstream paragraphs(StoryText(site, number));
   for (std::string line; std::getline(paragraphs, line);) html += "<p>" + line + "</p>";
+  if (!alias) html += "<p>Reporting by Mai Lan and Tran Binh.</p>";
   html += "</article><footer>Copyright " + std::string(SiteName(site)) + "</footer></body></html>";
   return html;
 }
@@ -172,7 +198,7 @@ TestResponse NewsWeb::Handle(const TestRequest& request) {
     if (ParseArticlePath(path, alias, &site, &n) && site == host && n < published) {
       std::string canonical =
           base + "/news/s" + std::to_string(site) + "-" + std::to_string(n) + ".html";
-      return Respond(ArticlePage(host, n, canonical), "text/html; charset=utf-8");
+      return Respond(ArticlePage(host, n, canonical, /*alias=*/true), "text/html; charset=utf-8");
     }
   }
   if (ParseArticlePath(path, "/private/", &site, &n) ||
@@ -275,7 +301,8 @@ TestResponse NewsWeb::Handle(const TestRequest& request) {
       xml += "<entry><title>t</title><link rel=\"alternate\" href=\"" + url + "\"/><id>" + url +
              "</id><updated>" + FormatTime(now, "%Y-%m-%dT%H:%M:%SZ") + "</updated></entry>";
     };
-    for (const auto& s : mine) entry(s.url);
+    for (const auto& s : mine)  // odd stories: their print alias (all they have on gamma)
+      entry(s.number % 2 == 0 ? s.url : base + "/print" + s.url.substr(base.size()));
     for (const auto& s : syndicated) entry(s.syndicated_copy);
     xml += "</feed>";
     return conditional(Respond(xml, "application/atom+xml"));

@@ -7,17 +7,22 @@
 //   site 1 "beta":  robots.txt "Sitemap: /sitemap_index.xml" -> a gzipped Google News sitemap
 //                   /sitemaps/news.xml.gz (news:title, news:publication_date) and an archive
 //                   urlset; a home page with <link rel=alternate> to a JSON Feed and article links;
-//   site 2 "gamma": Atom feed /atom.xml, section page /section/world linking print aliases
-//                   /print/...; it also syndicates copies of alpha stories under its own URLs.
+//   site 2 "gamma": Atom feed /atom.xml (odd-numbered stories as their print alias, so they are
+//                   reached only through it), section page /section/world linking print aliases;
+//                   it also syndicates copies of alpha stories under its own URLs.
 // Every robots.txt disallows /private/. Articles are /news/s<site>-<n>.html with distinct
 // generated text (no two stories are near-duplicates); AMP and print aliases name the original
-// with rel=canonical; syndicated copies do not (they are content duplicates).
+// with rel=canonical and render less of it (no lead, photo caption or byline line, as real AMP
+// pages), so their text differs; syndicated copies do not name it (they are content duplicates).
+// EditStory / RetitleStory change a published story the way a newsroom corrects one.
 //
 // Thread safety: all methods are thread-safe (the server calls Handle() on its threads).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -51,6 +56,10 @@ class NewsWeb {
   // Publishes `per_site` more stories on every site (feeds, sitemaps and sections list them).
   void Publish(int per_site);
   std::vector<NewsStory> Stories() const;
+  // Edits one sentence of the story's text / gives it a new headline, from now on (on its
+  // canonical page and its aliases).
+  void EditStory(int site, int number);
+  void RetitleStory(int site, int number, const std::string& title);
   // The daemon config (YAML) for this web: loopback allowed, robots respected, `min_delay`
   // politeness ("10ms"), the API on `bind`. Poll intervals are the config's minimum (10 s): tests
   // shorten them after loading (kFastPoll) or with `newscrawl run --min-poll/--max-poll`.
@@ -62,12 +71,16 @@ class NewsWeb {
   TestResponse Handle(const TestRequest& request);
 
  private:
-  std::string ArticlePage(int site, int number, const std::string& canonical) const;
+  // `alias`: the AMP/print rendering (less than the canonical page prints).
+  std::string ArticlePage(int site, int number, const std::string& canonical,
+                          bool alias = false) const;
   std::string StoryText(int site, int number) const;
 
   mutable std::mutex mu_;
-  std::vector<NewsStory> stories_;  // guarded by mu_
-  std::vector<int> published_;      // per site; guarded by mu_
+  std::vector<NewsStory> stories_;                     // guarded by mu_
+  std::vector<int> published_;                         // per site; guarded by mu_
+  std::map<std::pair<int, int>, std::string> titles_;  // (site, number) -> headline; mu_
+  std::set<std::pair<int, int>> edited_;               // guarded by mu_
   const int syndicate_every_;
   std::unique_ptr<TestServer> server_;
 };
