@@ -185,6 +185,7 @@ void Daemon::SchedulerLoop() {
     ClusterHooks* cluster = options_.cluster.get();
     if (leasing_.load() && !(cluster && ClusterPaused(now))) {
       std::map<std::string, size_t> hosts;
+      std::map<std::string, std::string> host_of;  // url -> host key, parsed once per lease
       std::vector<FrontierEntry> park;
       size_t free = 0;
       {
@@ -202,16 +203,20 @@ void Daemon::SchedulerLoop() {
             park.back().due_ms = park_until;
             return false;
           }
-          auto parsed = ParseUrl(e.url);
-          size_t& n = hosts[parsed.ok() ? parsed->Origin() : e.url];
+          std::string host = HostKeyOf(e.url);
+          size_t& n = hosts[host];
           if (n >= options_.max_outstanding_per_host) return false;
           ++n;
+          host_of[e.url] = std::move(host);
           return true;
         });
         if (!leased.ok()) {
           spdlog::error("frontier: {}", leased.status().ToString());
         } else {
-          for (auto& e : *leased) Dispatch(std::move(e));
+          for (auto& e : *leased) {
+            std::string host = std::move(host_of[e.url]);
+            Dispatch(std::move(e), std::move(host));
+          }
         }
         ParkEntries(std::move(park));
       }
@@ -229,9 +234,12 @@ void Daemon::SchedulerLoop() {
   }
 }
 
-void Daemon::Dispatch(FrontierEntry entry) {
-  auto parsed = ParseUrl(entry.url);
-  const std::string host = parsed.ok() ? parsed->Origin() : entry.url;
+std::string Daemon::HostKeyOf(std::string_view url) {
+  auto parsed = ParseUrl(url);
+  return parsed.ok() ? parsed->Origin() : std::string(url);
+}
+
+void Daemon::Dispatch(FrontierEntry entry, std::string host) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++host_outstanding_[host];
@@ -249,21 +257,19 @@ void Daemon::Dispatch(FrontierEntry entry) {
     if (site != sites->end() && site->second.first.min_delay)
       request.min_host_delay = *site->second.first.min_delay;
   }
-  fetcher_->Fetch(std::move(request),
-                  [this, entry = std::move(entry)](crawler::FetchResult result) mutable {
-                    auto task = [this, entry, result = std::move(result)]() mutable {
-                      Process(std::move(entry), std::move(result));
-                    };
-                    // The pool stops only after the fetcher has delivered every callback (see
-                    // Stop()).
-                    if (!workers_->Submit(std::move(task)))
-                      spdlog::error("worker pool stopped early");
-                  });
+  fetcher_->Fetch(std::move(request), [this, entry = std::move(entry), host = std::move(host)](
+                                          crawler::FetchResult result) mutable {
+    auto task = [this, entry, host, result = std::move(result)]() mutable {
+      Process(std::move(entry), std::move(result));
+      Finish(host);
+    };
+    // The pool stops only after the fetcher has delivered every callback (see
+    // Stop()).
+    if (!workers_->Submit(std::move(task))) spdlog::error("worker pool stopped early");
+  });
 }
 
-void Daemon::Finish(const FrontierEntry& entry) {
-  auto parsed = ParseUrl(entry.url);
-  const std::string host = parsed.ok() ? parsed->Origin() : entry.url;
+void Daemon::Finish(const std::string& host) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = host_outstanding_.find(host);
   if (it != host_outstanding_.end() && it->second > 0) --it->second;

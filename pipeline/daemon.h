@@ -158,7 +158,10 @@ class Daemon {
   explicit Daemon(DaemonOptions options);
   Status Seed(const Config& config);
   void SchedulerLoop();
-  void Dispatch(FrontierEntry entry);
+  // The host key of the politeness and outstanding counts: Url::Origin(), the URL itself when it
+  // does not parse. Computed once per leased URL and carried to Finish.
+  static std::string HostKeyOf(std::string_view url);
+  void Dispatch(FrontierEntry entry, std::string host);
   void Process(FrontierEntry entry, crawler::FetchResult result);
   void ProcessSource(FrontierEntry entry, const crawler::FetchResult& result,
                      const SiteConfig& site);
@@ -185,7 +188,8 @@ class Daemon {
   void CheckStaleSites(int64_t now_ms);
   // The site config and rules for a site name (a snapshot: reloads swap them).
   std::shared_ptr<const std::map<std::string, std::pair<SiteConfig, SiteRules>>> Sites() const;
-  void Finish(const FrontierEntry& entry);
+  // After Process: one fetch of `host` less in flight.
+  void Finish(const std::string& host);
   void SetDead(const FrontierEntry& entry, bool dead, const std::string& cause = "");
   // Cluster (daemon_cluster.cc).
   Status StartCluster();

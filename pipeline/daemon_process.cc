@@ -30,7 +30,6 @@ void Daemon::Process(FrontierEntry entry, crawler::FetchResult result) {
     entry.due_ms = NowMs();
     Status s = frontier_->Update(entry);
     if (!s.ok()) spdlog::error("frontier: {}", s.ToString());
-    Finish(entry);
     return;
   }
   metrics_.CountFetch(outcome, result.seconds);
@@ -61,11 +60,10 @@ void Daemon::Process(FrontierEntry entry, crawler::FetchResult result) {
     entry.state = UrlState::kDone;
     (void)frontier_->Update(entry);
   } else if (IsSource(entry.kind)) {
-    ProcessSource(entry, result, site->second.first);  // a copy: Finish() needs entry.url
+    ProcessSource(entry, result, site->second.first);
   } else {
     ProcessArticle(entry, result, site->second.first);
   }
-  Finish(entry);
 }
 
 void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& result,
