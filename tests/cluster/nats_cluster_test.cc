@@ -38,12 +38,18 @@ constexpr auto kFailoverLimit = kTtl + kRenew + milliseconds(4000);
 struct Sink {
   std::mutex mu;
   std::vector<pipeline::FrontierEntry> entries;
+  std::set<std::string> replayed;  // URLs delivered as replays (routed before the shard was ours)
   pipeline::ClusterHooks::UrlSink Fn() {
-    return [this](const pipeline::FrontierEntry& e) {
+    return [this](const pipeline::FrontierEntry& e, bool replayed) {
       std::lock_guard<std::mutex> lock(mu);
       entries.push_back(e);
+      if (replayed) this->replayed.insert(e.url);
       return Status::Ok();
     };
+  }
+  std::set<std::string> Replayed() {
+    std::lock_guard<std::mutex> lock(mu);
+    return replayed;
   }
   std::vector<std::string> Urls() {
     std::lock_guard<std::mutex> lock(mu);
@@ -319,6 +325,8 @@ TEST_F(NatsClusterTest, RoutingDeliversEachUrlToTheOwnerOnce) {
   }
   EXPECT_EQ(seen.size(), expected_shard.size());
   for (const auto& [url, n] : seen) EXPECT_EQ(n, 1) << url;
+  // Routed after their owners took the shards: new to every owner, not replays.
+  for (auto& i : instances_) EXPECT_TRUE(i->sink.Replayed().empty());
 }
 
 TEST_F(NatsClusterTest, TakeoverReplaysADeadOwnersUrls) {
@@ -351,6 +359,12 @@ TEST_F(NatsClusterTest, TakeoverReplaysADeadOwnersUrls) {
   }
   EXPECT_EQ(replayed, urls);
   EXPECT_TRUE(instances_[1]->cluster->OwnsHost(HostOfShard(shard)));
+  // inst-a got them as they were routed; inst-b as replays of what inst-a may have stored.
+  EXPECT_TRUE(instances_[0]->sink.Replayed().empty());
+  std::set<std::string> replayed_to_b;
+  for (const std::string& u : instances_[1]->sink.Replayed())
+    if (urls.count(u)) replayed_to_b.insert(u);
+  EXPECT_EQ(replayed_to_b, urls);
 }
 
 TEST_F(NatsClusterTest, ClaimsAreCreateOnlyAndIdempotent) {
