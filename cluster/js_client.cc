@@ -19,19 +19,33 @@ JsClient::JsClient(Options options)
 
 JsClient::~JsClient() { Close(); }
 
+namespace {
+
+// The URL of the server `nc` is connected to, "?" when none.
+std::string ConnectedUrl(natsConnection* nc) {
+  char url[256];
+  return natsConnection_GetConnectedUrl(nc, url, sizeof(url)) == NATS_OK ? url : "?";
+}
+
+}  // namespace
+
+// The connection events are logged (rarely: a node going away): which server a client was on
+// tells why its requests time out while others' do not.
 void JsClient::OnDisconnected(natsConnection*, void* closure) {
   auto* self = static_cast<JsClient*>(closure);
   self->connected_.store(false);
   self->connected_gauge_->Set(0);
   self->trouble_epoch_.fetch_add(1);
+  if (!self->closing_.load()) spdlog::warn("cluster: disconnected from NATS (reconnecting)");
 }
 
-void JsClient::OnReconnected(natsConnection*, void* closure) {
+void JsClient::OnReconnected(natsConnection* nc, void* closure) {
   auto* self = static_cast<JsClient*>(closure);
   self->connected_.store(true);
   self->connected_gauge_->Set(1);
   self->reconnects_->Increment();
   self->trouble_epoch_.fetch_add(1);
+  spdlog::warn("cluster: reconnected to NATS at {}", ConnectedUrl(nc));
 }
 
 void JsClient::OnClosed(natsConnection*, void* closure) {
@@ -61,6 +75,7 @@ Status JsClient::Connect(NatsConnectOptions connect) {
   js_ = std::move(connection->js);
   connected_.store(true);
   connected_gauge_->Set(1);
+  spdlog::info("cluster: connected to NATS at {}", ConnectedUrl(conn_.get()));
   auto started = AsyncRequests::Start(conn_.get());
   if (!started.ok()) return started.status();
   requests_ = std::move(started).value();
@@ -69,6 +84,7 @@ Status JsClient::Connect(NatsConnectOptions connect) {
 
 void JsClient::Close() {
   if (!conn_) return;
+  closing_.store(true);
   requests_.reset();
   buckets_.clear();
   js_.reset();

@@ -129,6 +129,7 @@ class JsClient {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> connected_{false};
   std::atomic<uint64_t> trouble_epoch_{0};
+  std::atomic<bool> closing_{false};               // Close() runs: its disconnect is not news
   std::atomic<bool> closed_callback_done_{false};  // nats.c's last call into this object
   Gauge* connected_gauge_ = nullptr;
   Counter* reconnects_ = nullptr;

@@ -121,12 +121,23 @@ void Publisher::ConfirmArrived() {
     JsReply reply = requests.Take(oldest.ticket);
     if (IsTransientReply(reply)) {
       client_->NoteBrokerError("publish", ReplyError(reply, "publish"));
-      Pending retry = std::move(in_flight_.front());
-      in_flight_.pop_front();
-      Send(std::move(retry.request), std::move(retry.mark));
+      Resend();
       return;
     }
     Confirm(reply);
+  }
+}
+
+void Publisher::Resend() {
+  AsyncRequests& requests = client_->requests();
+  const auto now = std::chrono::steady_clock::now();
+  for (Pending& p : in_flight_) {
+    const bool oldest = &p == &in_flight_.front();
+    if (!oldest && (requests.Ready(p.ticket) || now < p.sent + options_.request_timeout))
+      continue;  // a reply in hand is looked at in turn; a recent send may still be answered
+    (void)requests.Take(p.ticket);        // a late reply to the old send is dropped
+    p.ticket = requests.Send(p.request);  // the same Nats-Msg-Id: never a second message
+    p.sent = now;
   }
 }
 
@@ -158,7 +169,12 @@ void Publisher::Settle(size_t keep, std::chrono::steady_clock::time_point deadli
     if (IsTransientReply(reply)) {
       const Status error = ReplyError(reply, "publish");
       client_->NoteBrokerError("publish", error);
-      if (client_->stopping() || std::chrono::steady_clock::now() + backoff > deadline) {
+      // A reply that did not come was waited for already; an immediate refusal (no responders
+      // during an election) is paced by the backoff.
+      const bool waited = reply.status == NATS_TIMEOUT;
+      if (client_->stopping() ||
+          std::chrono::steady_clock::now() + (waited ? std::chrono::milliseconds(0) : backoff) >
+              deadline) {
         // Given up: every unconfirmed publish is dropped and the caller publishes again.
         if (failure_.ok())
           failure_ =
@@ -167,12 +183,11 @@ void Publisher::Settle(size_t keep, std::chrono::steady_clock::time_point deadli
         in_flight_.clear();
         return;
       }
-      std::this_thread::sleep_for(backoff);
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
-      // Sent again (the same Nats-Msg-Id: never a second message), now the newest.
-      Pending retry = std::move(in_flight_.front());
-      in_flight_.pop_front();
-      Send(std::move(retry.request), std::move(retry.mark));
+      if (!waited) {
+        std::this_thread::sleep_for(backoff);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
+      }
+      Resend();
       continue;
     }
     backoff = std::chrono::milliseconds(50);

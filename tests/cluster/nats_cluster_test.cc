@@ -767,5 +767,40 @@ TEST_F(NatsClusterTest, SurvivesANodeKilledAndRestarted) {
   (void)b;
 }
 
+TEST_F(NatsClusterTest, AFlushDuringAnOutageEndsSoonAfterIt) {
+  // Connected to node 3 only, which stays up: the publishes below are sent, but ARTICLES has no
+  // quorum while nodes 1 and 2 are down, so none is confirmed and every reply is lost.
+  NatsClusterOptions o = Options("inst-a");
+  o.urls = {nats_->urls()[2]};
+  o.op_timeout = milliseconds(25000);
+  Instance& a = Add("inst-a", &o);
+  ASSERT_TRUE(nats_->KillNode(1).ok());
+  ASSERT_TRUE(nats_->KillNode(2).ok());
+  constexpr int kArticles = 60;
+  for (int i = 0; i < kArticles; ++i) {
+    Article art = MakeArticle("https://news.example.com/o" + std::to_string(i), LongText(3 + i));
+    art.version = 1;
+    ASSERT_TRUE(a.cluster->Publish(art, ArticleToJson(art), store::EventKind::kNew).ok()) << i;
+  }
+  // The daemon flushes every second, so a Flush is waiting when the broker comes back. It must
+  // confirm everything once the stream has a leader again: the lost publishes are sent again
+  // together each round, not one per backoff step with the lock held (60 of those, a second
+  // each, outlasted op_timeout, and the confirm thread waited behind them).
+  std::thread flush([&] {
+    const Status flushed = a.cluster->Flush();
+    EXPECT_TRUE(flushed.ok()) << flushed.ToString();
+  });
+  std::this_thread::sleep_for(o.request_timeout + milliseconds(500));
+  ASSERT_TRUE(nats_->StartNode(1).ok());
+  ASSERT_TRUE(nats_->StartNode(2).ok());
+  flush.join();
+  EXPECT_EQ(
+      StreamMsgIds(nats_->urls(), prefix_ + "ARTICLES", LowerCase(prefix_) + "articles.>").size(),
+      static_cast<size_t>(kArticles));
+  EXPECT_EQ(CounterValue(a.metrics, "newscrawl_cluster_published_total{result=\"new\"}") +
+                CounterValue(a.metrics, "newscrawl_cluster_published_total{result=\"duplicate\"}"),
+            static_cast<uint64_t>(kArticles));
+}
+
 }  // namespace
 }  // namespace newscrawl::cluster
