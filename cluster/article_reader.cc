@@ -1,19 +1,22 @@
+// ArticleReader over the cluster's JetStream client (js_client.h): the same connection set-up
+// and the same retries of broker trouble as the instances.
 #include "cluster/article_reader.h"
 
-#include <thread>
-
+#include "cluster/js_client.h"
 #include "cluster/names.h"
 #include "cluster/nats_handles.h"
 
 namespace newscrawl::cluster {
 
 struct ArticleReader::State {
+  explicit State(const ArticleReaderOptions& o)
+      : options(o),
+        client(JsClient::Options{o.request_timeout, o.request_timeout, nullptr, nullptr}) {}
   ArticleReaderOptions options;
+  JsClient client;  // before `sub`: destroyed after it
   std::string stream;
   std::string consumer;
   bool temporary = false;
-  NatsConnectionPtr conn;
-  JsCtxPtr js;
   NatsSubscriptionPtr sub;
   std::vector<NatsMsgPtr> pending;  // handed out by Next, not yet acknowledged
 };
@@ -27,30 +30,32 @@ Result<std::unique_ptr<ArticleReader>> ArticleReader::Open(const ArticleReaderOp
   if (!IsNameToken(options.consumer))
     return Status::InvalidArgument("consumer name '" + options.consumer +
                                    "' may only hold letters, digits, '-' and '_'");
-  auto state = std::make_unique<State>();
-  state->options = options;
+  auto state = std::make_unique<State>(options);
   state->stream = NamesFor(options.name_prefix).articles_stream;
   state->temporary = options.consumer.empty();
   state->consumer = options.consumer;
 
+  JsClient& client = state->client;
   NatsConnectOptions connect;
   connect.urls = options.urls;
   connect.timeout = options.request_timeout;
-  auto connection = ConnectJetStream(connect);
-  if (!connection.ok()) return connection.status();
-  state->conn = std::move(connection->conn);
-  state->js = std::move(connection->js);
-  jsCtx* js = state->js.get();
-  natsStatus s = NATS_OK;
+  NC_RETURN_IF_ERROR(client.Connect(std::move(connect)));
+  jsCtx* js = client.js();
 
-  jsStreamInfo* si = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  s = js_GetStreamInfo(&si, js, state->stream.c_str(), nullptr, &code);
-  JsStreamInfoPtr info(si);
-  if (s == NATS_NOT_FOUND || code == JSStreamNotFoundErr)
+  Status found = client.Retry(
+      "stream_info",
+      [&] {
+        jsStreamInfo* si = nullptr;
+        natsStatus s = js_GetStreamInfo(&si, js, state->stream.c_str(), nullptr, &code);
+        jsStreamInfo_Destroy(si);
+        return code == JSStreamNotFoundErr ? NATS_NOT_FOUND : s;
+      },
+      [](natsStatus s) { return s == NATS_NOT_FOUND; });
+  if (found.code() == StatusCode::kNotFound)
     return Status::NotFound("stream " + state->stream +
                             " does not exist yet: no newscrawl instance has joined this cluster");
-  if (s != NATS_OK) return NatsError(s, "looking up stream " + state->stream);
+  NC_RETURN_IF_ERROR(found.WithContext("looking up stream " + state->stream));
 
   const std::string subject = NamesFor(options.name_prefix).articles_subject_prefix + ">";
   jsSubOptions so;
@@ -64,19 +69,25 @@ Result<std::unique_ptr<ArticleReader>> ArticleReader::Open(const ArticleReaderOp
     jsConsumerConfig cc = so.Config;
     cc.Durable = state->consumer.c_str();
     cc.FilterSubject = subject.c_str();
-    jsConsumerInfo* ci = nullptr;
-    s = js_AddConsumer(&ci, js, state->stream.c_str(), &cc, nullptr, &code);
-    jsConsumerInfo_Destroy(ci);
-    if (s != NATS_OK && code != JSConsumerNameExistErr)
-      return NatsError(s, "creating consumer " + state->consumer + " on " + state->stream);
+    Status added = client.Retry("add_consumer", [&] {
+      jsConsumerInfo* ci = nullptr;
+      natsStatus s = js_AddConsumer(&ci, js, state->stream.c_str(), &cc, nullptr, &code);
+      jsConsumerInfo_Destroy(ci);
+      return s != NATS_OK && code == JSConsumerNameExistErr ? NATS_OK : s;
+    });
+    NC_RETURN_IF_ERROR(
+        added.WithContext("creating consumer " + state->consumer + " on " + state->stream));
     so.Consumer = state->consumer.c_str();
   } else {
     so.Config.InactiveThreshold = int64_t{300} * 1000000000;  // the server cleans up after us
   }
   natsSubscription* sub = nullptr;
-  s = js_PullSubscribe(&sub, js, subject.c_str(),
-                       state->temporary ? nullptr : state->consumer.c_str(), nullptr, &so, &code);
-  if (s != NATS_OK) return NatsError(s, "subscribing to " + state->stream);
+  Status subscribed = client.Retry("subscribe_articles", [&] {
+    return js_PullSubscribe(&sub, js, subject.c_str(),
+                            state->temporary ? nullptr : state->consumer.c_str(), nullptr, &so,
+                            &code);
+  });
+  NC_RETURN_IF_ERROR(subscribed.WithContext("subscribing to " + state->stream));
   state->sub.reset(sub);
   return std::unique_ptr<ArticleReader>(new ArticleReader(std::move(state)));
 }
@@ -86,56 +97,50 @@ Result<std::vector<ArticleReader::Line>> ArticleReader::Next(int max,
   State& st = *state_;
   if (!st.sub) return Status::FailedPrecondition("reader closed");
   std::vector<Line> lines;
-  const auto deadline = std::chrono::steady_clock::now() + wait;
-  while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() < 1) left = std::chrono::milliseconds(1);
-    natsMsgList list;
-    jsErrCode code = static_cast<jsErrCode>(0);
-    natsStatus s = natsSubscription_Fetch(&list, st.sub.get(), max, left.count(), &code);
-    if (s == NATS_OK) {
-      for (int i = 0; i < list.Count; ++i) {
-        natsMsg* m = list.Msgs[i];
-        list.Msgs[i] = nullptr;  // ownership moves to `pending`
-        st.pending.emplace_back(m);
-        std::string_view body(natsMsg_GetData(m), static_cast<size_t>(natsMsg_GetDataLength(m)));
-        const char* event = nullptr;
-        if (natsMsgHeader_Get(m, "Newscrawl-Event", &event) != NATS_OK || event == nullptr)
-          event = "new";
-        Line line;
-        size_t end = body.find_last_of('}');
-        if (end == std::string_view::npos) end = body.size();
-        line.json.reserve(body.size() + 24);
-        line.json.append(body.substr(0, end));
-        line.json.append(",\"event\":\"");
-        line.json.append(event);
-        line.json.append("\"}");
-        line.stream_seq = natsMsg_GetSequence(m);
-        lines.push_back(std::move(line));
-      }
-      natsMsgList_Destroy(&list);
-      return lines;
-    }
-    if (s == NATS_TIMEOUT) return lines;  // nothing new within `wait`
-    if (!IsTransient(s) || std::chrono::steady_clock::now() >= deadline)
-      return NatsError(s, "reading " + st.stream);
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  natsMsgList list{};
+  bool drained = false;  // nothing new within `wait`
+  Status read = st.client.Retry(
+      "read_articles",
+      [&] {
+        jsErrCode code = static_cast<jsErrCode>(0);
+        natsStatus s = natsSubscription_Fetch(&list, st.sub.get(), max, wait.count(), &code);
+        drained = s == NATS_TIMEOUT;
+        return s;
+      },
+      [&](natsStatus) { return drained; }, wait);
+  if (drained) return lines;
+  NC_RETURN_IF_ERROR(read.WithContext("reading " + st.stream));
+  for (int i = 0; i < list.Count; ++i) {
+    natsMsg* m = list.Msgs[i];
+    list.Msgs[i] = nullptr;  // ownership moves to `pending`
+    st.pending.emplace_back(m);
+    std::string_view body(natsMsg_GetData(m), static_cast<size_t>(natsMsg_GetDataLength(m)));
+    const char* event = nullptr;
+    if (natsMsgHeader_Get(m, "Newscrawl-Event", &event) != NATS_OK || event == nullptr)
+      event = "new";
+    Line line;
+    size_t end = body.find_last_of('}');
+    if (end == std::string_view::npos) end = body.size();
+    line.json.reserve(body.size() + 24);
+    line.json.append(body.substr(0, end));
+    line.json.append(",\"event\":\"");
+    line.json.append(event);
+    line.json.append("\"}");
+    line.stream_seq = natsMsg_GetSequence(m);
+    lines.push_back(std::move(line));
   }
+  natsMsgList_Destroy(&list);
+  return lines;
 }
 
 Status ArticleReader::Ack() {
   State& st = *state_;
   for (size_t i = 0; i < st.pending.size(); ++i) {
-    natsStatus s = NATS_OK;
-    for (int attempt = 0; attempt < 5; ++attempt) {
-      s = natsMsg_AckSync(st.pending[i].get(), nullptr, nullptr);
-      if (s == NATS_OK || !IsTransient(s)) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(200 * (attempt + 1)));
-    }
-    if (s != NATS_OK) {
+    Status acked = st.client.Retry(
+        "ack_article", [&] { return natsMsg_AckSync(st.pending[i].get(), nullptr, nullptr); });
+    if (!acked.ok()) {
       st.pending.erase(st.pending.begin(), st.pending.begin() + static_cast<ptrdiff_t>(i));
-      return NatsError(s, "acknowledging a message of " + st.stream);
+      return acked.WithContext("acknowledging a message of " + st.stream);
     }
   }
   st.pending.clear();
@@ -147,8 +152,7 @@ void ArticleReader::Close() {
   State& st = *state_;
   st.pending.clear();
   st.sub.reset();  // a temporary consumer is removed by the server after 5 minutes idle
-  st.js.reset();
-  st.conn.reset();
+  st.client.Close();
 }
 
 }  // namespace newscrawl::cluster

@@ -34,8 +34,9 @@ struct ArticleReaderOptions {
 
 class ArticleReader {
  public:
-  // Connects and creates (or binds to) the consumer. Unavailable when no server answers,
-  // NotFound when the ARTICLES stream does not exist yet (no instance has started).
+  // Connects and creates (or binds to) the consumer, retrying broker trouble for up to
+  // request_timeout as the instances do (cluster/js_client.h). Unavailable when no server
+  // answers, NotFound when the ARTICLES stream does not exist yet (no instance has started).
   static Result<std::unique_ptr<ArticleReader>> Open(const ArticleReaderOptions& options);
   ~ArticleReader();
   ArticleReader(const ArticleReader&) = delete;

@@ -1,15 +1,16 @@
-// NatsCluster: global claims (canonical URL, content hash, near-duplicate bands) in the KV bucket
+// ArticleClaims: global claims (canonical URL, content hash, near-duplicate bands) in the KV bucket
 // NC_CLAIMS; see "Claims" in nats_cluster.h. Every key of a claim is written in one round trip
 // (create-only puts sent together); only keys that already exist are read, in a second one.
+#include "cluster/claims.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <set>
 
-#include "cluster/cluster_impl.h"
-#include "cluster/nats_cluster.h"
 #include "common/article_identity.h"
 #include "common/fingerprint.h"
+#include "common/near_duplicate.h"
 #include "common/text.h"
 #include "store/near_dup.h"
 
@@ -75,24 +76,32 @@ const char* ResultName(const pipeline::ClaimDecision& d) {
 // ---------------------------------------------------------------------------------------------
 // Claim.
 
-Result<pipeline::ClaimDecision> NatsCluster::Claim(const Article& article) {
-  Impl& m = *impl_;
-  if (!m.started || m.stopping.load()) return Status::FailedPrecondition("cluster not started");
-  std::string id = article.id;
-  if (id.empty()) {  // the id the store will give it (common/article_identity.h)
-    auto identity = IdentifyArticleUrls(article);
-    if (identity.ok()) id = identity->id;
-  }
-  if (id.empty()) return Status::InvalidArgument("cluster: cannot claim " + article.url);
-  auto decision = m.ClaimArticle(id, article);
-  m.claims[decision.ok() ? ResultName(*decision) : "retry"]->Increment();
+ArticleClaims::ArticleClaims(JsClient* client, const NatsClusterOptions& options,
+                             const ClusterNames& names, ShardLeases* leases)
+    : client_(client), options_(options), bucket_(names.claims_bucket), leases_(leases) {
+  for (const char* result :
+       {"store", "duplicate_url", "duplicate_content", "duplicate_near", "retry"})
+    results_[result] = &client_->metrics().GetCounter("newscrawl_cluster_claims_total",
+                                                      "Cluster-wide claim decisions, by result.",
+                                                      {{"result", result}});
+}
+
+Result<pipeline::ClaimDecision> ArticleClaims::Claim(const std::string& id, const Article& article,
+                                                     const TextFingerprints& text) {
+  auto decision = Decide(id, article, text);
+  results_[decision.ok() ? ResultName(*decision) : "retry"]->Increment();
   return decision;
 }
 
-Result<pipeline::ClaimDecision> NatsCluster::Impl::ClaimArticle(const std::string& id,
-                                                                const Article& article) {
-  const std::string& self = options.instance_name;
-  const store::NearDupProbe probe = store::MakeNearDupProbe(article);
+bool ArticleClaims::IsPublished(const std::string& id) {
+  auto v = client_->KvGet(claims_kv_, "u." + id, "is_published");
+  return v.ok() && ParseUrlClaim(v->value).published;
+}
+
+Result<pipeline::ClaimDecision> ArticleClaims::Decide(const std::string& id, const Article& article,
+                                                      const TextFingerprints& text) {
+  const std::string& self = options_.instance_name;
+  const store::NearDupProbe probe = store::MakeNearDupProbe(text);
   const std::string content_hash =
       article.content_hash.empty() ? probe.content_hash : article.content_hash;
   const std::string holder_value = id + " " + content_hash;
@@ -106,8 +115,7 @@ Result<pipeline::ClaimDecision> NatsCluster::Impl::ClaimArticle(const std::strin
   for (const std::string& k : probe.index_keys)
     keys.push_back({"b." + text::HexEncode(k), holder_value});
   std::vector<JsRequest> extra;
-  if (!probe.index_keys.empty())
-    extra.push_back(KvPutRequest(claims_bucket, "s." + id, probe.signature));
+  if (!probe.index_keys.empty()) extra.push_back(KvPutRequest(bucket_, "s." + id, probe.signature));
   NC_RETURN_IF_ERROR(CreateKeys(&keys, extra));
 
   // 2. The URL claim decides who may go on.
@@ -151,8 +159,7 @@ Result<pipeline::ClaimDecision> NatsCluster::Impl::ClaimArticle(const std::strin
 // Creates every key (create-only; a key holding only a delete marker counts as free) and reads
 // the ones that exist: afterwards each key is either `created` by this call, or `value` and
 // `revision` are what holds it.
-Status NatsCluster::Impl::CreateKeys(std::vector<ClaimKey>* keys,
-                                     const std::vector<JsRequest>& extra) {
+Status ArticleClaims::CreateKeys(std::vector<ClaimKey>* keys, const std::vector<JsRequest>& extra) {
   std::vector<size_t> todo(keys->size());
   for (size_t i = 0; i < todo.size(); ++i) todo[i] = i;
   std::vector<uint64_t> expected(keys->size(), 0);
@@ -160,10 +167,9 @@ Status NatsCluster::Impl::CreateKeys(std::vector<ClaimKey>* keys,
     std::vector<JsRequest> requests = round == 0 ? extra : std::vector<JsRequest>{};
     const size_t first_key = requests.size();
     for (size_t i : todo)
-      requests.push_back(
-          KvPutRequest(claims_bucket, (*keys)[i].key, (*keys)[i].value, expected[i]));
+      requests.push_back(KvPutRequest(bucket_, (*keys)[i].key, (*keys)[i].value, expected[i]));
     std::vector<JsReply> replies;
-    NC_RETURN_IF_ERROR(RoundTrip("claim", requests, &replies));
+    NC_RETURN_IF_ERROR(client_->RoundTrip("claim", requests, &replies));
     for (size_t r = 0; r < first_key; ++r) {
       PubAckReply ack = ParsePubAck(replies[r].body);
       if (ack.code != 0) return Status::IoError("cluster: claim: " + ack.description);
@@ -183,8 +189,8 @@ Status NatsCluster::Impl::CreateKeys(std::vector<ClaimKey>* keys,
     }
     if (exist.empty()) return Status::Ok();
     requests.clear();
-    for (size_t i : exist) requests.push_back(KvGetRequest(claims_bucket, (*keys)[i].key));
-    NC_RETURN_IF_ERROR(RoundTrip("claim_read", requests, &replies));
+    for (size_t i : exist) requests.push_back(KvGetRequest(bucket_, (*keys)[i].key));
+    NC_RETURN_IF_ERROR(client_->RoundTrip("claim_read", requests, &replies));
     todo.clear();
     for (size_t j = 0; j < exist.size(); ++j) {
       ClaimKey& key = (*keys)[exist[j]];
@@ -206,21 +212,20 @@ Status NatsCluster::Impl::CreateKeys(std::vector<ClaimKey>* keys,
 
 // The URL claim `key` is held, unpublished, by `holder`: taken over (its new revision) when the
 // holder is dead (no heartbeat) or silent for claim_takeover; else FailedPrecondition.
-Result<uint64_t> NatsCluster::Impl::TakeOverUrlClaim(const std::string& id, const std::string& key,
-                                                     const std::string& holder) {
-  auto held = KvGet(claims_kv.get(), key, "claim_get");
+Result<uint64_t> ArticleClaims::TakeOverUrlClaim(const std::string& id, const std::string& key,
+                                                 const std::string& holder) {
+  auto held = client_->KvGet(claims_kv_, key, "claim_get");
   if (!held.ok()) return held.status();
   UrlClaim c = ParseUrlClaim(held->value);
-  if (c.instance == options.instance_name) return held->revision;  // changed hands meanwhile
-  if (c.published) return HeldElsewhere(id, c.instance);           // Claim again: a duplicate
-  const int64_t age_ms = clock->UnixNowMs() - held->created_ns / 1000000;
-  auto heartbeat = KvGet(leases_kv.get(), "member." + holder, "claim_holder_alive");
-  if (!heartbeat.ok() && heartbeat.status().code() != StatusCode::kNotFound)
-    return heartbeat.status();
-  const bool holder_dead = !heartbeat.ok();
-  if (!holder_dead && age_ms < options.claim_takeover.count()) return HeldElsewhere(id, holder);
-  auto taken = KvPut(claims_bucket, key, FormatUrlClaim({id, options.instance_name, false}),
-                     held->revision, "claim_takeover");
+  if (c.instance == options_.instance_name) return held->revision;  // changed hands meanwhile
+  if (c.published) return HeldElsewhere(id, c.instance);            // Claim again: a duplicate
+  const int64_t age_ms = client_->clock().UnixNowMs() - held->created_ns / 1000000;
+  auto alive = leases_->InstanceAlive(holder);
+  if (!alive.ok()) return alive.status();
+  const bool holder_dead = !*alive;
+  if (!holder_dead && age_ms < options_.claim_takeover.count()) return HeldElsewhere(id, holder);
+  auto taken = client_->KvPut(bucket_, key, FormatUrlClaim({id, options_.instance_name, false}),
+                              held->revision, "claim_takeover");
   if (!taken.ok())
     return taken.status().code() == StatusCode::kAlreadyExists
                ? Status::Unavailable("cluster: claim of " + id + " changed; retry later")
@@ -237,11 +242,11 @@ Result<uint64_t> NatsCluster::Impl::TakeOverUrlClaim(const std::string& id, cons
 // end as one original and one duplicate, never two originals (see OtherIsOriginal). A key a
 // duplicate released and a later claim wrote again has a higher revision than every key of the
 // original, so later articles still find the original first.
-Result<std::string> NatsCluster::Impl::NearDuplicateOf(const std::string& id,
-                                                       const std::string& content_hash,
-                                                       const store::NearDupProbe& probe,
-                                                       const std::vector<ClaimKey>& keys,
-                                                       size_t first_band) {
+Result<std::string> ArticleClaims::NearDuplicateOf(const std::string& id,
+                                                   const std::string& content_hash,
+                                                   const store::NearDupProbe& probe,
+                                                   const std::vector<ClaimKey>& keys,
+                                                   size_t first_band) {
   std::vector<HeldKey> band_holders;
   std::vector<KeyHolder> candidates;
   for (size_t i = first_band; i < keys.size(); ++i) {
@@ -255,9 +260,9 @@ Result<std::string> NatsCluster::Impl::NearDuplicateOf(const std::string& id,
   if (candidates.empty()) return std::string();
 
   std::vector<JsRequest> reads;
-  for (const KeyHolder& c : candidates) reads.push_back(KvGetRequest(claims_bucket, "s." + c.id));
+  for (const KeyHolder& c : candidates) reads.push_back(KvGetRequest(bucket_, "s." + c.id));
   std::vector<JsReply> replies;
-  NC_RETURN_IF_ERROR(RoundTrip("claim_signatures", reads, &replies));
+  NC_RETURN_IF_ERROR(client_->RoundTrip("claim_signatures", reads, &replies));
   for (size_t i = 0; i < candidates.size(); ++i) {
     const KeyHolder& other = candidates[i];
     auto sig = ParseKvGet(replies[i].body);
@@ -267,7 +272,7 @@ Result<std::string> NatsCluster::Impl::NearDuplicateOf(const std::string& id,
       // Sent before its band keys, but not necessarily stored before we read them.
       std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt));
       std::vector<JsReply> again;
-      NC_RETURN_IF_ERROR(RoundTrip("claim_signatures", {reads[i]}, &again));
+      NC_RETURN_IF_ERROR(client_->RoundTrip("claim_signatures", {reads[i]}, &again));
       sig = ParseKvGet(again[0].body);
     }
     if (!sig.ok()) {
@@ -301,8 +306,8 @@ bool OtherIsOriginal(std::vector<HeldKey> holders, const std::set<std::string>& 
 // the original, so a later copy that shares only those bands with the original still finds it
 // (deleting them lost that: a band won by the duplicate in a race was free again afterwards).
 // Best effort: a key left as it was only costs a comparison with the duplicate's signature.
-void NatsCluster::Impl::ReleaseKeys(const std::vector<ClaimKey>& keys, const std::string& id,
-                                    const std::string& original) {
+void ArticleClaims::ReleaseKeys(const std::vector<ClaimKey>& keys, const std::string& id,
+                                const std::string& original) {
   std::string original_value = original;  // "<id> <content hash>" when a key tells the hash
   for (const ClaimKey& k : keys) {
     if (k.key[0] == 'u' || k.created) continue;
@@ -318,12 +323,12 @@ void NatsCluster::Impl::ReleaseKeys(const std::vector<ClaimKey>& keys, const std
     const bool ours =
         k.created || (url_claim ? ParseUrlClaim(k.value).id == id : ParseHolder(k.value).id == id);
     if (!ours || k.revision == 0) continue;
-    requests.push_back(url_claim ? KvDeleteRequest(claims_bucket, k.key, k.revision)
-                                 : KvPutRequest(claims_bucket, k.key, original_value, k.revision));
+    requests.push_back(url_claim ? KvDeleteRequest(bucket_, k.key, k.revision)
+                                 : KvPutRequest(bucket_, k.key, original_value, k.revision));
   }
   if (requests.empty()) return;
   std::vector<JsReply> replies;
-  Status s = RoundTrip("claim_release", requests, &replies);
+  Status s = client_->RoundTrip("claim_release", requests, &replies);
   if (!s.ok()) spdlog::warn("cluster: releasing the claim of {}: {}", id, s.ToString());
 }
 

@@ -184,6 +184,11 @@ bool IsTransientReply(const JsReply& reply) {
   return error != std::string::npos && reply.body.find("\"code\":503", error) != std::string::npos;
 }
 
+Status ReplyError(const JsReply& reply, const std::string& op) {
+  if (reply.status != NATS_OK) return NatsError(reply.status, op);
+  return Status::Unavailable(op + ": " + ParsePubAck(reply.body).description);
+}
+
 JsRequest KvPutRequest(const std::string& bucket, const std::string& key, std::string value,
                        std::optional<uint64_t> expected_revision) {
   JsRequest r;
@@ -202,9 +207,13 @@ JsRequest KvDeleteRequest(const std::string& bucket, const std::string& key, uin
 }
 
 JsRequest KvGetRequest(const std::string& bucket, const std::string& key) {
+  return LastMessageRequest("KV_" + bucket, "$KV." + bucket + "." + key);
+}
+
+JsRequest LastMessageRequest(const std::string& stream, const std::string& subject) {
   JsRequest r;
-  r.subject = "$JS.API.STREAM.MSG.GET.KV_" + bucket;
-  r.body = nlohmann::json{{"last_by_subj", "$KV." + bucket + "." + key}}.dump();
+  r.subject = "$JS.API.STREAM.MSG.GET." + stream;
+  r.body = nlohmann::json{{"last_by_subj", subject}}.dump();
   return r;
 }
 

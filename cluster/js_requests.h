@@ -109,6 +109,8 @@ constexpr int kWrongLastSequence = 10071;
 // True when `reply` is broker trouble worth sending again (no reply, no responders, a failed
 // send, JetStream unavailable (code 503)).
 bool IsTransientReply(const JsReply& reply);
+// A failed reply as a Status for `op`: the send's natsStatus, or the JetStream error (Unavailable).
+Status ReplyError(const JsReply& reply, const std::string& op);
 
 // A KV put of `value` to `key`; with `expected_revision`, a compare-and-set (0 = the key must
 // have no message at all).
@@ -118,6 +120,9 @@ JsRequest KvPutRequest(const std::string& bucket, const std::string& key, std::s
 JsRequest KvDeleteRequest(const std::string& bucket, const std::string& key, uint64_t revision);
 // A read of the last message of `key` from the stream leader.
 JsRequest KvGetRequest(const std::string& bucket, const std::string& key);
+// A read of the last message on `subject` of `stream` from its leader (answered like a KV read:
+// ParseKvGet; NotFound when the subject has none).
+JsRequest LastMessageRequest(const std::string& stream, const std::string& subject);
 
 // A KV read's answer: found (value, revision), a delete/purge marker (deleted, revision), or
 // absent (NotFound). Corruption when the reply does not parse, IoError for a JetStream error.

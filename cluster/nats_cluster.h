@@ -35,15 +35,18 @@
 // lease_ttl + renew_interval (+ the server's expiry timer, well under a second): with the
 // defaults 10 s + 3.3 s, about 14 s.
 //
-// URL routing. Route() publishes to "nc.urls.<shard of the host>" and waits for the PubAck (so
-// ok = stored on a quorum). The owner of a shard reads its subject with an ordered consumer from
-// the START of the stream each time it takes the shard, and hands every entry to the UrlSink
-// (Frontier::Add ignores URLs it knows). Nothing handed to a dead instance is lost: its shards'
-// subjects are replayed in full by their next owners; articles the dead instance already stored
-// are then recognised by IsPublished (cheap, before fetching) or by Claim (kDuplicate).
-// A sink error is retried (backoff up to 2 s) while the shard is still ours. After broker
-// trouble (disconnects, async errors) the lease rounds check for a while that every owned shard's
-// consumer still exists on the server, and recreate (replay) a lost one.
+// URL routing. RouteAll() publishes every URL of a listing to "nc.urls.<shard of its host>" at
+// once (in chunks of 512) and awaits the PubAcks together (so ok = all stored on a quorum, in
+// one round trip); Route() is RouteAll of one. The owner of a shard reads its subject with an
+// ordered consumer from the START of the stream each time it takes the shard, and hands every
+// entry to the UrlSink (Frontier::Add ignores URLs it knows), `replayed` when its stream sequence
+// is not above the subject's last one at the moment of subscribing (routed before the shard was
+// ours; when that cannot be read, every entry counts as replayed). Nothing handed to a dead
+// instance is lost: its shards' subjects are replayed in full by their next owners; articles the
+// dead instance already stored are then recognised by IsPublished (cheap, before fetching) or by
+// Claim (kDuplicate). A sink error is retried (backoff up to 2 s) while the shard is still ours.
+// After broker trouble (disconnects, async errors) the lease rounds check for a while that every
+// owned shard's consumer still exists on the server, and recreate (replay) a lost one.
 //
 // Claims. Claim(article) takes the article id the store will use (article.id, set by the daemon
 // from IdentifyArticle; derived with IdentifyArticleUrls when empty, common/article_identity.h)
@@ -101,8 +104,15 @@
 //   newscrawl_cluster_lease_changes_total{change=acquired|lost|released},
 //   newscrawl_cluster_reconnects_total, newscrawl_cluster_connected (0/1).
 //
-// Thread safety: as ClusterHooks (every method concurrently, except Start/Stop). Owns one
-// background thread (leases) plus the nats.c threads that deliver URLs.
+// Connection: nats.c with SendAsap (a publish is written at once; nats.c's flusher otherwise waits
+// a millisecond first, which was most of a claim's time on loopback).
+//
+// Code: the parts over one JetStream client (js_client.h, shared with ArticleReader):
+// shard_leases.h (leases, URL delivery), claims.h, publisher.h; routing in nats_cluster.cc.
+//
+// Thread safety: as ClusterHooks (every method concurrently, except Start/Stop). Owns three
+// background threads (leases, publish confirmations, request replies) plus the nats.c threads
+// that deliver URLs.
 #pragma once
 
 #include <chrono>
@@ -193,7 +203,12 @@ class NatsCluster : public pipeline::ClusterHooks {
   void Stop() override;
   bool OwnsHost(std::string_view host) override;
   Status Route(const pipeline::FrontierEntry& entry) override;
-  Result<pipeline::ClaimDecision> Claim(const Article& article) override;
+  Status RouteAll(const std::vector<pipeline::FrontierEntry>& entries) override;
+  Result<pipeline::ClaimDecision> Claim(const Article& article,
+                                        const TextFingerprints& text) override;
+  // Claim with the fingerprints of article.text computed here (tools and tests; the daemon
+  // passes the ones it computed).
+  Result<pipeline::ClaimDecision> Claim(const Article& article);
   Status Publish(const Article& record, std::string_view record_json,
                  store::EventKind event) override;
   Status Flush() override;
@@ -215,9 +230,8 @@ class NatsCluster : public pipeline::ClusterHooks {
 
   const NatsClusterOptions& options() const;
 
-  struct Impl;
-
  private:
+  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -68,6 +68,7 @@ Result<JsConnection> ConnectJetStream(
     s = natsOptions_SetErrorHandler(opts.get(), options.on_async_error, options.closure);
   if (s == NATS_OK && options.global_message_delivery)
     s = natsOptions_UseGlobalMessageDelivery(opts.get(), true);
+  if (s == NATS_OK && options.send_asap) s = natsOptions_SetSendAsap(opts.get(), true);
   if (s != NATS_OK) return NatsError(s, "setting NATS options");
 
   natsConnection* nc = nullptr;

@@ -5,7 +5,7 @@
 // The daemon uses the hooks at four points:
 //   1. Scheduling: a URL is leased from the local frontier only while OwnsHost(host) is true, so a
 //      host is fetched by one instance at a time and politeness holds across the cluster.
-//   2. Discovery: every URL found in a feed, sitemap or section page goes to Route() instead of
+//   2. Discovery: the URLs found in a feed, sitemap or section page go to RouteAll() instead of
 //      the local frontier. The cluster delivers it, durably, to the owner of its host, which
 //      receives it through the UrlSink given to Start() (possibly this very instance).
 //   3. Ingest: before an article is written to the local store, Claim() decides globally whether
@@ -28,8 +28,10 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/article.h"
+#include "common/fingerprint.h"
 #include "common/status.h"
 #include "pipeline/frontier.h"
 #include "store/store.h"
@@ -53,7 +55,10 @@ class ClusterHooks {
   // Receives a URL handed to this instance (its host's shard is ours). Called from a cluster
   // thread. Return ok once the entry is durably in the local frontier (Frontier::Add, which
   // ignores URLs it already knows); a non-ok Status makes the cluster redeliver it later.
-  using UrlSink = std::function<Status(const FrontierEntry& entry)>;
+  // `replayed`: the URL was routed before this instance took its host's shard, so an earlier
+  // owner may have stored it already (worth an IsPublished before fetching); false for a URL
+  // routed since (new to every owner, unless it was stored long ago: Claim still decides).
+  using UrlSink = std::function<Status(const FrontierEntry& entry, bool replayed)>;
 
   virtual ~ClusterHooks() = default;
 
@@ -71,10 +76,22 @@ class ClusterHooks {
   // Hands a discovered URL to the owner of its host. Ok means the broker has it durably.
   virtual Status Route(const FrontierEntry& entry) = 0;
 
+  // Hands all of `entries` to the owners of their hosts at once (what one listing found: a
+  // cluster sends them together and awaits one round trip, not one per URL). Ok means the broker
+  // has every one durably; on an error some may have been routed already (routing a URL again is
+  // harmless: its owner's frontier knows it). Default: Route() each, stopping at the first error.
+  virtual Status RouteAll(const std::vector<FrontierEntry>& entries) {
+    for (const FrontierEntry& e : entries) NC_RETURN_IF_ERROR(Route(e));
+    return Status::Ok();
+  }
+
   // Decides globally whether `article` (extracted; identity stamped by StampIdentity: id,
   // canonical_url, content_hash, simhash as the store will assign them) may be stored here.
-  // Idempotent for the same article: a retry after a crash gets kStore again.
-  virtual Result<ClaimDecision> Claim(const Article& article) = 0;
+  // `text` is the fingerprints of its text as IdentifyArticle computed them
+  // (ArticleIdentity::text, what the store files the article under): the cluster uses them as
+  // they are, it does not fingerprint the text again. Idempotent for the same article: a retry
+  // after a crash gets kStore again.
+  virtual Result<ClaimDecision> Claim(const Article& article, const TextFingerprints& text) = 0;
 
   // Publishes a stored record for `event` (kNew, kVersion or kDuplicate) to the ARTICLES stream,
   // de-duplicated by id + version. `record_json` is the record exactly as stored (what is sent:

@@ -22,8 +22,9 @@
 //   - leases a due URL only while OwnsHost(ClusterHostKey(url)), and only once the host has been
 //     ours for cluster_settle (the previous owner's queued fetches finish first); due URLs of
 //     hosts owned elsewhere are parked (due again after cluster_park), so the scan stays cheap;
-//   - Route()s every discovered URL not already in the local frontier, and adds the URLs the
-//     cluster hands to it (UrlSink) to the frontier (articles IsPublished() already: as done);
+//   - RouteAll()s the discovered URLs of a listing not already in the local frontier, and adds
+//     the URLs the cluster hands to it (UrlSink) to the frontier (replayed articles
+//     IsPublished() already: as done);
 //   - Claim()s every article before Store::Ingest (kDuplicate: not stored here) and Publish()es
 //     every change-feed event after it. The change feed is the outbox (pipeline/outbox.h):
 //     "published_through" (store/keys.h: kOutboxPublishedThroughKey) is the seq up to
@@ -193,20 +194,22 @@ class Daemon {
   void SetDead(const FrontierEntry& entry, bool dead, const std::string& cause = "");
   // Cluster (daemon_cluster.cc).
   Status StartCluster();
-  Status ReceiveUrl(const FrontierEntry& entry);  // the UrlSink
+  Status ReceiveUrl(const FrontierEntry& entry, bool replayed);  // the UrlSink
   // Whether the scheduler may lease `e` now; false with *park_until set when it should be put off.
   bool ClusterAdmits(const FrontierEntry& e, int64_t now, int64_t* park_until);
   void ParkEntries(std::vector<FrontierEntry> entries);
   void ClusterHousekeeping();
-  // Hands discovered `e` to its host's owner unless already known here or routed lately: true
-  // when routed now, false when known; an error on broker trouble.
-  Result<bool> RouteDiscovered(const FrontierEntry& e);
+  // Whether discovered `e` goes to its host's owner: not known here, not routed lately.
+  bool ShouldRoute(const FrontierEntry& e);
+  // Hands what one listing found (ShouldRoute) to the owners of their hosts, in one round trip;
+  // an error on broker trouble (the listing is then polled again soon).
+  Status RouteDiscovered(const std::vector<FrontierEntry>& entries);
   // Claim before ingest (`article` stamped with its identity): true = ingest it here; false = not
   // here: another instance holds the claim (*retry_in_ms = 0), or the URL stays pending and is
   // tried again in *retry_in_ms (broker trouble: 1 s, leasing pauses meanwhile; a claim still open
   // on another instance: kClaimHeldRetry, so it is not refetched every second until the claim is
   // settled).
-  bool ClaimArticle(const Article& article, int64_t* retry_in_ms);
+  bool ClaimArticle(const Article& article, const TextFingerprints& text, int64_t* retry_in_ms);
   // Publish after ingest; false on broker trouble.
   bool PublishIngested(const store::IngestResult& ingested);
   // Publishes the events the outbox holds again (after a failed publish, or at start) and

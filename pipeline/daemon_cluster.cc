@@ -48,7 +48,8 @@ Status Daemon::StartCluster() {
   }
   outbox_ = std::make_unique<Outbox>(store_.get(), cluster);
   NC_RETURN_IF_ERROR(outbox_->Open());
-  NC_RETURN_IF_ERROR(cluster->Start([this](const FrontierEntry& e) { return ReceiveUrl(e); }));
+  NC_RETURN_IF_ERROR(cluster->Start(
+      [this](const FrontierEntry& e, bool replayed) { return ReceiveUrl(e, replayed); }));
   cluster_started_ = true;
   RepublishAndAdvance();
   return Status::Ok();
@@ -66,14 +67,15 @@ void Daemon::RepublishAndAdvance() {
   if (Status flushed = outbox_->Advance(); !flushed.ok()) NoteClusterTrouble("publish", flushed);
 }
 
-Status Daemon::ReceiveUrl(const FrontierEntry& entry) {
+Status Daemon::ReceiveUrl(const FrontierEntry& entry, bool replayed) {
   FrontierEntry e = entry;
   e.state = UrlState::kPending;
   const int64_t now = NowMs();
   if (e.due_ms == 0 || e.due_ms > now) e.due_ms = now;
   // A replayed article another instance (or this one, before a crash) stored and published:
-  // recorded as done, not fetched again.
-  if (e.kind == UrlKind::kArticle && !frontier_->Get(e.url).ok() &&
+  // recorded as done, not fetched again. (Asked of replays only: a lookup per new URL on the
+  // cluster's delivery thread held up every URL behind it.)
+  if (replayed && e.kind == UrlKind::kArticle && !frontier_->Get(e.url).ok() &&
       options_.cluster->IsPublished(e.url)) {
     e.state = UrlState::kDone;
     auto added = frontier_->Add(e);
@@ -141,30 +143,34 @@ void Daemon::ClusterHousekeeping() {
     it = options_.cluster->OwnsHost(it->first) ? std::next(it) : owned_since_.erase(it);
 }
 
-Result<bool> Daemon::RouteDiscovered(const FrontierEntry& e) {
+bool Daemon::ShouldRoute(const FrontierEntry& e) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (routed_recently_.count(e.url)) return false;
   }
   // Known here: a seed, or routed while this instance owned the host (the cluster keeps it).
-  if (frontier_->Get(e.url).ok()) return false;
-  Status s = options_.cluster->Route(e);
+  return !frontier_->Get(e.url).ok();
+}
+
+Status Daemon::RouteDiscovered(const std::vector<FrontierEntry>& entries) {
+  Status s = options_.cluster->RouteAll(entries);
   if (!s.ok()) {
     NoteClusterTrouble("route", s);
     return s;
   }
   NoteClusterOk();
-  Count(metrics_.registry(), "newscrawl_cluster_urls_routed_total", kRoutedHelp);
+  Count(metrics_.registry(), "newscrawl_cluster_urls_routed_total", kRoutedHelp, entries.size());
   std::lock_guard<std::mutex> lock(mu_);
-  ++counters_.routed;
-  if (routed_recently_.size() >= kMaxRoutedRemembered) routed_recently_.clear();
-  routed_recently_.insert(e.url);
-  return true;
+  counters_.routed += entries.size();
+  if (routed_recently_.size() + entries.size() > kMaxRoutedRemembered) routed_recently_.clear();
+  for (const FrontierEntry& e : entries) routed_recently_.insert(e.url);
+  return Status::Ok();
 }
 
-bool Daemon::ClaimArticle(const Article& article, int64_t* retry_in_ms) {
+bool Daemon::ClaimArticle(const Article& article, const TextFingerprints& text,
+                          int64_t* retry_in_ms) {
   *retry_in_ms = 0;
-  auto decision = options_.cluster->Claim(article);
+  auto decision = options_.cluster->Claim(article, text);
   if (!decision.ok()) {
     *retry_in_ms = kMinBackoffMs;
     if (decision.status().code() == StatusCode::kFailedPrecondition) {

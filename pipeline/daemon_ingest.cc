@@ -22,7 +22,7 @@ ArticleVerdict Daemon::IngestArticle(const std::string& site, Article article, i
     return ArticleVerdict::kDone;
   }
   StampIdentity(*identity, &article);
-  if (options_.cluster && !ClaimArticle(article, deferred_for_ms)) {
+  if (options_.cluster && !ClaimArticle(article, identity->text, deferred_for_ms)) {
     // Another instance holds the claim (nothing to store here), or broker trouble / a claim
     // still open elsewhere (*deferred_for_ms > 0: again later).
     return *deferred_for_ms > 0 ? ArticleVerdict::kDeferred : ArticleVerdict::kDone;

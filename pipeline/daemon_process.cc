@@ -88,6 +88,7 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
       poll = SourcePoll::kListed;
       if (!found->warning.empty())
         spdlog::info("site {}: {}: {}", entry.site, entry.url, found->warning);
+      std::vector<FrontierEntry> to_route;  // cluster: routed together after the loop
       for (const auto& u : found->urls) {
         if (u.kind == UrlKind::kArticle && new_articles >= site.max_new_urls_per_poll) continue;
         FrontierEntry e;
@@ -102,12 +103,9 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
         e.depth = u.depth;
         if (IsSource(u.kind)) e.interval_ms = min_iv;
         if (options_.cluster) {
-          auto routed = RouteDiscovered(e);
-          if (!routed.ok()) {
-            deferred = true;
-            break;
-          }
-          if (*routed && u.kind == UrlKind::kArticle) ++new_articles;
+          if (!ShouldRoute(e)) continue;
+          if (u.kind == UrlKind::kArticle) ++new_articles;
+          to_route.push_back(std::move(e));
           continue;
         }
         auto added = frontier_->Add(e);
@@ -124,6 +122,7 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
         }
         if (u.kind == UrlKind::kArticle) ++new_articles;
       }
+      if (!to_route.empty() && !RouteDiscovered(to_route).ok()) deferred = true;
       if (!deferred && (!result.etag.empty() || !result.last_modified.empty())) {
         entry.etag = result.etag;
         entry.last_modified = result.last_modified;

@@ -4,8 +4,10 @@
 #include <map>
 #include <set>
 
-#include "cluster/cluster_impl.h"
+#include "cluster/claims.h"
+#include "cluster/js_requests.h"
 #include "cluster/nats_cluster.h"
+#include "cluster/shard_leases.h"
 #include "common/fingerprint.h"
 #include "config/config.h"
 
@@ -141,7 +143,7 @@ TEST(NatsCluster, StartFailsWhenNoServerAnswers) {
   MetricsRegistry metrics;
   o.metrics = &metrics;
   NatsCluster cluster(o);
-  Status s = cluster.Start([](const pipeline::FrontierEntry&) { return Status::Ok(); });
+  Status s = cluster.Start([](const pipeline::FrontierEntry&, bool) { return Status::Ok(); });
   EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
   EXPECT_NE(s.message().find("cannot reach any NATS server of nats://127.0.0.1:1"),
             std::string::npos)

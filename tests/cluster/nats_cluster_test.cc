@@ -38,12 +38,18 @@ constexpr auto kFailoverLimit = kTtl + kRenew + milliseconds(4000);
 struct Sink {
   std::mutex mu;
   std::vector<pipeline::FrontierEntry> entries;
+  std::set<std::string> replayed;  // URLs delivered as replays (routed before the shard was ours)
   pipeline::ClusterHooks::UrlSink Fn() {
-    return [this](const pipeline::FrontierEntry& e) {
+    return [this](const pipeline::FrontierEntry& e, bool replayed) {
       std::lock_guard<std::mutex> lock(mu);
       entries.push_back(e);
+      if (replayed) this->replayed.insert(e.url);
       return Status::Ok();
     };
+  }
+  std::set<std::string> Replayed() {
+    std::lock_guard<std::mutex> lock(mu);
+    return replayed;
   }
   std::vector<std::string> Urls() {
     std::lock_guard<std::mutex> lock(mu);
@@ -319,6 +325,8 @@ TEST_F(NatsClusterTest, RoutingDeliversEachUrlToTheOwnerOnce) {
   }
   EXPECT_EQ(seen.size(), expected_shard.size());
   for (const auto& [url, n] : seen) EXPECT_EQ(n, 1) << url;
+  // Routed after their owners took the shards: new to every owner, not replays.
+  for (auto& i : instances_) EXPECT_TRUE(i->sink.Replayed().empty());
 }
 
 TEST_F(NatsClusterTest, TakeoverReplaysADeadOwnersUrls) {
@@ -351,6 +359,12 @@ TEST_F(NatsClusterTest, TakeoverReplaysADeadOwnersUrls) {
   }
   EXPECT_EQ(replayed, urls);
   EXPECT_TRUE(instances_[1]->cluster->OwnsHost(HostOfShard(shard)));
+  // inst-a got them as they were routed; inst-b as replays of what inst-a may have stored.
+  EXPECT_TRUE(instances_[0]->sink.Replayed().empty());
+  std::set<std::string> replayed_to_b;
+  for (const std::string& u : instances_[1]->sink.Replayed())
+    if (urls.count(u)) replayed_to_b.insert(u);
+  EXPECT_EQ(replayed_to_b, urls);
 }
 
 TEST_F(NatsClusterTest, ClaimsAreCreateOnlyAndIdempotent) {
@@ -751,6 +765,41 @@ TEST_F(NatsClusterTest, SurvivesANodeKilledAndRestarted) {
   EXPECT_GE(CounterValue(a.metrics, "newscrawl_cluster_reconnects_total"), 1u);
   EXPECT_TRUE(a.cluster->Connected());
   (void)b;
+}
+
+TEST_F(NatsClusterTest, AFlushDuringAnOutageEndsSoonAfterIt) {
+  // Connected to node 3 only, which stays up: the publishes below are sent, but ARTICLES has no
+  // quorum while nodes 1 and 2 are down, so none is confirmed and every reply is lost.
+  NatsClusterOptions o = Options("inst-a");
+  o.urls = {nats_->urls()[2]};
+  o.op_timeout = milliseconds(25000);
+  Instance& a = Add("inst-a", &o);
+  ASSERT_TRUE(nats_->KillNode(1).ok());
+  ASSERT_TRUE(nats_->KillNode(2).ok());
+  constexpr int kArticles = 60;
+  for (int i = 0; i < kArticles; ++i) {
+    Article art = MakeArticle("https://news.example.com/o" + std::to_string(i), LongText(3 + i));
+    art.version = 1;
+    ASSERT_TRUE(a.cluster->Publish(art, ArticleToJson(art), store::EventKind::kNew).ok()) << i;
+  }
+  // The daemon flushes every second, so a Flush is waiting when the broker comes back. It must
+  // confirm everything once the stream has a leader again: the lost publishes are sent again
+  // together each round, not one per backoff step with the lock held (60 of those, a second
+  // each, outlasted op_timeout, and the confirm thread waited behind them).
+  std::thread flush([&] {
+    const Status flushed = a.cluster->Flush();
+    EXPECT_TRUE(flushed.ok()) << flushed.ToString();
+  });
+  std::this_thread::sleep_for(o.request_timeout + milliseconds(500));
+  ASSERT_TRUE(nats_->StartNode(1).ok());
+  ASSERT_TRUE(nats_->StartNode(2).ok());
+  flush.join();
+  EXPECT_EQ(
+      StreamMsgIds(nats_->urls(), prefix_ + "ARTICLES", LowerCase(prefix_) + "articles.>").size(),
+      static_cast<size_t>(kArticles));
+  EXPECT_EQ(CounterValue(a.metrics, "newscrawl_cluster_published_total{result=\"new\"}") +
+                CounterValue(a.metrics, "newscrawl_cluster_published_total{result=\"duplicate\"}"),
+            static_cast<uint64_t>(kArticles));
 }
 
 }  // namespace

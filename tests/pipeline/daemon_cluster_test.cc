@@ -42,7 +42,7 @@ class FakeBroker {
     }
     if (sink)
       for (const auto& e : replay)
-        if (!ClaimedByLiveInstance(e.url)) EXPECT_TRUE(sink(e).ok());
+        if (!ClaimedByLiveInstance(e.url)) EXPECT_TRUE(sink(e, /*replayed=*/true).ok());
   }
   bool Owns(int instance, std::string_view host_key) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -71,7 +71,7 @@ class FakeBroker {
       if (it == sinks_.end()) return Status::Ok();
       sink = it->second;
     }
-    return sink(entry);
+    return sink(entry, /*replayed=*/false);
   }
   // Claims hold (id, instance): the same instance gets kStore again (crash retry); another one
   // gets kDuplicate while the holder lives, and takes a dead holder's claim over.
@@ -147,7 +147,7 @@ class FakeCluster : public ClusterHooks {
   void Stop() override { broker_->Leave(instance_); }
   bool OwnsHost(std::string_view host) override { return broker_->Owns(instance_, host); }
   Status Route(const FrontierEntry& entry) override { return broker_->Route(entry); }
-  Result<ClaimDecision> Claim(const Article& article) override {
+  Result<ClaimDecision> Claim(const Article& article, const TextFingerprints&) override {
     return broker_->Claim(instance_, article);
   }
   Status Publish(const Article& record, std::string_view record_json,
