@@ -48,8 +48,8 @@ int64_t Daemon::WaitForCanonical(FrontierEntry* entry, const Article& article,
   auto rules = sites->find(entry->site);
   if (rules == sites->end() || !rules->second.second.Allowed(canonical.url)) return 0;
   if (options_.cluster) {
-    auto routed = RouteDiscovered(canonical);
-    if (!routed.ok()) return 0;  // broker trouble: stored from the alias rather than lost
+    if (ShouldRoute(canonical) && !RouteDiscovered({canonical}).ok())
+      return 0;  // broker trouble: stored from the alias rather than lost
   } else {
     auto added = frontier_->Add(canonical);
     if (!added.ok()) return 0;
