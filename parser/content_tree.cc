@@ -80,23 +80,29 @@ void Accumulate(ContentTree* tree, bool use_suppression) {
   }
 }
 
-// ClassifyHints, memoised for the most common case: a class attribute and nothing else. Pages
+// ClassifyHints, memoised for the most common case: an element whose only hint is its class
+// (no id, style, role, itemprop or hidden flags; ids are unique, so not worth a cache). Pages
 // repeat the same few class strings thousands of times. The keys point into the Gumbo tree.
-Hint CachedHints(const GumboNode* node, std::unordered_map<std::string_view, Hint>* cache) {
+Hint CachedHints(const GumboNode* node, std::unordered_map<std::string_view, Hint>* cache,
+                 HintCache* tokens) {
   const GumboVector& attrs = node->v.element.attributes;
   if (attrs.length == 0) return Hint::kNeutral;
-  if (attrs.length == 1) {
-    auto* attr = static_cast<const GumboAttribute*>(attrs.data[0]);
-    if (std::string_view(attr->name) == "class") {
-      std::string_view value(attr->value);
-      auto it = cache->find(value);
-      if (it != cache->end()) return it->second;
-      Hint hint = ClassifyHints(node);
-      cache->emplace(value, hint);
-      return hint;
+  std::string_view cls;
+  for (unsigned int i = 0; i < attrs.length; ++i) {
+    std::string_view name = static_cast<const GumboAttribute*>(attrs.data[i])->name;
+    if (name == "class") {
+      cls = static_cast<const GumboAttribute*>(attrs.data[i])->value;
+    } else if (name == "id" || name == "style" || name == "role" || name == "itemprop" ||
+               name == "hidden" || name == "aria-hidden") {
+      return ClassifyHints(node, tokens);
     }
   }
-  return ClassifyHints(node);
+  if (cls.empty()) return Hint::kNeutral;  // what ClassifyHints says without class and id
+  auto it = cache->find(cls);
+  if (it != cache->end()) return it->second;
+  Hint hint = ClassifyHints(node, tokens);
+  cache->emplace(cls, hint);
+  return hint;
 }
 
 bool NeverSuppressed(GumboTag tag) {
@@ -169,6 +175,7 @@ ContentTree BuildTree(const GumboNode* root) {
   std::vector<Frame> stack;
   stack.push_back({root, -1, false, false});
   std::unordered_map<std::string_view, Hint> hint_cache;
+  HintCache token_hints;
   while (!stack.empty()) {
     Frame f = stack.back();
     stack.pop_back();
@@ -180,7 +187,7 @@ ContentTree BuildTree(const GumboNode* root) {
       GumboTag tag = node->v.element.tag;
       info.node = node;
       info.parent = f.parent;
-      info.hint = CachedHints(node, &hint_cache);
+      info.hint = CachedHints(node, &hint_cache, &token_hints);
       info.skipped = f.skipped || IsSkippedTag(tag) || info.hint == Hint::kHidden;
       info.block = (f.parent < 0 || dom::IsBlockTag(tag)) ? index : el[f.parent].block;
       bool in_link = f.in_link || tag == GUMBO_TAG_A;

@@ -163,7 +163,7 @@ Result<Article> ExtractArticle(std::string_view bytes, const ExtractOptions& opt
     bytes =
         bytes.substr(0, cut == std::string_view::npos || cut == 0 ? options.max_input_bytes : cut);
   }
-  Result<DecodedHtml> decoded = DecodeHtml(bytes, options.charset);
+  Result<DecodedHtml> decoded = DecodeHtml(bytes, options.charset, Normalization::kNone);
   if (!decoded.ok()) return decoded.status();
   article.http.charset = decoded->charset;
 
@@ -173,7 +173,11 @@ Result<Article> ExtractArticle(std::string_view bytes, const ExtractOptions& opt
   PrefilterResult filtered = PrefilterHtml(decoded->utf8, prefilter_options);
   decoded->utf8.clear();
   decoded->utf8.shrink_to_fit();
-  dom::ParsedHtml parsed = dom::ParsedHtml::Parse(filtered.html);
+  // NFC after the prefilter: the same result on a third of the bytes (see charset.h).
+  const std::string html = NormalizeNfc(filtered.html);
+  filtered.html.clear();
+  filtered.html.shrink_to_fit();
+  dom::ParsedHtml parsed = dom::ParsedHtml::Parse(html);
 
   PageMetadata meta = ExtractMetadata(parsed.document(), options.url);
   content::BoilerplatePhrases phrases(options.extra_boilerplate_phrases);
