@@ -25,6 +25,17 @@ bool IsSocialPromo(const std::string& paragraph) {
   return hits >= 2;
 }
 
+// True when element k holds an image (looked for among its first 64 elements): a lead is
+// text; a "lead" block around a picture holds its caption.
+bool HoldsImage(const std::vector<ElementInfo>& el, int k) {
+  const int end = k + std::min(el[k].subtree_size, 64);
+  for (int m = k; m < end; ++m) {
+    GumboTag tag = dom::TagOf(el[m].node);
+    if (tag == GUMBO_TAG_IMG || tag == GUMBO_TAG_FIGURE) return true;
+  }
+  return false;
+}
+
 // A lead/standfirst printed just before the body container (often in the article header, which
 // the container excludes): an element close before it whose class names a lead and whose text
 // reads like a paragraph. Returns its index or -1.
@@ -46,10 +57,11 @@ int FindLeadBefore(const ContentTree& tree, int container) {
     }
     if (e.skipped) continue;
     if (e.text_chars < 60 || e.text_chars > 1200 || e.link_chars * 5 > e.text_chars) continue;
-    if (dom::TagOf(e.node) == GUMBO_TAG_H1) continue;
+    if (dom::TagOf(e.node) == GUMBO_TAG_H1 || HoldsImage(el, k)) continue;
     std::string hints = dom::ClassAndIdLower(e.node);
     if (hints.find("share") != std::string::npos || hints.find("social") != std::string::npos ||
-        hints.find("newsletter") != std::string::npos) {
+        hints.find("newsletter") != std::string::npos ||
+        hints.find("caption") != std::string::npos) {
       continue;  // "share this story" boxes have summaries and descriptions too
     }
     for (std::string_view word :

@@ -13,6 +13,21 @@
 namespace newscrawl::content {
 namespace {
 
+// `text` without U+3000 (the ideographic space that indents CJK paragraphs) at either end.
+std::string TrimIdeographicSpace(std::string text) {
+  constexpr std::string_view kSpace = "\u3000";
+  size_t begin = 0, end = text.size();
+  while (end - begin >= kSpace.size() && text.compare(begin, kSpace.size(), kSpace) == 0) {
+    begin += kSpace.size();
+  }
+  while (end - begin >= kSpace.size() &&
+         text.compare(end - kSpace.size(), kSpace.size(), kSpace) == 0) {
+    end -= kSpace.size();
+  }
+  text = text::CollapseWhitespace(std::string_view(text).substr(begin, end - begin));
+  return text;
+}
+
 std::string_view ImageSource(const GumboNode* img) {
   for (std::string_view attr : {"data-src", "data-original", "data-lazy-src", "src"}) {
     std::string_view v = dom::GetAttribute(img, attr);
@@ -120,7 +135,7 @@ class Renderer {
 
   void Flush() {
     if (line_.empty()) return;
-    std::string text = text::CollapseWhitespace(line_);
+    std::string text = TrimIdeographicSpace(text::CollapseWhitespace(line_));
     const bool link_only = !line_has_plain_text_;
     line_.clear();
     line_has_plain_text_ = false;

@@ -15,6 +15,9 @@ constexpr uint32_t kShortTextWeight = 2;
 // Running text (weighted chars) outside comment threads that makes a page an article with
 // comments rather than a thread.
 constexpr uint32_t kMinArticleBesideComments = 200;
+// A descendant of the best container with this many tenths of its running text and its score
+// is the tighter container (see SelectContainer).
+constexpr uint32_t kTightShare = 9;
 // Running text (weighted chars) below which a container is too small to be the article alone.
 constexpr uint32_t kMinStandaloneArticle = 400;
 
@@ -255,6 +258,13 @@ int SelectContainer(ContentTree* tree) {
         boilerplate = false;
       }
       if (NeverSuppressed(tag)) boilerplate = false;
+      // A link inside a paragraph of running text is part of that text, whatever its class
+      // says (keyword links: <a class="tag-link">), when it is a small part of it. (Inline
+      // spans keep their verdict: "timestamp", "credit" and "caption" spans are boilerplate.)
+      if (boilerplate && tag == GUMBO_TAG_A && IsParagraphBlock(el[e.block]) &&
+          e.text_chars * 2 < el[e.block].own_chars) {
+        boilerplate = false;
+      }
       e.suppressed = boilerplate || (e.parent >= 0 && el[e.parent].suppressed);
     }
     Accumulate(tree, /*use_suppression=*/true);
@@ -273,25 +283,56 @@ int SelectContainer(ContentTree* tree) {
     const ElementInfo& e = el[i];
     removed_bad[e.parent] += e.suppressed ? e.bad_chars : removed_bad[i];
   }
+  // Score of candidate i ("running text minus everything else"), or a negative value when i
+  // cannot hold the article.
+  auto score_of = [&](size_t i, bool lenient) {
+    const ElementInfo& e = el[i];
+    if (e.suppressed || e.skipped || e.good_chars == 0) return -1.0;
+    GumboTag tag = dom::TagOf(e.node);
+    if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_P) return -1.0;
+    double good = e.good_chars;
+    if (e.hint == Hint::kPositive) good *= 1.25;
+    if (tag == GUMBO_TAG_ARTICLE) good *= 1.1;
+    double bad = static_cast<double>(e.bad_chars - (lenient ? removed_bad[i] : 0));
+    return good - bad;
+  };
   int best = 0;
+  bool lenient_pick = false;
   for (bool lenient : {false, true}) {
     double best_score = 0;
     for (size_t i = 0; i < el.size(); ++i) {
-      const ElementInfo& e = el[i];
-      if (e.suppressed || e.skipped || e.good_chars == 0) continue;
-      GumboTag tag = dom::TagOf(e.node);
-      if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_P) continue;
-      double good = e.good_chars;
-      if (e.hint == Hint::kPositive) good *= 1.25;
-      if (tag == GUMBO_TAG_ARTICLE) good *= 1.1;
-      double bad = static_cast<double>(e.bad_chars - (lenient ? removed_bad[i] : 0));
-      double score = good - bad;
+      double score = score_of(i, lenient);
       if (score > best_score) {
         best_score = score;
         best = static_cast<int>(i);
       }
     }
+    lenient_pick = lenient;
     if (best != 0) break;
+  }
+  // The tightest container wins near ties: a descendant holding almost all of the winner's
+  // running text with almost its score is the article, when what the winner adds comes after
+  // it: a stray short line (a copyright line under an old page's layout table). Running text
+  // before it (a lead, a standfirst) keeps the winner.
+  if (el[best].good_chars > 0) {
+    const double best_score = score_of(best, lenient_pick);
+    const int end = best + el[best].subtree_size;
+    uint64_t good_seen = 0;  // running text of the winner's blocks before i in document order
+    int tight = best;
+    for (int i = best + 1; i < end; ++i) {
+      const uint32_t own_good =
+          IsParagraphBlock(el[i]) && !el[i].suppressed ? el[i].own_chars - el[i].own_link_chars : 0;
+      // Strictly less text than the one it replaces: of a chain of wrappers around the same
+      // text the outermost stays (ArticleBlocks looks for continuations beside it).
+      const uint32_t current_good = el[tight].good_chars;
+      if (el[i].good_chars < current_good && good_seen == 0 &&
+          el[i].good_chars * 10 >= el[best].good_chars * kTightShare &&
+          score_of(i, lenient_pick) * 10 >= best_score * kTightShare) {
+        tight = i;
+      }
+      good_seen += own_good;
+    }
+    best = tight;
   }
   // A container too small to be an article by itself, inside an element the page marks as its
   // article body ("entry-content", itemprop=articleBody), grows to that element when what it

@@ -2,7 +2,9 @@
 #include "parser/meta_text.h"
 
 #include <algorithm>
+#include <iterator>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/text.h"
@@ -65,9 +67,39 @@ bool PlausibleName(const std::string& name) {
   for (const char* n : kNotNames) {
     if (text::EqualsIgnoreCase(name, n)) return false;
   }
-  if (text::AsciiLower(name).find("admin") != std::string::npos)
-    return false;  // "jdadmin", "Site Admin"
-  return true;
+  const std::string lower = text::AsciiLower(name);
+  if (lower.find("admin") != std::string::npos) return false;  // "jdadmin", "Site Admin"
+  // A URL or a fragment of one: "Deutsche Welle (www.dw.com".
+  if (lower.find("www.") != std::string::npos ||
+      std::count(name.begin(), name.end(), '(') != std::count(name.begin(), name.end(), ')')) {
+    return false;
+  }
+  // Share buttons ("Twitter Facebook"), a sentence ("Lesotho Times Lesotho's widely read
+  // newspaper": three or more words in lower case; "María de los Ángeles" has two), a role
+  // without a name ("Staff Reporters", "senior correspondent").
+  static const std::string_view kRoleWords[] = {
+      "staff",          "senior",   "chief",     "special",      "foreign",      "political",
+      "deputy",         "managing", "associate", "contributing", "freelance",    "digital",
+      "news",           "writer",   "writers",   "reporter",     "reporters",    "correspondent",
+      "correspondents", "editor",   "editors",   "contributor",  "contributors", "columnist",
+      "photographer",   "producer", "team",      "desk"};
+  int lower_case_words = 0;
+  bool all_roles = true;
+  size_t start = 0;
+  while (start < lower.size()) {
+    size_t end = lower.find(' ', start);
+    if (end == std::string::npos) end = lower.size();
+    std::string_view word = std::string_view(lower).substr(start, end - start);
+    if (name[start] >= 'a' && name[start] <= 'z') ++lower_case_words;
+    for (std::string_view social : {"twitter", "facebook", "whatsapp", "linkedin", "instagram"}) {
+      if (word == social) return false;
+    }
+    if (std::find(std::begin(kRoleWords), std::end(kRoleWords), word) == std::end(kRoleWords)) {
+      all_roles = false;
+    }
+    start = end + 1;
+  }
+  return lower_case_words < 3 && !all_roles;
 }
 
 }  // namespace
