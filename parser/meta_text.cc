@@ -166,6 +166,42 @@ std::vector<std::string> NormalizeAuthorNames(std::string_view byline) {
   return names;
 }
 
+namespace {
+
+// Letters and digits of `text`, ASCII lower-cased (other bytes kept as they are).
+std::string CompactName(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80 || (c >= '0' && c <= '9')) {
+      out.push_back(c);
+    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+      out.push_back(text::AsciiLower(c));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+PublisherNames::PublisherNames(const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    std::string compact = CompactName(name);
+    if (compact.size() >= 2) compact_.push_back(std::move(compact));
+  }
+}
+
+bool PublisherNames::Names(std::string_view author) const {
+  const std::string name = CompactName(author);
+  if (name.empty()) return false;
+  for (const std::string& p : compact_) {
+    if (name == p ||
+        (p.size() >= 6 && name.size() <= p.size() + 6 && name.compare(0, p.size(), p) == 0)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string StripSiteSuffix(std::string_view title_in, std::string_view site_name,
                             std::string_view host, bool aggressive) {
   std::string title = text::CollapseWhitespace(title_in);

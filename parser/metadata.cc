@@ -70,40 +70,6 @@ std::string HostWithoutWww(std::string_view page_url) {
 }
 
 // Picks the best author list: the first source yielding plausible names wins.
-// Lower-case letters and digits of `text` (ASCII case folded; other bytes kept): "Der
-// Postillon", "der-postillon" and "DerPostillon" compare equal.
-std::string CompactName(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) >= 0x80 || (c >= '0' && c <= '9')) {
-      out.push_back(c);
-    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-      out.push_back(text::AsciiLower(c));
-    }
-  }
-  return out;
-}
-
-// Who published the page, by the names a byline may give it: the site name, the JSON-LD
-// publisher, the host's main label ("lto" of lto.de). Authors are people: a byline that only
-// names the publisher is not an author.
-struct PublisherNames {
-  std::vector<std::string> compact;  // CompactName of each, non-empty
-
-  bool Names(std::string_view author) const {
-    std::string name = CompactName(author);
-    if (name.empty()) return false;
-    for (const std::string& p : compact) {
-      // The whole name, or the name and a short suffix ("日本経済新聞社" names "日本経済新聞").
-      if (name == p ||
-          (p.size() >= 6 && name.size() <= p.size() + 6 && name.compare(0, p.size(), p) == 0)) {
-        return true;
-      }
-    }
-    return false;
-  }
-};
-
 // Authors from the first source that names a person: JSON-LD, meta author tags, rel=author
 // links, itemprop=author, visible bylines. A source that names only the publisher is passed
 // over for a later one naming a person; with none, the publisher is the author (a byline of
@@ -347,11 +313,7 @@ PageMetadata ExtractMetadata(const GumboNode* document, std::string_view page_ur
   }
   if (m.lead.empty() && !f.sapos.empty()) m.lead = f.sapos.front().text;
 
-  PublisherNames publisher;
-  for (const std::string& name : {m.site, a.publisher, host.substr(0, host.find('.'))}) {
-    std::string compact = CompactName(name);
-    if (compact.size() >= 2) publisher.compact.push_back(std::move(compact));
-  }
+  const PublisherNames publisher({m.site, a.publisher, host.substr(0, host.find('.'))});
   m.authors = PickAuthors(f, a, publisher);
 
   DatePick dates = PickDates(f, a, page_url, vietnamese, order);
