@@ -24,8 +24,8 @@ std::string TrimIdeographicSpace(std::string text) {
          text.compare(end - kSpace.size(), kSpace.size(), kSpace) == 0) {
     end -= kSpace.size();
   }
-  text = text::CollapseWhitespace(std::string_view(text).substr(begin, end - begin));
-  return text;
+  if (begin == 0 && end == text.size()) return text;
+  return text::CollapseWhitespace(std::string_view(text).substr(begin, end - begin));
 }
 
 std::string_view ImageSource(const GumboNode* img) {
