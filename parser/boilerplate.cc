@@ -7,6 +7,7 @@
 
 #include "common/text.h"
 #include "parser/dom.h"
+#include "parser/substring_set.h"
 
 namespace newscrawl::content {
 namespace {
@@ -147,18 +148,6 @@ constexpr std::string_view kPositiveSubstrings[] = {
     "cms-body",        "content-news",   "noi-dung",         "noidung",         "chi-tiet",
     "chitiet"};
 
-bool ContainsAny(std::string_view haystack, const std::string_view* needles, size_t count) {
-  for (size_t i = 0; i < count; ++i) {
-    if (haystack.find(needles[i]) != std::string_view::npos) return true;
-  }
-  return false;
-}
-
-template <size_t N>
-bool ContainsAny(std::string_view haystack, const std::string_view (&needles)[N]) {
-  return ContainsAny(haystack, needles, N);
-}
-
 template <size_t N>
 bool AnyTokenIn(std::string_view text, std::string_view separators,
                 const std::string_view (&tokens)[N]) {
@@ -175,6 +164,34 @@ bool AnyTokenIn(std::string_view text, std::string_view separators,
     i = end;
   }
   return false;
+}
+
+// What one class token or id says on its own (kToken* flags); ClassifyHints combines them.
+constexpr uint8_t kTokenHidden = 1, kTokenPositive = 2, kTokenStrongNegative = 4,
+                  kTokenWeakNegative = 8, kTokenWeakPositive = 16;
+
+uint8_t JudgeToken(std::string_view raw) {
+  std::string token = text::AsciiLower(raw);
+  for (std::string_view t : kHiddenTokens) {
+    if (token == t) return kTokenHidden;
+  }
+  for (std::string_view prefix : {"has-", "is-", "js-", "js_", "with-", "no-", "u-"}) {
+    if (token.compare(0, prefix.size(), prefix) == 0) return 0;
+  }
+  size_t modifier = token.find("--");
+  if (modifier != std::string::npos && modifier > 0) token.resize(modifier);
+  static const SubstringSet kPositive(kPositiveSubstrings);
+  static const SubstringSet kNegative(kNegativeSubstrings);
+  if (kPositive.FoundIn(token)) return kTokenPositive;
+  uint8_t verdict = 0;
+  if (kNegative.FoundIn(token) &&
+      token.find("commentary") == std::string::npos) {  // opinion articles are articles
+    verdict |= kTokenStrongNegative;
+  } else if (AnyTokenIn(token, "-_", kNegativeTokens)) {
+    verdict |= kTokenWeakNegative;
+  }
+  if (AnyTokenIn(token, "-_", kWeakPositiveTokens)) verdict |= kTokenWeakPositive;
+  return verdict;
 }
 
 }  // namespace
@@ -231,7 +248,7 @@ HeadingKind BoilerplatePhrases::Classify(std::string_view text) const {
   return HeadingKind::kNone;
 }
 
-Hint ClassifyHints(const GumboNode* element) {
+Hint ClassifyHints(const GumboNode* element, HintCache* cache) {
   if (!dom::IsElementNode(element)) return Hint::kNeutral;
   if (dom::HasAttribute(element, "hidden")) return Hint::kHidden;
   if (dom::GetAttribute(element, "aria-hidden") == "true") return Hint::kHidden;
@@ -268,25 +285,25 @@ Hint ClassifyHints(const GumboNode* element) {
   int token_index = 0;
   auto judge = [&](std::string_view raw) {
     if (raw.empty()) return Hint::kNeutral;
-    std::string token = text::AsciiLower(raw);
-    for (std::string_view t : kHiddenTokens) {
-      if (token == t) return Hint::kHidden;
+    uint8_t verdict = 0;
+    if (cache == nullptr) {
+      verdict = JudgeToken(raw);
+    } else if (auto it = cache->verdicts_.find(raw); it != cache->verdicts_.end()) {
+      verdict = it->second;
+    } else {
+      verdict = JudgeToken(raw);
+      cache->verdicts_.emplace(raw, verdict);
     }
-    for (std::string_view prefix : {"has-", "is-", "js-", "js_", "with-", "no-", "u-"}) {
-      if (token.compare(0, prefix.size(), prefix) == 0) return Hint::kNeutral;
-    }
-    size_t modifier = token.find("--");
-    if (modifier != std::string::npos && modifier > 0) token.resize(modifier);
-    if (ContainsAny(token, kPositiveSubstrings)) return Hint::kPositive;
-    if (ContainsAny(token, kNegativeSubstrings) &&
-        token.find("commentary") == std::string::npos) {  // opinion articles are articles
+    if (verdict & kTokenHidden) return Hint::kHidden;
+    if (verdict & kTokenPositive) return Hint::kPositive;
+    if (verdict & kTokenStrongNegative) {
       strong_negative = true;
-    } else if (AnyTokenIn(token, "-_", kNegativeTokens)) {
+    } else if (verdict & kTokenWeakNegative) {
       weak_negative = true;
       if (weak_negative_token < 0) weak_negative_token = token_index;
     }
-    if (AnyTokenIn(token, "-_", kWeakPositiveTokens)) {
-      if (weak_negative_token != token_index) weak_positive_elsewhere = true;
+    if ((verdict & kTokenWeakPositive) && weak_negative_token != token_index) {
+      weak_positive_elsewhere = true;
     }
     return Hint::kNeutral;
   };

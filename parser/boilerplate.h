@@ -9,8 +9,11 @@
 
 #include <gumbo.h>
 
+#include <cstdint>
+
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -45,7 +48,18 @@ enum class Hint {
   kNegative,  // looks like boilerplate ("comments", "related", "sidebar", "binh-luan", "share")
   kHidden,    // not rendered (hidden, aria-hidden=true, display:none, "sr-only")
 };
-Hint ClassifyHints(const GumboNode* element);
+class HintCache;
+// `cache` may be nullptr (no memo).
+Hint ClassifyHints(const GumboNode* element, HintCache* cache = nullptr);
+
+// Memo of what class tokens and ids say, for the elements of one page (pages repeat the same
+// tokens thousands of times). Its keys point into the page's Gumbo tree: it must not outlive
+// the tree. Not thread-safe; one per page walk.
+class HintCache {
+ private:
+  friend Hint ClassifyHints(const GumboNode* element, HintCache* cache);
+  std::unordered_map<std::string_view, uint8_t> verdicts_;
+};
 
 // True for tags whose whole subtree is page furniture when they are not the main container:
 // nav, aside, footer, header, form, dialog, menu.

@@ -318,7 +318,8 @@ std::string CanonicalCharsetName(std::string_view label_in) {
   return text::AsciiLower(canonical);
 }
 
-Result<DecodedHtml> DecodeHtml(std::string_view bytes, std::string_view caller_charset) {
+Result<DecodedHtml> DecodeHtml(std::string_view bytes, std::string_view caller_charset,
+                               Normalization normalization) {
   DecodedHtml out;
   // 1. Byte-order mark.
   std::string bom_charset;
@@ -397,13 +398,18 @@ Result<DecodedHtml> DecodeHtml(std::string_view bytes, std::string_view caller_c
     }
   }
   out.charset = charset;
+  const bool nfc = normalization == Normalization::kNfc;
   if (charset == "utf-8") {
-    out.utf8 = utf8.Valid() ? NormalizeNfc(bytes) : NormalizeNfc(SanitizeUtf8(bytes));
+    if (utf8.Valid()) {
+      out.utf8 = nfc ? NormalizeNfc(bytes) : std::string(bytes);
+    } else {
+      out.utf8 = nfc ? NormalizeNfc(SanitizeUtf8(bytes)) : SanitizeUtf8(bytes);
+    }
     return out;
   }
   Result<std::string> converted = ConvertToUtf8(bytes, charset);
   if (!converted.ok()) return converted.status();
-  out.utf8 = NormalizeNfc(*converted);
+  out.utf8 = nfc ? NormalizeNfc(*converted) : std::move(*converted);
   return out;
 }
 

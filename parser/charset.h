@@ -35,10 +35,17 @@ struct DecodedHtml {
   std::string source;   // how it was chosen: "bom", "caller", "meta", "detected", "default"
 };
 
+// Whether DecodeHtml NFC-normalises its output. kNone is for a caller that normalises a smaller
+// text itself later (ExtractArticle normalises what is left after PrefilterHtml, a third of a
+// typical page; NFC leaves ASCII markup alone, so the order does not change the result).
+enum class Normalization { kNfc, kNone };
+
 // caller_charset: from the HTTP Content-Type header or --charset; may be empty. A whole
-// Content-Type value ("text/html; charset=UTF-8") is accepted too.
+// Content-Type value ("text/html; charset=UTF-8") is accepted too. With Normalization::kNone
+// `utf8` is valid UTF-8 but not normalised.
 // Fails only when ICU itself fails (Internal); any byte sequence otherwise decodes.
-Result<DecodedHtml> DecodeHtml(std::string_view bytes, std::string_view caller_charset);
+Result<DecodedHtml> DecodeHtml(std::string_view bytes, std::string_view caller_charset,
+                               Normalization normalization = Normalization::kNfc);
 
 // The charset named by the HTML prescan of `bytes` (meta charset / http-equiv), lower-case as
 // written, or "" when none is found. Reads at most the first `limit` bytes.

@@ -15,6 +15,9 @@ constexpr uint32_t kShortTextWeight = 2;
 // Running text (weighted chars) outside comment threads that makes a page an article with
 // comments rather than a thread.
 constexpr uint32_t kMinArticleBesideComments = 200;
+// A descendant of the best container with this many tenths of its running text and its score
+// is the tighter container (see SelectContainer).
+constexpr uint32_t kTightShare = 9;
 // Running text (weighted chars) below which a container is too small to be the article alone.
 constexpr uint32_t kMinStandaloneArticle = 400;
 
@@ -80,23 +83,29 @@ void Accumulate(ContentTree* tree, bool use_suppression) {
   }
 }
 
-// ClassifyHints, memoised for the most common case: a class attribute and nothing else. Pages
+// ClassifyHints, memoised for the most common case: an element whose only hint is its class
+// (no id, style, role, itemprop or hidden flags; ids are unique, so not worth a cache). Pages
 // repeat the same few class strings thousands of times. The keys point into the Gumbo tree.
-Hint CachedHints(const GumboNode* node, std::unordered_map<std::string_view, Hint>* cache) {
+Hint CachedHints(const GumboNode* node, std::unordered_map<std::string_view, Hint>* cache,
+                 HintCache* tokens) {
   const GumboVector& attrs = node->v.element.attributes;
   if (attrs.length == 0) return Hint::kNeutral;
-  if (attrs.length == 1) {
-    auto* attr = static_cast<const GumboAttribute*>(attrs.data[0]);
-    if (std::string_view(attr->name) == "class") {
-      std::string_view value(attr->value);
-      auto it = cache->find(value);
-      if (it != cache->end()) return it->second;
-      Hint hint = ClassifyHints(node);
-      cache->emplace(value, hint);
-      return hint;
+  std::string_view cls;
+  for (unsigned int i = 0; i < attrs.length; ++i) {
+    std::string_view name = static_cast<const GumboAttribute*>(attrs.data[i])->name;
+    if (name == "class") {
+      cls = static_cast<const GumboAttribute*>(attrs.data[i])->value;
+    } else if (name == "id" || name == "style" || name == "role" || name == "itemprop" ||
+               name == "hidden" || name == "aria-hidden") {
+      return ClassifyHints(node, tokens);
     }
   }
-  return ClassifyHints(node);
+  if (cls.empty()) return Hint::kNeutral;  // what ClassifyHints says without class and id
+  auto it = cache->find(cls);
+  if (it != cache->end()) return it->second;
+  Hint hint = ClassifyHints(node, tokens);
+  cache->emplace(cls, hint);
+  return hint;
 }
 
 bool NeverSuppressed(GumboTag tag) {
@@ -169,6 +178,7 @@ ContentTree BuildTree(const GumboNode* root) {
   std::vector<Frame> stack;
   stack.push_back({root, -1, false, false});
   std::unordered_map<std::string_view, Hint> hint_cache;
+  HintCache token_hints;
   while (!stack.empty()) {
     Frame f = stack.back();
     stack.pop_back();
@@ -180,7 +190,7 @@ ContentTree BuildTree(const GumboNode* root) {
       GumboTag tag = node->v.element.tag;
       info.node = node;
       info.parent = f.parent;
-      info.hint = CachedHints(node, &hint_cache);
+      info.hint = CachedHints(node, &hint_cache, &token_hints);
       info.skipped = f.skipped || IsSkippedTag(tag) || info.hint == Hint::kHidden;
       info.block = (f.parent < 0 || dom::IsBlockTag(tag)) ? index : el[f.parent].block;
       bool in_link = f.in_link || tag == GUMBO_TAG_A;
@@ -248,6 +258,13 @@ int SelectContainer(ContentTree* tree) {
         boilerplate = false;
       }
       if (NeverSuppressed(tag)) boilerplate = false;
+      // A link inside a paragraph of running text is part of that text, whatever its class
+      // says (keyword links: <a class="tag-link">), when it is a small part of it. (Inline
+      // spans keep their verdict: "timestamp", "credit" and "caption" spans are boilerplate.)
+      if (boilerplate && tag == GUMBO_TAG_A && IsParagraphBlock(el[e.block]) &&
+          e.text_chars * 2 < el[e.block].own_chars) {
+        boilerplate = false;
+      }
       e.suppressed = boilerplate || (e.parent >= 0 && el[e.parent].suppressed);
     }
     Accumulate(tree, /*use_suppression=*/true);
@@ -266,25 +283,56 @@ int SelectContainer(ContentTree* tree) {
     const ElementInfo& e = el[i];
     removed_bad[e.parent] += e.suppressed ? e.bad_chars : removed_bad[i];
   }
+  // Score of candidate i ("running text minus everything else"), or a negative value when i
+  // cannot hold the article.
+  auto score_of = [&](size_t i, bool lenient) {
+    const ElementInfo& e = el[i];
+    if (e.suppressed || e.skipped || e.good_chars == 0) return -1.0;
+    GumboTag tag = dom::TagOf(e.node);
+    if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_P) return -1.0;
+    double good = e.good_chars;
+    if (e.hint == Hint::kPositive) good *= 1.25;
+    if (tag == GUMBO_TAG_ARTICLE) good *= 1.1;
+    double bad = static_cast<double>(e.bad_chars - (lenient ? removed_bad[i] : 0));
+    return good - bad;
+  };
   int best = 0;
+  bool lenient_pick = false;
   for (bool lenient : {false, true}) {
     double best_score = 0;
     for (size_t i = 0; i < el.size(); ++i) {
-      const ElementInfo& e = el[i];
-      if (e.suppressed || e.skipped || e.good_chars == 0) continue;
-      GumboTag tag = dom::TagOf(e.node);
-      if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_P) continue;
-      double good = e.good_chars;
-      if (e.hint == Hint::kPositive) good *= 1.25;
-      if (tag == GUMBO_TAG_ARTICLE) good *= 1.1;
-      double bad = static_cast<double>(e.bad_chars - (lenient ? removed_bad[i] : 0));
-      double score = good - bad;
+      double score = score_of(i, lenient);
       if (score > best_score) {
         best_score = score;
         best = static_cast<int>(i);
       }
     }
+    lenient_pick = lenient;
     if (best != 0) break;
+  }
+  // The tightest container wins near ties: a descendant holding almost all of the winner's
+  // running text with almost its score is the article, when what the winner adds comes after
+  // it: a stray short line (a copyright line under an old page's layout table). Running text
+  // before it (a lead, a standfirst) keeps the winner.
+  if (el[best].good_chars > 0) {
+    const double best_score = score_of(best, lenient_pick);
+    const int end = best + el[best].subtree_size;
+    uint64_t good_seen = 0;  // running text of the winner's blocks before i in document order
+    int tight = best;
+    for (int i = best + 1; i < end; ++i) {
+      const uint32_t own_good =
+          IsParagraphBlock(el[i]) && !el[i].suppressed ? el[i].own_chars - el[i].own_link_chars : 0;
+      // Strictly less text than the one it replaces: of a chain of wrappers around the same
+      // text the outermost stays (ArticleBlocks looks for continuations beside it).
+      const uint32_t current_good = el[tight].good_chars;
+      if (el[i].good_chars < current_good && good_seen == 0 &&
+          el[i].good_chars * 10 >= el[best].good_chars * kTightShare &&
+          score_of(i, lenient_pick) * 10 >= best_score * kTightShare) {
+        tight = i;
+      }
+      good_seen += own_good;
+    }
+    best = tight;
   }
   // A container too small to be an article by itself, inside an element the page marks as its
   // article body ("entry-content", itemprop=articleBody), grows to that element when what it

@@ -1,6 +1,7 @@
-// Dates as news pages write them, to ISO 8601.
+// Dates as news pages, feeds and sitemaps write them, to ISO 8601: the one date reader of the
+// parser (tokens and shapes in date_tokens.h).
 //
-// Three readers, each pure and thread-safe:
+// Four readers, each pure and thread-safe:
 //   ParseMachineDate: the machine-readable forms of metadata (ISO 8601 / RFC 3339 with or
 //     without time, fraction and offset; "2023-03-16 10:30"; RFC 822/1123 "Thu, 16 Mar 2023
 //     10:30:00 +0700"), falling back to FindDateInText for sloppy values.
@@ -9,6 +10,7 @@
 //     "March 16, 2023 at 4:05 pm", "16. März 2023", "16 mars 2023 à 10h30", Spanish, Italian.
 //     A time and a GMT/UTC offset next to the date (before or after it) are attached.
 //   DateFromUrl: /2023/03/16/, /2023-03-16/, /20230316/, "-20230316103000123.htm".
+//   ParseFeedDate: a whole feed or sitemap value, strictly (below).
 // A date is complete only with year, month and day: "March 2023" or /2023/03/ yield nothing
 // (a partial date is never completed with an invented day). Years outside 1990..2100 and
 // impossible days (31 April) are rejected.
@@ -42,5 +44,18 @@ std::string FormatIsoDate(const DateTimeParts& date);
 
 // True when year/month/day name a real calendar day within 1990..2100.
 bool IsValidDay(int year, int month, int day);
+
+// A date as feeds and sitemaps write it, the whole value and nothing else:
+//  - RFC 822 / 1123 / 2822 (RSS pubDate): "[Wed,] 16 Mar 2023 10:30[:00] ZONE" where ZONE is
+//    "+0700", "-05:00", "+07", "GMT", "UT", "UTC", "Z", a US zone ("EST", "EDT", "CST", "CDT",
+//    "MST", "MDT", "PST", "PDT") or "GMT+7" / "UTC+07:00", optionally followed by a comment
+//    ("(UTC)"); full month names and two-digit years (< 50 -> 20xx) are tolerated;
+//  - RFC 3339 / W3C Datetime (Atom, JSON Feed, sitemaps): "2023-03-16", "2023-03-16T10:30Z",
+//    "2023-03-16T10:30:00.123+07:00", "2023-03-16 10:30:00+0700".
+// Output as FormatIsoDate ("Z" and named zones become numeric offsets, fractions of a second
+// are dropped; no offset is invented for a time without zone). Returns "" for anything else,
+// including trailing text, out-of-range fields (month 13, 31 April, hour 24, offset +15:00),
+// years outside 1990..2100 and year-only or month-only dates.
+std::string ParseFeedDate(std::string_view text);
 
 }  // namespace newscrawl

@@ -6,15 +6,16 @@
 
 namespace newscrawl::dom {
 
-void ParsedHtml::Deleter::operator()(GumboOutput* output) const {
-  if (output != nullptr) gumbo_destroy_output(&kGumboDefaultOptions, output);
-}
-
 ParsedHtml ParsedHtml::Parse(std::string_view html) {
+  ParsedHtml parsed;
+  parsed.arena_ = std::make_unique<GumboArena>();
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0;  // errors are never read; recording them costs time and memory
-  ParsedHtml parsed;
-  parsed.output_.reset(gumbo_parse_with_options(&options, html.data(), html.size()));
+  options.allocator = &GumboArena::Allocate;
+  options.deallocator = &GumboArena::Deallocate;
+  options.userdata = parsed.arena_.get();
+  // No gumbo_destroy_output: the output lives in the arena and goes with it.
+  parsed.output_ = gumbo_parse_with_options(&options, html.data(), html.size());
   return parsed;
 }
 

@@ -11,11 +11,15 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "parser/gumbo_arena.h"
 
 namespace newscrawl::dom {
 
-// Owns one Gumbo parse. Movable, not copyable. The tree lives as long as the ParsedHtml and
+// Owns one Gumbo parse and the memory it lives in (a GumboArena: the tree is released at once,
+// without a walk). Movable, not copyable. The tree lives as long as the ParsedHtml and
 // points into nothing else (Gumbo copies what it needs; `html` may die after Parse returns,
 // EXCEPT for GumboStringPiece fields like original_text, which point into `html`: keep the input
 // alive while you read those).
@@ -25,16 +29,23 @@ class ParsedHtml {
   // (an empty input gives <html><head></head><body></body></html>). Parse errors are not kept.
   static ParsedHtml Parse(std::string_view html);
 
+  ParsedHtml(ParsedHtml&& other) noexcept
+      : arena_(std::move(other.arena_)), output_(std::exchange(other.output_, nullptr)) {}
+  ParsedHtml& operator=(ParsedHtml&& other) noexcept {
+    arena_ = std::move(other.arena_);
+    output_ = std::exchange(other.output_, nullptr);
+    return *this;
+  }
+
   const GumboNode* document() const;  // the GUMBO_NODE_DOCUMENT node
   const GumboNode* root() const;      // the <html> element
   const GumboNode* head() const;      // <head>, or nullptr
   const GumboNode* body() const;      // <body>, or nullptr
 
  private:
-  struct Deleter {
-    void operator()(GumboOutput* output) const;
-  };
-  std::unique_ptr<GumboOutput, Deleter> output_;
+  ParsedHtml() = default;
+  std::unique_ptr<GumboArena> arena_;  // owns every block of the tree
+  const GumboOutput* output_ = nullptr;
 };
 
 // True when `node` is an element (or template) whose tag is `tag`.

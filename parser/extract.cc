@@ -24,6 +24,12 @@ constexpr uint32_t kMinArticleChars = 350;
 // Below this (about 25 words: a heading, an error message, a login box) a page is not an
 // article, unless its own markup declares one and some text came out.
 constexpr uint32_t kMinDoubtfulChars = 150;
+// A page that looks like a listing (many headings that are links) but holds at least this much
+// running text (weighted chars, about 500 words) is kept, in doubt ("listing_like"): forum
+// threads, press-release pages and articles with big teaser blocks look like listings too, and
+// a crawler must not silently drop an article. Below it, with little text per teaser heading,
+// the page is a listing.
+constexpr uint32_t kMinListingLikeArticleChars = 3000;
 
 // Binary data (images, archives, PDFs) has NUL bytes early; HTML in any ASCII-compatible
 // charset never does. (UTF-16 is caught by its BOM in DecodeHtml before we get here.)
@@ -57,7 +63,8 @@ bool IsArticleType(std::string_view type) {
 }
 
 // Decides is_article / not_article_reason / doubt_reason from what the extractor saw: false
-// only for pages that clearly are not articles; a short text is kept, in doubt.
+// only for pages that clearly are not articles; a short text, a text taken from the page's
+// metadata, a listing-like page with much running text are kept, in doubt.
 void DecideIsArticle(const content::ContentResult& content, const PageMetadata& meta,
                      std::string_view url, size_t input_bytes, const std::string& text,
                      Article* article) {
@@ -77,19 +84,24 @@ void DecideIsArticle(const content::ContentResult& content, const PageMetadata& 
       return reject(content.body_chars < 200 && input_bytes > 20000 ? "empty_js_shell"
                                                                     : "too_little_text");
     }
-    article->doubt_reason = "short_text";
+    // Text that came out of an (almost) empty body is the publisher's own metadata copy: the
+    // page renders its body with JavaScript.
+    article->doubt_reason =
+        content.body_chars < 200 && input_bytes > 20000 ? "js_rendered" : "short_text";
   }
   if (typed_article) return;
   if (UrlIsSiteRoot(url)) return reject("home_page");
   if (content.link_headings >= 6 && content.container_good_chars < 400u * content.link_headings) {
-    return reject("listing_page");
+    if (content.container_good_chars < kMinListingLikeArticleChars) return reject("listing_page");
+    if (article->doubt_reason.empty()) article->doubt_reason = "listing_like";
   }
 }
 
-// A last paragraph that is the byline printed under the article ("Theo Minh Anh", "Nhóm phóng
-// viên", "By Jane Doe", "Von Max Muster"): a short line that starts with a byline word, or that
-// names one of the page's declared authors. Its names go to authors, not to the text.
-bool IsClosingByline(const std::string& line, const std::vector<std::string>& authors) {
+// A paragraph that is a byline ("Theo Minh Anh", "Nhóm phóng viên", "By Jane Doe", "Von Max
+// Muster"): a short line that starts with a byline word, or that names one of the page's
+// declared authors. Its names go to authors, not to the text. Printed over the article
+// (`opening`), "Theo " and "Di " start sentences too ("Theo báo cáo...") and do not count.
+bool IsByline(const std::string& line, const std::vector<std::string>& authors, bool opening) {
   if (line.size() > 80) return false;
   int words = 1;
   for (char c : line) words += c == ' ' ? 1 : 0;
@@ -100,19 +112,28 @@ bool IsClosingByline(const std::string& line, const std::vector<std::string>& au
   for (std::string_view prefix :
        {"Theo ", "By ", "BY ", "Von ", "Par ", "Por ", "Di ", "Door ", "Av ", "Tác giả",
         "Nhóm phóng viên", "Nhóm PV", "Reporting by", "Autor:", "Author:", "Text:", "Texto:"}) {
+    if (opening && (prefix == "Theo " || prefix == "Di ")) continue;
     if (line.compare(0, prefix.size(), prefix) == 0) return true;
   }
   return false;
 }
 
-// Moves a closing byline from the end of the body to authors (filled only when the page
+// Moves a byline printed as the body's first or last line to authors (filled only when the page
 // declared none elsewhere). Applies to every caller of ExtractArticle: daemon, fetch, extract.
-void TakeClosingByline(std::vector<std::string>* paragraphs, std::vector<std::string>* authors) {
-  if (paragraphs->size() < 2 || !IsClosingByline(paragraphs->back(), *authors)) return;
-  std::vector<std::string> names = NormalizeAuthorNames(paragraphs->back());
-  if (names.empty()) names.push_back(paragraphs->back());  // "Nhóm phóng viên": a team name
-  if (authors->empty()) *authors = std::move(names);
-  paragraphs->pop_back();
+void TakeBylines(std::vector<std::string>* paragraphs, std::vector<std::string>* authors) {
+  for (bool opening : {false, true}) {
+    if (paragraphs->size() < 2) return;
+    std::string& line = opening ? paragraphs->front() : paragraphs->back();
+    if (!IsByline(line, *authors, opening)) continue;
+    std::vector<std::string> names = NormalizeAuthorNames(line);
+    if (names.empty() && !opening) names.push_back(line);  // "Nhóm phóng viên": a team name
+    if (authors->empty()) *authors = std::move(names);
+    if (opening) {
+      paragraphs->erase(paragraphs->begin());
+    } else {
+      paragraphs->pop_back();
+    }
+  }
 }
 
 std::string JoinParagraphs(const std::vector<std::string>& paragraphs) {
@@ -163,7 +184,7 @@ Result<Article> ExtractArticle(std::string_view bytes, const ExtractOptions& opt
     bytes =
         bytes.substr(0, cut == std::string_view::npos || cut == 0 ? options.max_input_bytes : cut);
   }
-  Result<DecodedHtml> decoded = DecodeHtml(bytes, options.charset);
+  Result<DecodedHtml> decoded = DecodeHtml(bytes, options.charset, Normalization::kNone);
   if (!decoded.ok()) return decoded.status();
   article.http.charset = decoded->charset;
 
@@ -173,7 +194,11 @@ Result<Article> ExtractArticle(std::string_view bytes, const ExtractOptions& opt
   PrefilterResult filtered = PrefilterHtml(decoded->utf8, prefilter_options);
   decoded->utf8.clear();
   decoded->utf8.shrink_to_fit();
-  dom::ParsedHtml parsed = dom::ParsedHtml::Parse(filtered.html);
+  // NFC after the prefilter: the same result on a third of the bytes (see charset.h).
+  const std::string html = NormalizeNfc(filtered.html);
+  filtered.html.clear();
+  filtered.html.shrink_to_fit();
+  dom::ParsedHtml parsed = dom::ParsedHtml::Parse(html);
 
   PageMetadata meta = ExtractMetadata(parsed.document(), options.url);
   content::BoilerplatePhrases phrases(options.extra_boilerplate_phrases);
@@ -183,13 +208,15 @@ Result<Article> ExtractArticle(std::string_view bytes, const ExtractOptions& opt
   content_options.title = meta.title;
   content::ContentResult content = content::ExtractContent(parsed.body(), content_options);
 
-  TakeClosingByline(&content.paragraphs, &meta.authors);
+  TakeBylines(&content.paragraphs, &meta.authors);
   article.text = JoinParagraphs(content.paragraphs);
   // The publisher's own copy of the body (JSON-LD articleBody) is evidence: when the page shows
   // much less than it (the body is rendered by JavaScript, or our container missed most of it),
   // it is the better text.
+  // When nothing was rendered at all, any copy is better than none (a JavaScript shell that
+  // declares its article).
   const std::string& ld_body = meta.jsonld_article_body;
-  if (ld_body.size() >= 500 && article.text.size() * 2 < ld_body.size()) {
+  if ((ld_body.size() >= 500 || article.text.empty()) && article.text.size() * 2 < ld_body.size()) {
     std::string text = FoldLines(ld_body);
     if (!text.empty()) {
       article.text = std::move(text);

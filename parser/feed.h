@@ -27,7 +27,7 @@ struct FeedEntry {
   // skipped.
   std::string url;
   std::string title;         // plain text, whitespace collapsed; may be empty
-  std::string published_at;  // ISO 8601 (see feed_date.h); "" when absent or unparsable
+  std::string published_at;  // ISO 8601 (ParseFeedDate); "" when absent or unparsable
   std::string updated_at;    // ISO 8601: Atom <updated>, JSON Feed date_modified; "" when absent
   std::string summary;       // plain text from description / summary / content; may be empty
   std::vector<std::string> authors;  // names; RSS "mail@x (Name)" gives "Name"

@@ -2,7 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/text.h"
-#include "parser/feed_date.h"
+#include "parser/date_parse.h"
 #include "parser/feed_internal.h"
 #include "parser/xml_util.h"
 

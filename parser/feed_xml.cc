@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "common/text.h"
-#include "parser/feed_date.h"
+#include "parser/date_parse.h"
 #include "parser/feed_internal.h"
 #include "parser/xml_util.h"
 

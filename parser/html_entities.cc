@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <string_view>
 
 namespace newscrawl {
 namespace {
@@ -30,20 +31,44 @@ struct NamedEntity {
   uint32_t code_point;
 };
 
-// The named references seen in feeds, JSON-LD and meta values: markup, punctuation, and the
-// Latin-1 letters that Vietnamese text uses (others arrive as numeric references).
+// The named references seen in feeds, JSON-LD and meta values: markup and punctuation beyond
+// Latin-1. All of Latin-1 (U+00A0..U+00FF: German, French, Nordic, Spanish letters...) is
+// kLatin1 below; other letters arrive as numeric references.
 const NamedEntity kEntities[] = {
-    {"amp", '&'},      {"lt", '<'},        {"gt", '>'},       {"quot", '"'},     {"apos", '\''},
-    {"nbsp", 0xA0},    {"hellip", 0x2026}, {"ndash", 0x2013}, {"mdash", 0x2014}, {"lsquo", 0x2018},
-    {"rsquo", 0x2019}, {"ldquo", 0x201C},  {"rdquo", 0x201D}, {"laquo", 0xAB},   {"raquo", 0xBB},
-    {"copy", 0xA9},    {"reg", 0xAE},      {"Agrave", 0xC0},  {"Aacute", 0xC1},  {"Acirc", 0xC2},
-    {"Atilde", 0xC3},  {"Egrave", 0xC8},   {"Eacute", 0xC9},  {"Ecirc", 0xCA},   {"Igrave", 0xCC},
-    {"Iacute", 0xCD},  {"Ograve", 0xD2},   {"Oacute", 0xD3},  {"Ocirc", 0xD4},   {"Otilde", 0xD5},
-    {"Ugrave", 0xD9},  {"Uacute", 0xDA},   {"Yacute", 0xDD},  {"agrave", 0xE0},  {"aacute", 0xE1},
-    {"acirc", 0xE2},   {"atilde", 0xE3},   {"egrave", 0xE8},  {"eacute", 0xE9},  {"ecirc", 0xEA},
-    {"igrave", 0xEC},  {"iacute", 0xED},   {"ograve", 0xF2},  {"oacute", 0xF3},  {"ocirc", 0xF4},
-    {"otilde", 0xF5},  {"ugrave", 0xF9},   {"uacute", 0xFA},  {"yacute", 0xFD},
+    {"amp", '&'},      {"lt", '<'},        {"gt", '>'},        {"quot", '"'},
+    {"apos", '\''},    {"hellip", 0x2026}, {"ndash", 0x2013},  {"mdash", 0x2014},
+    {"lsquo", 0x2018}, {"rsquo", 0x2019},  {"ldquo", 0x201C},  {"rdquo", 0x201D},
+    {"sbquo", 0x201A}, {"bdquo", 0x201E},  {"lsaquo", 0x2039}, {"rsaquo", 0x203A},
+    {"bull", 0x2022},  {"euro", 0x20AC},   {"trade", 0x2122},  {"OElig", 0x152},
+    {"oelig", 0x153},  {"Scaron", 0x160},  {"scaron", 0x161},  {"Yuml", 0x178},
+    {"zwnj", 0x200C},  {"zwj", 0x200D},    {"thinsp", 0x2009}, {"ensp", 0x2002},
+    {"emsp", 0x2003},  {"dagger", 0x2020}, {"Dagger", 0x2021}, {"permil", 0x2030},
 };
+
+// The HTML names of U+00A0..U+00FF, in code point order.
+const char* const kLatin1[] = {
+    "nbsp",   "iexcl",  "cent",   "pound",  "curren", "yen",    "brvbar", "sect",   "uml",
+    "copy",   "ordf",   "laquo",  "not",    "shy",    "reg",    "macr",   "deg",    "plusmn",
+    "sup2",   "sup3",   "acute",  "micro",  "para",   "middot", "cedil",  "sup1",   "ordm",
+    "raquo",  "frac14", "frac12", "frac34", "iquest", "Agrave", "Aacute", "Acirc",  "Atilde",
+    "Auml",   "Aring",  "AElig",  "Ccedil", "Egrave", "Eacute", "Ecirc",  "Euml",   "Igrave",
+    "Iacute", "Icirc",  "Iuml",   "ETH",    "Ntilde", "Ograve", "Oacute", "Ocirc",  "Otilde",
+    "Ouml",   "times",  "Oslash", "Ugrave", "Uacute", "Ucirc",  "Uuml",   "Yacute", "THORN",
+    "szlig",  "agrave", "aacute", "acirc",  "atilde", "auml",   "aring",  "aelig",  "ccedil",
+    "egrave", "eacute", "ecirc",  "euml",   "igrave", "iacute", "icirc",  "iuml",   "eth",
+    "ntilde", "ograve", "oacute", "ocirc",  "otilde", "ouml",   "divide", "oslash", "ugrave",
+    "uacute", "ucirc",  "uuml",   "yacute", "thorn",  "yuml"};
+
+// The code point named `name`, or 0.
+uint32_t NamedCodePoint(std::string_view name) {
+  for (const NamedEntity& e : kEntities) {
+    if (name == e.name) return e.code_point;
+  }
+  for (uint32_t k = 0; k < sizeof(kLatin1) / sizeof(kLatin1[0]); ++k) {
+    if (name == kLatin1[k]) return 0xA0 + k;
+  }
+  return 0;
+}
 
 }  // namespace
 
@@ -60,12 +85,9 @@ bool DecodeCharacterReference(std::string_view html, size_t* i, std::string* out
     if (*end != '\0') return false;
     AppendUtf8(static_cast<uint32_t>(cp > 0x10FFFF ? 0xFFFD : cp), out);
   } else {
-    const NamedEntity* found = nullptr;
-    for (const NamedEntity& e : kEntities) {
-      if (name == e.name) found = &e;
-    }
-    if (found == nullptr) return false;
-    AppendUtf8(found->code_point, out);
+    const uint32_t code_point = NamedCodePoint(name);
+    if (code_point == 0) return false;
+    AppendUtf8(code_point, out);
   }
   *i = semi;
   return true;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/text.h"
+#include "parser/html_attributes.h"
 
 namespace newscrawl {
 namespace {
@@ -276,36 +277,23 @@ size_t RawContentEnd(std::string_view html, size_t content, size_t close, const 
   return limit;
 }
 
-// Tags longer than this, or with more attributes, are cut at an attribute boundary: Gumbo
-// checks each new attribute against all earlier ones (quadratic), and an unclosed tag reads the
-// rest of the page as attributes.
-constexpr size_t kMaxTagBytes = 64 * 1024;
-constexpr int kMaxAttributes = 128;
-
-// For a start tag html[lt, end) over the limits, the position to cut it at (before the first
-// attribute over them); npos when the tag is within the limits.
-size_t AttributeCut(std::string_view html, size_t lt, size_t end) {
-  if (end - lt < 2 * kMaxAttributes && end - lt <= kMaxTagBytes) return std::string_view::npos;
-  int attributes = 0;
-  char quote = 0;
-  bool in_space = false;
-  for (size_t pos = lt + 1; pos < end; ++pos) {
-    char c = html[pos];
-    if (quote != 0) {
-      if (c == quote) quote = 0;
-      continue;
-    }
-    bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/';
-    if (c == '"' || c == '\'') {
-      size_t back = pos;
-      while (back > lt && (html[back - 1] == ' ' || html[back - 1] == '\t')) --back;
-      if (html[back - 1] == '=') quote = c;
-    } else if (in_space && !space && c != '=' && c != '>') {
-      if (++attributes > kMaxAttributes || pos - lt > kMaxTagBytes) return pos;
-    }
-    in_space = space;
+// A run of whitespace from `pos` up to the next tag, longer than one character, becomes one
+// character (a newline when it holds one): Gumbo builds a text node of every such run, byte by
+// byte, and whitespace between tags renders as one space at most. Returns where to go on.
+size_t CollapseSpaceBetweenTags(std::string_view html, size_t pos, size_t* copy_from,
+                                std::string* out) {
+  size_t run = pos;
+  bool newline = false;
+  while (run < html.size() && (html[run] == ' ' || html[run] == '\n' || html[run] == '\t' ||
+                               html[run] == '\r' || html[run] == '\f')) {
+    newline = newline || html[run] == '\n';
+    ++run;
   }
-  return std::string_view::npos;
+  if (run - pos < 2 || run >= html.size() || html[run] != '<') return pos;
+  out->append(html.data() + *copy_from, pos - *copy_from);
+  out->push_back(newline ? '\n' : ' ');
+  *copy_from = run;
+  return run;
 }
 
 // Estimates the element stack to cap nesting depth.
@@ -393,7 +381,7 @@ PrefilterResult PrefilterHtml(std::string_view input, const PrefilterOptions& op
       size_t end = html.find("-->", lt + 4);
       end = end == std::string_view::npos ? html.size() : end + 3;
       skip(lt, end);
-      pos = end;
+      pos = CollapseSpaceBetweenTags(html, end, &copy_from, &out);
     } else if (next == '/' && lt + 2 < html.size() && IsAsciiAlpha(html[lt + 2])) {
       size_t after_name = ReadTagName(html, lt + 2, &name);
       size_t end = FindTagEnd(html, after_name);
@@ -401,10 +389,10 @@ PrefilterResult PrefilterHtml(std::string_view input, const PrefilterOptions& op
         skip(lt, end);
         result.flattened = true;
       } else if (end - after_name > 64) {
-        skip(after_name, end);  // attributes of an end tag mean nothing; see AttributeCut
+        skip(after_name, end);  // attributes of an end tag mean nothing (html_attributes.h)
         out.push_back('>');
       }
-      pos = end;
+      pos = CollapseSpaceBetweenTags(html, end, &copy_from, &out);
     } else if (IsAsciiAlpha(next)) {
       size_t after_name = ReadTagName(html, lt + 1, &name);
       size_t end = FindTagEnd(html, after_name);
@@ -429,7 +417,7 @@ PrefilterResult PrefilterHtml(std::string_view input, const PrefilterOptions& op
             content_end = FindTagEnd(html, close + 2 + name.view().size());
           }
           skip(lt, content_end);
-          pos = content_end;
+          pos = CollapseSpaceBetweenTags(html, content_end, &copy_from, &out);
         }
       } else if (name == kPlaintext) {
         skip(lt, end);  // everything after <plaintext> would be text; keep the markup instead
@@ -449,11 +437,13 @@ PrefilterResult PrefilterHtml(std::string_view input, const PrefilterOptions& op
         if (!depth.OnStartTag(name)) {
           skip(lt, end);
           result.flattened = true;
-        } else if (size_t cut = AttributeCut(html, lt, end); cut != std::string_view::npos) {
-          skip(cut, end);
-          out.push_back('>');
+        } else if (prefilter::IsUnreadVoidTag(html, lt, end, name.view())) {
+          skip(lt, end);
+        } else if (prefilter::StartTagNeedsRewrite(html, lt, after_name, end, name.view())) {
+          skip(lt, end);
+          prefilter::AppendFilteredStartTag(html, lt, after_name, end, name.view(), &out);
         }
-        pos = end;
+        pos = CollapseSpaceBetweenTags(html, end, &copy_from, &out);
       }
     } else {
       pos = lt + 1;  // "<!doctype", "<?xml", or a literal '<' in text

@@ -3,14 +3,18 @@
 //
 // Removed with their content: comments, <script> (except type="application/ld+json", kept
 // verbatim for metadata), <style>, <svg>, <math>, <noscript>, <template>, <iframe>, <object>,
-// <canvas>, <select>, <textarea>, <button>. Everything else is copied byte for byte, so the
-// parse of the result sees the same document minus those elements, except for repairs:
+// <canvas>, <select>, <textarea>, <button>; <input> and <link> tags other than rel=canonical.
+// Start tags keep only the attributes some reader in parser/ looks at, and links lose their
+// targets (see html_attributes.h: on news pages most markup left is attributes nothing reads);
+// a run of whitespace between tags becomes one character. Everything else is copied byte for
+// byte, so the parse of the result sees the same text and structure, except for repairs:
 //  - an element of raw content left open (<title>, <textarea>, <xmp> holding a tag; <style>,
 //    <script>, <noscript>, <iframe>... without end tag or reaching </head>, <body>, </body>)
 //    is closed where the page goes on (a kept <title>/<xmp> gets its end tag inserted there),
 //    instead of swallowing the rest of the document (see unclosed_raw_text);
-//  - start tags with more than 128 attributes or over 64 KiB are cut at an attribute boundary,
-//    end tags lose their attributes (Gumbo checks attributes for duplicates quadratically).
+//  - start tags with more than 128 kept attributes or over 64 KiB are cut at an attribute
+//    boundary, end tags lose their attributes (Gumbo checks attributes for duplicates
+//    quadratically).
 //
 // Caps: input beyond max_bytes is cut at the last tag boundary before the cap. Start tags that
 // would open an element deeper than max_depth (estimated with the HTML rules for implied end tags

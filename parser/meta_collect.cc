@@ -5,23 +5,18 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/text.h"
 #include "parser/dom.h"
+#include "parser/substring_set.h"
 
 namespace newscrawl {
 namespace {
 
 constexpr size_t kMaxCandidates = 40;
 constexpr size_t kMaxCandidateText = 300;
-
-bool ContainsAny(std::string_view hay, std::initializer_list<std::string_view> needles) {
-  for (std::string_view n : needles) {
-    if (hay.find(n) != std::string_view::npos) return true;
-  }
-  return false;
-}
 
 // Page chrome by class/id: a token that is a chrome word or starts/ends with one ("sidebar",
 // "site-footer", "menu-top"); state tokens on wrappers ("has-sidebar", "layout-sidebar-right",
@@ -62,20 +57,24 @@ bool IsChromeHint(std::string_view class_id) {
 }
 
 bool IsDateHint(std::string_view class_id) {
-  return ContainsAny(class_id, {"date", "time", "publish", "posted", "ngay", "dateline", "byline",
-                                "post-meta", "entry-meta", "article-meta", "meta-info"});
+  static const SubstringSet kWords = {"date",       "time",         "publish",  "posted",
+                                      "ngay",       "dateline",     "byline",   "post-meta",
+                                      "entry-meta", "article-meta", "meta-info"};
+  return kWords.FoundIn(class_id);
 }
 
 bool IsBylineHint(std::string_view class_id) {
-  return ContainsAny(class_id, {"author", "byline", "tac-gia", "tacgia", "writer", "reporter"}) &&
-         !ContainsAny(class_id, {"author-bio", "authorbio", "author-desc", "about-author"});
+  static const SubstringSet kWords = {"author", "byline", "tac-gia",
+                                      "tacgia", "writer", "reporter"};
+  static const SubstringSet kBio = {"author-bio", "authorbio", "author-desc", "about-author"};
+  return kWords.FoundIn(class_id) && !kBio.FoundIn(class_id);
 }
 
 bool IsSapoHint(std::string_view class_id) {
-  return ContainsAny(class_id, {"sapo", "standfirst", "chapeau", "article-lead", "lead-text",
-                                "summary", "excerpt", "article-intro", "description", "dek",
-                                "subtitle", "teaser", "deck"}) ||
-         class_id == "lead " || class_id.rfind("lead ", 0) == 0;
+  static const SubstringSet kWords = {
+      "sapo",          "standfirst",  "chapeau", "article-lead", "lead-text", "summary", "excerpt",
+      "article-intro", "description", "dek",     "subtitle",     "teaser",    "deck"};
+  return kWords.FoundIn(class_id) || class_id == "lead " || class_id.rfind("lead ", 0) == 0;
 }
 
 // The attributes the walk looks at, read in one pass over the element's attribute list.
@@ -160,6 +159,43 @@ struct Scope {
   bool breadcrumb = false;
 };
 
+// What an element's class + id (lower-cased) say to the walk, judged once per distinct class
+// string of the page (elements without an id repeat the same few classes thousands of times).
+struct ClassIdFacts {
+  bool present = false;  // the element has a class or an id
+  bool named_for_article = false;
+  bool chrome = false;
+  bool logo = false;
+  bool breadcrumb = false;
+  bool date = false;
+  bool byline = false;
+  bool sapo = false;
+};
+
+ClassIdFacts JudgeClassId(const Attrs& attrs) {
+  ClassIdFacts f;
+  if (attrs.cls.empty() && attrs.id.empty()) return f;
+  std::string class_id;
+  class_id.reserve(attrs.cls.size() + attrs.id.size() + 1);
+  class_id.append(attrs.cls).append(" ").append(attrs.id);
+  for (char& c : class_id) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  f.present = true;
+  static const SubstringSet kArticleWords = {"article", "entry",  "post",
+                                             "story",   "detail", "content"};
+  f.named_for_article = kArticleWords.FoundIn(class_id);
+  f.chrome = IsChromeHint(class_id);
+  f.logo = class_id.find("logo") != std::string::npos ||
+           class_id.find("site-title") != std::string::npos ||
+           class_id.find("brand") != std::string::npos;
+  f.breadcrumb = class_id.find("breadcrumb") != std::string::npos;
+  f.date = IsDateHint(class_id);
+  f.byline = IsBylineHint(class_id);
+  f.sapo = IsSapoHint(class_id);
+  return f;
+}
+
 }  // namespace
 
 PageFacts CollectPageFacts(const GumboNode* document) {
@@ -174,6 +210,7 @@ PageFacts CollectPageFacts(const GumboNode* document) {
     std::string text = BoundedText(node, kMaxCandidateText);
     if (!text.empty()) list.push_back(TextCandidate{std::move(text), order, s.article, after_h1});
   };
+  std::unordered_map<std::string_view, ClassIdFacts> class_facts;  // keys: class values
   dom::WalkPreOrder(document, [&](const GumboNode* node, int depth) {
     if (node->type == GUMBO_NODE_DOCUMENT) return dom::WalkAction::kDescend;
     if (!dom::IsElementNode(node)) return dom::WalkAction::kSkipChildren;
@@ -188,14 +225,13 @@ PageFacts CollectPageFacts(const GumboNode* document) {
     scope = parent;
     GumboTag tag = dom::TagOf(node);
     Attrs attrs = ReadAttrs(node);
-    // class + " " + id, lower-cased; "" when the element has neither (most elements).
-    std::string class_id;
-    if (!attrs.cls.empty() || !attrs.id.empty()) {
-      class_id.reserve(attrs.cls.size() + attrs.id.size() + 1);
-      class_id.append(attrs.cls).append(" ").append(attrs.id);
-      for (char& c : class_id) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      }
+    ClassIdFacts class_id;
+    if (attrs.id.empty() && !attrs.cls.empty()) {
+      auto it = class_facts.find(attrs.cls);
+      if (it == class_facts.end()) it = class_facts.emplace(attrs.cls, JudgeClassId(attrs)).first;
+      class_id = it->second;
+    } else {
+      class_id = JudgeClassId(attrs);
     }
     std::string_view itemprop = attrs.itemprop;
     std::string_view itemtype = attrs.itemtype;
@@ -208,13 +244,10 @@ PageFacts CollectPageFacts(const GumboNode* document) {
     // ("c-article-head", "entry-header", "post-meta" asides); otherwise they are page chrome.
     if (!scope.article && (tag == GUMBO_TAG_NAV || tag == GUMBO_TAG_FOOTER ||
                            tag == GUMBO_TAG_ASIDE || tag == GUMBO_TAG_HEADER)) {
-      bool named_for_article =
-          tag != GUMBO_TAG_NAV &&
-          ContainsAny(class_id, {"article", "entry", "post", "story", "detail", "content"});
+      bool named_for_article = tag != GUMBO_TAG_NAV && class_id.named_for_article;
       if (!named_for_article) scope.chrome = true;
     }
-    if (!class_id.empty() && tag != GUMBO_TAG_BODY && tag != GUMBO_TAG_HTML &&
-        IsChromeHint(class_id)) {
+    if (class_id.chrome && tag != GUMBO_TAG_BODY && tag != GUMBO_TAG_HTML) {
       scope.chrome = true;
     }
     bool after_h1 = facts.h1_order >= 0;
@@ -258,10 +291,7 @@ PageFacts CollectPageFacts(const GumboNode* document) {
       case GUMBO_TAG_TEMPLATE:
         return dom::WalkAction::kSkipChildren;
       case GUMBO_TAG_H1:
-        if (facts.h1_order < 0 && !scope.chrome &&
-            !(class_id.find("logo") != std::string::npos ||
-              class_id.find("site-title") != std::string::npos ||
-              class_id.find("brand") != std::string::npos)) {
+        if (facts.h1_order < 0 && !scope.chrome && !class_id.logo) {
           std::string text = BoundedText(node, 2000);
           if (!text.empty()) {
             facts.h1 = std::move(text);
@@ -301,18 +331,17 @@ PageFacts CollectPageFacts(const GumboNode* document) {
         facts.itemprops.emplace_back(std::string(itemprop), text);
       }
     }
-    if (!breadcrumb_done && breadcrumb_depth < 0 &&
-        class_id.find("breadcrumb") != std::string::npos) {
+    if (!breadcrumb_done && breadcrumb_depth < 0 && class_id.breadcrumb) {
       scope.breadcrumb = true;
       breadcrumb_depth = depth;
     }
     if (scope.chrome || tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML) {
       return dom::WalkAction::kDescend;
     }
-    if (!class_id.empty()) {
-      if (IsDateHint(class_id)) add(facts.date_texts, node, order, scope, after_h1);
-      if (IsBylineHint(class_id)) add(facts.bylines, node, order, scope, after_h1);
-      if (IsSapoHint(class_id) && facts.sapos.size() < 5) {
+    if (class_id.present) {
+      if (class_id.date) add(facts.date_texts, node, order, scope, after_h1);
+      if (class_id.byline) add(facts.bylines, node, order, scope, after_h1);
+      if (class_id.sapo && facts.sapos.size() < 5) {
         std::string text = BoundedText(node, 1500);
         if (text.size() >= 40) {
           facts.sapos.push_back(TextCandidate{std::move(text), order, scope.article, after_h1});

@@ -2,7 +2,9 @@
 #include "parser/meta_text.h"
 
 #include <algorithm>
+#include <iterator>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/text.h"
@@ -65,9 +67,39 @@ bool PlausibleName(const std::string& name) {
   for (const char* n : kNotNames) {
     if (text::EqualsIgnoreCase(name, n)) return false;
   }
-  if (text::AsciiLower(name).find("admin") != std::string::npos)
-    return false;  // "jdadmin", "Site Admin"
-  return true;
+  const std::string lower = text::AsciiLower(name);
+  if (lower.find("admin") != std::string::npos) return false;  // "jdadmin", "Site Admin"
+  // A URL or a fragment of one: "Deutsche Welle (www.dw.com".
+  if (lower.find("www.") != std::string::npos ||
+      std::count(name.begin(), name.end(), '(') != std::count(name.begin(), name.end(), ')')) {
+    return false;
+  }
+  // Share buttons ("Twitter Facebook"), a sentence ("Lesotho Times Lesotho's widely read
+  // newspaper": three or more words in lower case; "María de los Ángeles" has two), a role
+  // without a name ("Staff Reporters", "senior correspondent").
+  static const std::string_view kRoleWords[] = {
+      "staff",          "senior",   "chief",     "special",      "foreign",      "political",
+      "deputy",         "managing", "associate", "contributing", "freelance",    "digital",
+      "news",           "writer",   "writers",   "reporter",     "reporters",    "correspondent",
+      "correspondents", "editor",   "editors",   "contributor",  "contributors", "columnist",
+      "photographer",   "producer", "team",      "desk"};
+  int lower_case_words = 0;
+  bool all_roles = true;
+  size_t start = 0;
+  while (start < lower.size()) {
+    size_t end = lower.find(' ', start);
+    if (end == std::string::npos) end = lower.size();
+    std::string_view word = std::string_view(lower).substr(start, end - start);
+    if (name[start] >= 'a' && name[start] <= 'z') ++lower_case_words;
+    for (std::string_view social : {"twitter", "facebook", "whatsapp", "linkedin", "instagram"}) {
+      if (word == social) return false;
+    }
+    if (std::find(std::begin(kRoleWords), std::end(kRoleWords), word) == std::end(kRoleWords)) {
+      all_roles = false;
+    }
+    start = end + 1;
+  }
+  return lower_case_words < 3 && !all_roles;
 }
 
 }  // namespace
@@ -132,6 +164,42 @@ std::vector<std::string> NormalizeAuthorNames(std::string_view byline) {
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   }
   return names;
+}
+
+namespace {
+
+// Letters and digits of `text`, ASCII lower-cased (other bytes kept as they are).
+std::string CompactName(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80 || (c >= '0' && c <= '9')) {
+      out.push_back(c);
+    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+      out.push_back(text::AsciiLower(c));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+PublisherNames::PublisherNames(const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    std::string compact = CompactName(name);
+    if (compact.size() >= 2) compact_.push_back(std::move(compact));
+  }
+}
+
+bool PublisherNames::Names(std::string_view author) const {
+  const std::string name = CompactName(author);
+  if (name.empty()) return false;
+  for (const std::string& p : compact_) {
+    if (name == p ||
+        (p.size() >= 6 && name.size() <= p.size() + 6 && name.compare(0, p.size(), p) == 0)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::string StripSiteSuffix(std::string_view title_in, std::string_view site_name,

@@ -23,6 +23,21 @@ std::vector<std::string> NormalizeAuthorNames(std::string_view byline);
 std::string StripSiteSuffix(std::string_view title, std::string_view site_name,
                             std::string_view host, bool aggressive);
 
+// Who published a page, by the names a byline may give it (the site name, the JSON-LD publisher,
+// the host's main label: "lto" of lto.de), to tell a byline naming the newsroom from one naming
+// a person.
+class PublisherNames {
+ public:
+  explicit PublisherNames(const std::vector<std::string>& names);  // empty ones are ignored
+  // True when `author` is one of the names, or one of them with a short suffix ("日本経済新聞社"
+  // names "日本経済新聞"), ignoring case, spaces and punctuation ("Der Postillon" names
+  // "der-postillon").
+  bool Names(std::string_view author) const;
+
+ private:
+  std::vector<std::string> compact_;  // letters and digits of each name, ASCII lower-cased
+};
+
 // BCP 47 form of a language tag: "vi_VN" -> "vi-VN", "EN-us" -> "en-US", "vi" -> "vi";
 // the first of a comma list; "" for anything that is not a tag.
 std::string NormalizeLanguageTag(std::string_view tag);

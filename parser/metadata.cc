@@ -70,26 +70,39 @@ std::string HostWithoutWww(std::string_view page_url) {
 }
 
 // Picks the best author list: the first source yielding plausible names wins.
-std::vector<std::string> PickAuthors(const PageFacts& f, const JsonLdArticle& ld) {
-  std::vector<std::string> authors;
-  auto from = [&](const std::string& text) {
-    if (!authors.empty()) return;
-    authors = NormalizeAuthorNames(text);
-  };
-  for (const std::string& a : ld.authors) {
-    for (std::string& n : NormalizeAuthorNames(a)) {
-      if (std::find(authors.begin(), authors.end(), n) == authors.end()) authors.push_back(n);
-    }
-  }
-  from(Meta(f, {"author", "dc.creator", "sailthru.author", "parsely-author", "byl"}));
+// Authors from the first source that names a person: JSON-LD, meta author tags, rel=author
+// links, itemprop=author, visible bylines. A source that names only the publisher is passed
+// over for a later one naming a person; with none, the publisher is the author (a byline of
+// the newsroom: "Habertürk", "朝日新聞デジタル").
+std::vector<std::string> PickAuthors(const PageFacts& f, const JsonLdArticle& ld,
+                                     const PublisherNames& publisher) {
+  std::vector<std::string> sources;
+  for (const std::string& a : ld.authors) sources.push_back(a);
+  const size_t ld_sources = sources.size();
+  sources.push_back(Meta(f, {"author", "dc.creator", "sailthru.author", "parsely-author", "byl"}));
   std::string article_author = Meta(f, {"article:author"});
   if (article_author.find("://") == std::string::npos && article_author.find('/') != 0) {
-    from(article_author);
+    sources.push_back(article_author);
   }
-  for (const std::string& r : f.rel_author) from(r);
-  from(Itemprop(f, "author"));
-  for (const TextCandidate& c : f.bylines) from(c.text);
-  return authors;
+  for (const std::string& r : f.rel_author) sources.push_back(r);
+  sources.push_back(Itemprop(f, "author"));
+  for (const TextCandidate& c : f.bylines) sources.push_back(c.text);
+
+  for (bool publisher_allowed : {false, true}) {
+    std::vector<std::string> authors;
+    for (size_t i = 0; i < sources.size(); ++i) {
+      // The JSON-LD author list is one source; every other source stands alone.
+      if (!authors.empty() && i >= ld_sources) break;
+      for (std::string& n : NormalizeAuthorNames(sources[i])) {
+        if (!publisher_allowed && publisher.Names(n)) continue;
+        if (std::find(authors.begin(), authors.end(), n) == authors.end()) {
+          authors.push_back(std::move(n));
+        }
+      }
+    }
+    if (!authors.empty()) return authors;
+  }
+  return {};
 }
 
 // Visible dates: the first candidate after the title, else the closest one before it; candidates
@@ -178,6 +191,26 @@ DatePick PickDates(const PageFacts& f, const JsonLdArticle& ld, std::string_view
   return pick;
 }
 
+// The headline the page prints over the article, when the declared title (JSON-LD, og) is that
+// headline plus decoration after a separator ("Headline | DW | 28.04.2023", "Headline - Site
+// name"): the printed one is the title. Other disagreements keep the declared title (an SEO
+// variant of the headline is still the headline; a printed h1 may be a kicker or a section).
+std::string PreferPrintedHeadline(const std::string& declared, const std::string& h1_text) {
+  const std::string h1 = text::CollapseWhitespace(h1_text);
+  if (h1.empty() || h1.size() * 3 < declared.size() || declared.size() <= h1.size()) {
+    return declared;
+  }
+  if (declared.compare(0, h1.size(), h1) != 0) return declared;
+  const std::string_view tail = std::string_view(declared).substr(h1.size());
+  for (std::string_view sep :
+       {" | ", " - ", " \u2013 ", " \u2014 ", " :: ", " \u00B7 ", " \u00BB "}) {
+    if (tail.compare(0, sep.size(), sep) != 0) continue;
+    const std::string_view decoration = tail.substr(sep.size());
+    if (std::count(decoration.begin(), decoration.end(), ' ') < 6) return h1;
+  }
+  return declared;
+}
+
 std::string PickSection(const PageFacts& f, const JsonLdData& ld, const std::string& title) {
   std::string section = Meta(f, {"article:section", "og:article:section", "section"});
   if (section.empty()) section = ld.article.section;
@@ -262,6 +295,8 @@ PageMetadata ExtractMetadata(const GumboNode* document, std::string_view page_ur
     m.title = StripSiteSuffix(f.title, m.site, host, true);
   }
 
+  m.title = PreferPrintedHeadline(m.title, f.h1);
+
   // A title cut inside a multi-byte character upstream ends in U+FFFD: drop it.
   while (m.title.size() >= 3 && m.title.compare(m.title.size() - 3, 3, "\xEF\xBF\xBD") == 0) {
     m.title.resize(m.title.size() - 3);
@@ -278,7 +313,8 @@ PageMetadata ExtractMetadata(const GumboNode* document, std::string_view page_ur
   }
   if (m.lead.empty() && !f.sapos.empty()) m.lead = f.sapos.front().text;
 
-  m.authors = PickAuthors(f, a);
+  const PublisherNames publisher({m.site, a.publisher, host.substr(0, host.find('.'))});
+  m.authors = PickAuthors(f, a, publisher);
 
   DatePick dates = PickDates(f, a, page_url, vietnamese, order);
   if (dates.published) m.published_at = FormatIsoDate(*dates.published);

@@ -2,8 +2,8 @@
 #include "parser/sitemap.h"
 
 #include "common/text.h"
+#include "parser/date_parse.h"
 #include "parser/feed.h"
-#include "parser/feed_date.h"
 #include "parser/feed_internal.h"
 #include "parser/xml_util.h"
 

@@ -37,7 +37,7 @@ inline constexpr int kSitemapMaxIndexDepth = 3;
 struct SitemapNews {
   std::string publication_name;  // <news:publication><news:name>
   std::string language;          // <news:publication><news:language> ("vi", "zh-cn")
-  std::string publication_date;  // ISO 8601 (see feed_date.h); "" when absent or unparsable
+  std::string publication_date;  // ISO 8601 (ParseFeedDate); "" when absent or unparsable
   std::string title;             // <news:title>, plain text
 };
 

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace newscrawl::dom {
 namespace {
@@ -83,6 +85,43 @@ TEST(DomTest, DeepTreeWalkDoesNotRecurse) {
   EXPECT_GT(max_depth, 5000);
   EXPECT_EQ(NodeTextCollapsed(parsed.body()), "deep");
   EXPECT_EQ(FindAll(parsed.body(), GUMBO_TAG_DIV).size(), 5000u);
+}
+
+TEST(DomTest, ParsedTreeSurvivesMoves) {
+  std::string html;
+  for (int i = 0; i < 3000; ++i)
+    html += "<p class=c" + std::to_string(i % 7) + ">para " + std::to_string(i);
+  ParsedHtml first = ParsedHtml::Parse(html);
+  ParsedHtml moved = std::move(first);
+  EXPECT_EQ(first.document(), nullptr);  // NOLINT(bugprone-use-after-move): the moved-from state
+  ASSERT_NE(moved.body(), nullptr);
+  std::vector<const GumboNode*> paragraphs = FindAll(moved.body(), GUMBO_TAG_P);
+  ASSERT_EQ(paragraphs.size(), 3000u);
+  EXPECT_EQ(NodeTextCollapsed(paragraphs.back()), "para 2999");
+  ParsedHtml other = ParsedHtml::Parse("<p>x");
+  other = std::move(moved);
+  EXPECT_EQ(FindAll(other.body(), GUMBO_TAG_P).size(), 3000u);
+}
+
+TEST(GumboArenaTest, FreedBlocksAreReusedAndLargeBlocksReleased) {
+  GumboArena arena;
+  void* small = GumboArena::Allocate(&arena, 100);
+  ASSERT_NE(small, nullptr);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(small) % 16, 0u);
+  GumboArena::Deallocate(&arena, small);
+  const size_t reserved = arena.reserved_bytes();
+  for (int i = 0; i < 100000; ++i) {  // a transient buffer, freed each time: one block reused
+    void* block = GumboArena::Allocate(&arena, 90 + i % 20);
+    static_cast<char*>(block)[0] = 'x';
+    GumboArena::Deallocate(&arena, block);
+  }
+  EXPECT_EQ(arena.reserved_bytes(), reserved);
+  void* large = GumboArena::Allocate(&arena, 1 << 20);  // malloc'd; freed by Deallocate or ~arena
+  ASSERT_NE(large, nullptr);
+  static_cast<char*>(large)[(1 << 20) - 1] = 'x';
+  GumboArena::Deallocate(&arena, large);
+  EXPECT_NE(GumboArena::Allocate(&arena, 1 << 20), nullptr);  // left for the destructor
+  GumboArena::Deallocate(&arena, nullptr);
 }
 
 }  // namespace

@@ -9,7 +9,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "parser/feed_date.h"
+#include "parser/date_parse.h"
 
 namespace newscrawl {
 namespace {
@@ -40,6 +40,8 @@ const DateCase kDateCases[] = {
     {"Tue, 24 Nov 2026 23:59:59 EST", "2026-11-24T23:59:59-05:00"},
     {"Tue, 24 Nov 2026 23:59:59 PDT", "2026-11-24T23:59:59-07:00"},
     {"Tue, 24 Nov 2026 23:59:59 UT", "2026-11-24T23:59:59+00:00"},
+    {"Tue, 24 Nov 2026 23:59:59 MST", "2026-11-24T23:59:59-07:00"},
+    {"24-Nov-2026 23:59 +07", "2026-11-24T23:59:00+07:00"},
     {"Tue, 24 Nov 26 23:59:59 +0000", "2026-11-24T23:59:59+00:00"},
     {"Tue, 4 November 2026 1:02:03 -03:30", "2026-11-04T01:02:03-03:30"},
     {"Sat, 29 Feb 2020 12:00:00 +0100 (CET)", "2020-02-29T12:00:00+01:00"},
@@ -67,6 +69,9 @@ const DateCase kDateCases[] = {
     {"Wed, 25 Nov 2026 16:30:00 XYZ", ""},
     {"yesterday", ""},
     {"25/11/2026", ""},
+    {"2026-11-25 and more", ""},
+    {"Wed, 25 Nov 2026 16:30:00 +0700 extra", ""},
+    {"1899-12-31", ""},
 };
 
 TEST(FeedDateTest, Table) {

@@ -118,6 +118,17 @@ TEST(MetadataTest, AuthorSourcesAndTrustOrder) {
   }
 }
 
+TEST(MetadataTest, PublisherNamesTellTheNewsroomFromAPerson) {
+  const PublisherNames publisher({"Der Postillon", "", "lto", "日本経済新聞"});
+  EXPECT_TRUE(publisher.Names("der-postillon"));
+  EXPECT_TRUE(publisher.Names("DerPostillon"));
+  EXPECT_TRUE(publisher.Names("LTO"));
+  EXPECT_TRUE(publisher.Names("日本経済新聞社"));
+  EXPECT_FALSE(publisher.Names("Max Kolter"));
+  EXPECT_FALSE(publisher.Names("Lto Reporter Team"));
+  EXPECT_FALSE(publisher.Names(""));
+}
+
 TEST(MetadataTest, AuthorNameNormalisation) {
   EXPECT_THAT(NormalizeAuthorNames("  By   John  Smith and Jane Roe "),
               ElementsAre("John Smith", "Jane Roe"));
@@ -138,6 +149,16 @@ TEST(MetadataTest, AuthorNameNormalisation) {
   EXPECT_THAT(NormalizeAuthorNames("www.example-news.com"), IsEmpty());
   EXPECT_THAT(NormalizeAuthorNames("No Author"), IsEmpty());
   EXPECT_THAT(NormalizeAuthorNames("T. V. Raman"), ElementsAre("T. V. Raman"));
+  // Names only: roles, share buttons, URL fragments and sentences are not names.
+  EXPECT_THAT(NormalizeAuthorNames("By Jane Doe and John Roe, Staff Reporters"),
+              ElementsAre("Jane Doe", "John Roe"));
+  EXPECT_THAT(NormalizeAuthorNames("Ruth Example, senior correspondent"),
+              ElementsAre("Ruth Example"));
+  EXPECT_THAT(NormalizeAuthorNames("Twitter Facebook"), IsEmpty());
+  EXPECT_THAT(NormalizeAuthorNames("Deutsche Welle (www.dw.com"), IsEmpty());
+  EXPECT_THAT(NormalizeAuthorNames("Lesotho Times Lesotho's widely read newspaper"), IsEmpty());
+  EXPECT_THAT(NormalizeAuthorNames("María de los Ángeles"), ElementsAre("María de los Ángeles"));
+  EXPECT_THAT(NormalizeAuthorNames("dan"), ElementsAre("dan"));
 }
 
 TEST(MetadataTest, PublishedSourcesAndTrustOrder) {

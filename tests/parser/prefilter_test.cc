@@ -24,7 +24,7 @@ TEST(PrefilterTest, RemovesScriptsStylesCommentsSvg) {
       {"<p>a<button class=share>Share</button></p>", "<p>a</p>"},
       {"<p>a</p><iframe src='//ads'>fallback</iframe>", "<p>a</p>"},
       {"<p>x < y</p>", "<p>x < y</p>"},
-      {"<!DOCTYPE html><p title='a>b'>c</p>", "<!DOCTYPE html><p title='a>b'>c</p>"},
+      {"<!DOCTYPE html><p class='a>b'>c</p>", "<!DOCTYPE html><p class='a>b'>c</p>"},
       {"<p>open comment <!-- never closed", "<p>open comment "},
       {"<script>never closed", ""},
   };
@@ -111,10 +111,53 @@ TEST(PrefilterTest, ElementsLeftOpenCloseWhereThePageGoesOn) {
 
 TEST(PrefilterTest, TagsWithTooManyAttributesAreCut) {
   std::string tag = "<div";
-  for (int i = 0; i < 200; ++i) tag += " a" + std::to_string(i);
+  for (int i = 0; i < 200; ++i) tag += " class=c" + std::to_string(i);
   std::string expected = "<div";
-  for (int i = 0; i < 128; ++i) expected += " a" + std::to_string(i);
-  EXPECT_EQ(Filter(tag + ">x</div>"), expected + " >x</div>");
+  for (int i = 0; i < 128; ++i) expected += " class=c" + std::to_string(i);
+  EXPECT_EQ(Filter(tag + ">x</div>"), expected + ">x</div>");
+}
+
+TEST(PrefilterTest, KeepsOnlyAttributesSomeReaderReads) {
+  struct Case {
+    std::string in;
+    std::string out;
+  } cases[] = {
+      // Unread attributes go; read ones stay as written (quotes, case, order).
+      {"<div data-x=1 CLASS=\"Body\" onclick='f()' id=main title=t>a</div>",
+       "<div CLASS=\"Body\" id=main>a</div>"},
+      {"<img srcset='a 1x, b 2x' data-src=\"/p.jpg\" alt=\"A\" width=10>",
+       "<img data-src=\"/p.jpg\" alt=\"A\">"},
+      {"<p class=a>x</p>", "<p class=a>x</p>"},  // nothing to drop: copied unchanged
+      // A link's target is never read: "href" stays, its value goes; <link>/<base> keep theirs.
+      {"<a href=\"/story?id=1\" rel=author>Jane</a>", "<a href rel=author>Jane</a>"},
+      {"<link rel=canonical href=\"https://e.org/a\">",
+       "<link rel=canonical href=\"https://e.org/a\">"},
+      // Unread void tags go whole.
+      {"<p>a<input type=text name=q>b</p>", "<p>ab</p>"},
+      {"<link rel=stylesheet href=/s.css><title>t</title>", "<title>t</title>"},
+      // Whitespace runs between tags become one character.
+      {"<ul>\n   <li>a</li>\n\n  <li>b</li>  </ul>", "<ul>\n<li>a</li>\n<li>b</li> </ul>"},
+      {"<p>a  b</p>", "<p>a  b</p>"},  // text is left alone
+      {"<p>a</p>\n<script>x()</script>\n\n  <p>b</p>", "<p>a</p>\n\n<p>b</p>"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(Filter(c.in), c.out) << c.in;
+}
+
+// What the filter removes is what nothing reads: the parsed document still has the link (as a
+// link), the image source and the hints.
+TEST(PrefilterTest, FilteredDocumentKeepsWhatReadersUse) {
+  std::string html = Filter(
+      "<body><div class=article-body data-track=x><a href=/a onclick=f()>l</a>"
+      "<img data-src=/i.jpg srcset=x></div></body>");
+  dom::ParsedHtml parsed = dom::ParsedHtml::Parse(html);
+  const GumboNode* a = dom::FindFirst(parsed.body(), GUMBO_TAG_A);
+  ASSERT_NE(a, nullptr);
+  EXPECT_TRUE(dom::HasAttribute(a, "href"));
+  EXPECT_FALSE(dom::HasAttribute(a, "onclick"));
+  const GumboNode* img = dom::FindFirst(parsed.body(), GUMBO_TAG_IMG);
+  ASSERT_NE(img, nullptr);
+  EXPECT_EQ(dom::GetAttribute(img, "data-src"), "/i.jpg");
+  EXPECT_TRUE(dom::HasClass(dom::FindFirst(parsed.body(), GUMBO_TAG_DIV), "article-body"));
 }
 
 }  // namespace
