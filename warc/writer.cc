@@ -95,13 +95,15 @@ Result<std::string> GzipMember(std::string_view data) {
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
-// A whole record ("WARC/1.1", fields, Content-Length, block, CRLF CRLF) as one gzip member.
-Result<std::string> Record(const Fields& fields, std::string_view block) {
+// A whole record ("WARC/1.1", fields, Content-Length, block, CRLF CRLF), as one gzip member
+// when `gzip`.
+Result<std::string> Record(const Fields& fields, std::string_view block, bool gzip) {
   std::string text = std::string(kVersion) + "\r\n";
   for (const auto& [name, value] : fields) text += name + ": " + value + "\r\n";
   text += "Content-Length: " + std::to_string(block.size()) + "\r\n\r\n";
   text.append(block);
   text += "\r\n\r\n";
+  if (!gzip) return text;
   return GzipMember(text);
 }
 
@@ -115,83 +117,7 @@ Status WriteAll(int fd, std::string_view data) {
   return Status::Ok();
 }
 
-// The end offset of the last whole gzip member (whose record ends with CRLF CRLF) of `fd`.
-uint64_t LastWholeMemberEnd(int fd) {
-  z_stream zs{};
-  if (inflateInit2(&zs, 15 + 16) != Z_OK) return 0;
-  std::vector<char> in(256 * 1024);
-  char out[64 * 1024];
-  uint64_t consumed = 0, good_end = 0;
-  std::string tail;  // last decoded bytes of the member
-  bool at_member_start = true;
-  for (;;) {
-    ssize_t n = ::read(fd, in.data(), in.size());
-    if (n <= 0) break;
-    size_t offset = 0;
-    bool stop = false;
-    while (offset < static_cast<size_t>(n) && !stop) {
-      if (at_member_start && static_cast<unsigned char>(in[offset]) != 0x1f) {
-        stop = true;
-        break;
-      }
-      at_member_start = false;
-      zs.next_in = reinterpret_cast<Bytef*>(in.data() + offset);
-      zs.avail_in = static_cast<uInt>(n - offset);
-      zs.next_out = reinterpret_cast<Bytef*>(out);
-      zs.avail_out = sizeof out;
-      int rc = inflate(&zs, Z_NO_FLUSH);
-      size_t used = (n - offset) - zs.avail_in;
-      size_t produced = sizeof out - zs.avail_out;
-      tail.append(out, produced);
-      if (tail.size() > 4) tail.erase(0, tail.size() - 4);
-      offset += used;
-      consumed += used;
-      if (rc == Z_STREAM_END) {
-        if (tail == "\r\n\r\n")
-          good_end = consumed;
-        else
-          stop = true;
-        inflateReset(&zs);
-        tail.clear();
-        at_member_start = true;
-      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-        stop = true;
-      }
-    }
-    if (stop) break;
-  }
-  inflateEnd(&zs);
-  return good_end;
-}
-
 }  // namespace
-
-Result<std::string> RecoverUnfinishedWarc(const std::string& open_path) {
-  const std::string suffix = kOpenSuffix;
-  if (open_path.size() <= suffix.size() ||
-      open_path.compare(open_path.size() - suffix.size(), suffix.size(), suffix) != 0) {
-    return Status::InvalidArgument(open_path + ": not an unfinished WARC (no .open suffix)");
-  }
-  const std::string final_path = open_path.substr(0, open_path.size() - suffix.size());
-  int fd = ::open(open_path.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) return Status::IoError("cannot open " + open_path + ": " + std::strerror(errno));
-  uint64_t keep = LastWholeMemberEnd(fd);
-  bool ok = ::ftruncate(fd, static_cast<off_t>(keep)) == 0 && ::fsync(fd) == 0;
-  int err = errno;
-  ::close(fd);
-  if (!ok) return Status::IoError("cannot cut back " + open_path + ": " + std::strerror(err));
-  if (keep == 0) {
-    ::unlink(open_path.c_str());
-    return std::string();
-  }
-  std::error_code ec;
-  if (fs::exists(final_path, ec)) {
-    return Status::AlreadyExists("cannot close " + open_path + ": " + final_path + " exists");
-  }
-  fs::rename(open_path, final_path, ec);
-  if (ec) return Status::IoError("cannot rename " + open_path + ": " + ec.message());
-  return final_path;
-}
 
 struct WarcWriter::Impl {
   WarcWriterOptions options;
@@ -212,9 +138,9 @@ struct WarcWriter::Impl {
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
     char name[512];
-    std::snprintf(name, sizeof name, "%s-%s%03d-%05d-%s.warc.gz", options.prefix.c_str(), stamp,
-                  static_cast<int>(clock->UnixNowMs() % 1000), sequence++,
-                  options.instance.c_str());
+    std::snprintf(name, sizeof name, "%s-%s%03d-%05d-%s%s", options.prefix.c_str(), stamp,
+                  static_cast<int>(clock->UnixNowMs() % 1000), sequence++, options.instance.c_str(),
+                  options.gzip ? ".warc.gz" : ".warc");
     return name;
   }
 
@@ -243,7 +169,7 @@ struct WarcWriter::Impl {
                                          {"WARC-Filename", name},
                                          {"Content-Type", "application/warc-fields"},
                                          {"WARC-Block-Digest", Sha1Digest(info)}},
-                                        info);
+                                        info, options.gzip);
     size = 0;
     exchanges = 0;
     if (!record.ok()) return record.status();
@@ -281,12 +207,15 @@ Result<std::unique_ptr<WarcWriter>> WarcWriter::Open(WarcWriterOptions options) 
     return Status::IoError("cannot create WARC directory " + options.directory);
   }
   // Only this instance's files (or the fixed name): another instance may share the directory.
-  const std::string own_suffix = "-" + options.instance + ".warc.gz" + kOpenSuffix;
+  // Both kinds of file: the gzip setting may have changed since.
+  const std::string own_gzip = "-" + options.instance + ".warc.gz" + kOpenSuffix;
+  const std::string own_plain = "-" + options.instance + ".warc" + kOpenSuffix;
   for (const fs::directory_entry& entry : fs::directory_iterator(options.directory, ec)) {
     const std::string name = entry.path().filename().string();
     bool mine = options.file_name.empty()
                     ? name.compare(0, options.prefix.size() + 1, options.prefix + "-") == 0 &&
-                          text::EndsWithIgnoreCase(name, own_suffix)
+                          (text::EndsWithIgnoreCase(name, own_gzip) ||
+                           text::EndsWithIgnoreCase(name, own_plain))
                     : name == options.file_name + kOpenSuffix;
     if (!mine) continue;
     Result<std::string> recovered = RecoverUnfinishedWarc(entry.path().string());
@@ -331,9 +260,9 @@ Status WarcWriter::Write(const WarcExchange& ex) {
   }
   response.emplace_back("WARC-Block-Digest", Sha1Digest(block));
   if (ex.truncated) response.emplace_back("WARC-Truncated", "length");
-  Result<std::string> request_record = Record(request, ex.request);
+  Result<std::string> request_record = Record(request, ex.request, impl_->options.gzip);
   if (!request_record.ok()) return request_record.status();
-  Result<std::string> response_record = Record(response, block);
+  Result<std::string> response_record = Record(response, block, impl_->options.gzip);
   if (!response_record.ok()) return response_record.status();
   const std::string bytes = *request_record + *response_record;
 

@@ -218,6 +218,41 @@ TEST(WarcWriterTest, AnUnfinishedFileIsCutBackToItsLastWholeRecordOnTheNextOpen)
   ASSERT_TRUE((*writer)->Close().ok());
 }
 
+TEST(WarcWriterTest, PlainFilesAreWrittenUncompressedAndCutBackLikeGzipOnes) {
+  TempDir dir;
+  FakeClock clock;
+  WarcWriterOptions options = OptionsFor(dir, &clock, "me");
+  options.gzip = false;
+  std::string open_path;
+  {
+    auto writer = WarcWriter::Open(options);
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE((*writer)->Write(Exchange(1)).ok());
+    ASSERT_TRUE((*writer)->Write(Exchange(2)).ok());
+    open_path = dir.path() + "/" + Files(dir.path())[0];
+    fs::copy_file(open_path, open_path + ".crash");
+  }
+  EXPECT_EQ(Files(dir.path())[0], "newscrawl-20260101000000000-00000-me.warc");
+  std::ifstream in(dir.path() + "/" + Files(dir.path())[0], std::ios::binary);
+  std::string start(8, '\0');
+  in.read(start.data(), 8);
+  EXPECT_EQ(start, "WARC/1.1");
+  fs::remove(open_path.substr(0, open_path.size() - 5));
+  fs::rename(open_path + ".crash", open_path);
+  // A record cut inside its block, as a crash mid-write leaves it.
+  const std::string cut = RecordText("response", "http://x.test/", std::string(500, 'b'));
+  std::ofstream(open_path, std::ios::app | std::ios::binary) << cut.substr(0, 300);
+
+  clock.Advance(std::chrono::seconds(5));
+  auto writer = WarcWriter::Open(options);
+  ASSERT_TRUE(writer.ok()) << writer.status().message();
+  ASSERT_EQ((*writer)->recovered_files().size(), 1u);
+  ReadAll r = ReadWarcFile((*writer)->recovered_files()[0]);
+  EXPECT_TRUE(r.damages.empty());
+  EXPECT_EQ(r.records.size(), 5u);
+  ASSERT_TRUE((*writer)->Close().ok());
+}
+
 TEST(WarcWriterTest, AFixedNameIsNeverOverwritten) {
   TempDir dir;
   WarcWriterOptions options;
