@@ -208,17 +208,7 @@ struct Fetcher::Impl {
     hosts.MarkDirty(h);
     FetchResult& r = p->result;
     r.final_url = p->target.url;
-    r.status = resp.status;
-    r.content_type = resp.content_type;
-    r.charset = CharsetOf(resp.content_type);
-    r.etag = resp.etag;
-    r.last_modified = resp.last_modified;
-    r.content_encoding = resp.content_encoding;
-    r.truncated = resp.truncated;
-    r.fetched_at = Iso8601FromUnixMs(clock.UnixNowMs());
-    r.ip_address = std::move(resp.peer_ip);
-    r.request_head = std::move(resp.request_head);
-    r.response_head = std::move(resp.response_head);
+    SetAnswer(resp, &r);
 
     const FetchOutcome outcome = OutcomeOfResponse(resp.transport, resp.status);
     std::string error = resp.error;
@@ -313,20 +303,25 @@ struct Fetcher::Impl {
     r.final_url = resp.effective_url.empty() ? r.url : resp.effective_url;
     r.outcome = OutcomeOfResponse(resp.transport, resp.status);
     r.error = resp.error;
-    r.status = resp.status;
-    r.content_type = resp.content_type;
-    r.charset = CharsetOf(resp.content_type);
-    r.etag = resp.etag;
-    r.last_modified = resp.last_modified;
-    r.content_encoding = resp.content_encoding;
     r.body = resp.body;
-    r.truncated = resp.truncated;
     r.attempts = 1;
-    r.fetched_at = Iso8601FromUnixMs(clock.UnixNowMs());
-    r.ip_address = resp.peer_ip;
-    r.request_head = resp.request_head;
-    r.response_head = resp.response_head;
+    SetAnswer(resp, &r);
     return r;
+  }
+
+  // What an HTTP answer tells about itself (all but the body), received now.
+  void SetAnswer(const HttpResponse& resp, FetchResult* r) const {
+    r->status = resp.status;
+    r->content_type = resp.content_type;
+    r->charset = CharsetOf(resp.content_type);
+    r->etag = resp.etag;
+    r->last_modified = resp.last_modified;
+    r->content_encoding = resp.content_encoding;
+    r->truncated = resp.truncated;
+    r->fetched_at = Iso8601FromUnixMs(clock.UnixNowMs());
+    r->ip_address = resp.peer_ip;
+    r->request_head = resp.request_head;
+    r->response_head = resp.response_head;
   }
 
   // The host's own /robots.txt, asked for as a page (the daemon reads its Sitemap: lines): the
