@@ -6,7 +6,9 @@
 // Record() only builds the exchange (string copies) and queues it: digests, compression and the
 // disk write happen on the archive's own writer thread, so the fetch path pays a copy, not
 // SHA-1 and deflate. The queue is bounded (max_queued_bytes): a caller waits while it is full, so
-// a disk slower than the crawl slows the crawl instead of growing memory.
+// a disk slower than the crawl slows the crawl instead of growing memory. The price: a process
+// killed (SIGKILL, a crash) loses the exchanges still queued, although the daemon may already
+// have stored their articles; Close() (SIGTERM) writes everything queued first.
 //
 // The records come from the result as ExchangeFor() describes: with the heads the fetcher
 // captured (FetcherOptions::capture_exchange, set by Attach()) the request is the one sent and

@@ -1,7 +1,8 @@
 // The daemon's WARC archive end to end: the real `newscrawl run` with a `warc:` section crawls the
 // loopback news web (tests/pipeline/news_web.h), is stopped with SIGTERM, and leaves only closed
 // files under generated names; warcio.js reads them and checks their digests; `newscrawl extract
-// --warc --db` over them stores the same articles the daemon stored.
+// --warc --db` over them stores the same articles the daemon stored. A file a killed daemon left
+// open is cut back to its last whole record and closed when the daemon starts again.
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -165,6 +166,57 @@ TEST(WarcDaemonTest, ClosedFilesOfACrawlRebuildTheDaemonsArticles) {
   auto store = store::Store::Open(rebuilt, options);
   ASSERT_TRUE(store.ok());
   EXPECT_TRUE(CrawlComplete(**store, web));
+}
+
+TEST(WarcDaemonTest, AFileLeftOpenByAKilledDaemonIsCutBackAndClosedAtTheNextStart) {
+  NewsWeb web(/*per_site=*/15, /*syndicate_every=*/5);
+  warc::TempDir dir;
+  const std::string db = dir.path() + "/db", warc_dir = dir.path() + "/warc";
+  const std::string config_path = dir.path() + "/newscrawl.yaml";
+  std::ofstream(config_path) << web.ConfigYaml(db, "10ms", NewsWeb::FreeBind())
+                             << "warc:\n  dir: " << warc_dir << "\n";
+  const std::string log = dir.path() + "/daemon.log";
+  const std::vector<std::string> args = {kBinary,      "run",   "--config",   config_path,
+                                         "--workers",  "2",     "--lease",    "1s",
+                                         "--min-poll", "300ms", "--max-poll", "1s"};
+  pid_t pid = SpawnLogged(args, log);
+  ASSERT_GT(pid, 0);
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (StoredNow(db) < 5 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(100ms);
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  WaitExit(pid, 10s);
+  std::vector<std::string> left;
+  for (const fs::directory_entry& entry : fs::directory_iterator(warc_dir))
+    left.push_back(entry.path().filename().string());
+  ASSERT_EQ(left.size(), 1u);
+  ASSERT_EQ(left[0].substr(left[0].size() - 5), ".open");
+  // A record torn in the middle, as a kill during write() leaves it.
+  std::ofstream(warc_dir + "/" + left[0], std::ios::app | std::ios::binary)
+      << std::string("\x1f\x8b\x08\x00", 4) << "torn";
+
+  pid = SpawnLogged(args, log);
+  ASSERT_GT(pid, 0);
+  std::this_thread::sleep_for(1500ms);
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  const int status = WaitExit(pid, 20s);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status << "\n" << ReadFile(log);
+  const std::string closed = left[0].substr(0, left[0].size() - 5);
+  EXPECT_NE(ReadFile(log).find("closed " + warc_dir + "/" + closed + " left unfinished"),
+            std::string::npos)
+      << ReadFile(log);
+  size_t files = 0;
+  for (const fs::directory_entry& entry : fs::directory_iterator(warc_dir)) {
+    ++files;
+    EXPECT_EQ(entry.path().extension(), ".gz") << entry.path();
+    auto reader = warc::WarcReader::Open(entry.path().string());
+    ASSERT_TRUE(reader.ok());
+    warc::ReadAll all = warc::Drain(reader->get());
+    EXPECT_TRUE(all.damages.empty()) << entry.path() << ": " << all.damages.front().reason;
+    ASSERT_FALSE(all.records.empty());
+    EXPECT_EQ(all.records[0].type(), "warcinfo");
+  }
+  EXPECT_EQ(files, 2u);  // the killed run's, closed, and the second run's
 }
 
 }  // namespace
