@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/beast/http/status.hpp>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -127,7 +129,10 @@ FetchArchiveOptions FetchArchiveOptionsFor(const Config& config) {
 
 struct FetchArchive::Queue {
   std::mutex mu;
-  std::condition_variable changed;  // an exchange queued or written, or closing
+  // The writer sleeps until a batch is queued (kWakeBytes) or kWakeEvery has passed, so a crawl
+  // does not pay a thread wake-up per page; producers wait on `room` when the queue is full.
+  std::condition_variable batch;
+  std::condition_variable room;
   std::deque<warc::WarcExchange> exchanges;
   uint64_t bytes = 0;  // of the exchanges queued
   uint64_t written = 0;
@@ -137,6 +142,9 @@ struct FetchArchive::Queue {
 };
 
 namespace {
+constexpr uint64_t kWakeBytes = 256 << 10;
+constexpr std::chrono::milliseconds kWakeEvery{50};
+
 uint64_t SizeOf(const warc::WarcExchange& ex) {
   return ex.request.size() + ex.response_head.size() + ex.payload.size();
 }
@@ -185,35 +193,46 @@ void FetchArchive::Record(const crawler::FetchResult& result, UrlKind kind) {
   Queue& q = *queue_;
   std::unique_lock<std::mutex> lock(q.mu);
   // One exchange larger than the bound still goes through (alone).
-  q.changed.wait(lock, [&] {
+  q.room.wait(lock, [&] {
     return q.closing || q.failed || q.bytes == 0 || q.bytes + size <= options_.max_queued_bytes;
   });
   if (q.closing || q.failed) return;
+  const uint64_t wake_at = WakeBytes();
+  const bool wake = q.bytes < wake_at && q.bytes + size >= wake_at;
   q.bytes += size;
   q.exchanges.push_back(std::move(ex));
-  q.changed.notify_all();
+  if (wake) q.batch.notify_one();
 }
 
 void FetchArchive::WriterLoop() {
   Queue& q = *queue_;
+  const uint64_t wake_at = WakeBytes();
   std::unique_lock<std::mutex> lock(q.mu);
   for (;;) {
-    q.changed.wait(lock, [&] { return q.closing || !q.exchanges.empty(); });
-    if (q.exchanges.empty()) return;  // closing and drained
-    warc::WarcExchange ex = std::move(q.exchanges.front());
-    q.exchanges.pop_front();
+    q.batch.wait_for(lock, kWakeEvery, [&] { return q.closing || q.bytes >= wake_at; });
+    if (q.exchanges.empty()) {
+      if (q.closing) return;  // drained
+      continue;
+    }
+    std::deque<warc::WarcExchange> batch;
+    batch.swap(q.exchanges);
     lock.unlock();
-    const uint64_t size = SizeOf(ex);
-    const bool ok = writer_->Write(ex).ok();  // the writer keeps the first error for Close()
+    uint64_t batch_bytes = 0, written = 0;
+    bool ok = true;
+    for (const warc::WarcExchange& ex : batch) {
+      batch_bytes += SizeOf(ex);
+      if (ok) ok = writer_->Write(ex).ok();  // the writer keeps the first error for Close()
+      if (ok) ++written;
+    }
     lock.lock();
-    q.bytes -= size;
-    if (ok) ++q.written;
+    q.bytes -= batch_bytes;  // counted until written: producers wait for room meanwhile
+    q.written += written;
     if (!ok) {
       q.failed = true;
       q.bytes = 0;
       q.exchanges.clear();
     }
-    q.changed.notify_all();
+    q.room.notify_all();
   }
 }
 
@@ -221,10 +240,15 @@ Status FetchArchive::Close() {
   {
     std::lock_guard<std::mutex> lock(queue_->mu);
     queue_->closing = true;
-    queue_->changed.notify_all();
+    queue_->batch.notify_all();
+    queue_->room.notify_all();
   }
   if (queue_->thread.joinable()) queue_->thread.join();
   return writer_->Close();
+}
+
+uint64_t FetchArchive::WakeBytes() const {
+  return std::clamp<uint64_t>(options_.max_queued_bytes / 2, 1, kWakeBytes);
 }
 
 uint64_t FetchArchive::written() const {

@@ -94,6 +94,8 @@ class FetchArchive {
   struct Queue;
   FetchArchive(FetchArchiveOptions options, std::unique_ptr<warc::WarcWriter> writer);
   void WriterLoop();
+  // Queued bytes that wake the writer before its periodic wake-up.
+  uint64_t WakeBytes() const;
 
   const FetchArchiveOptions options_;
   std::unique_ptr<warc::WarcWriter> writer_;
