@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -64,13 +65,9 @@ uint64_t StoredNow(const std::string& db) {
   return store.ok() ? CountNewEvents(**store) : 0;
 }
 
-int RunShell(const std::string& command, std::string* output) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return -1;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output->append(buffer, n);
-  int status = pclose(pipe);
+// Runs `command` through the shell with stdout and stderr in `log`; its exit status.
+int RunLogged(const std::string& command, const std::string& log) {
+  const int status = std::system((command + " >" + log + " 2>&1").c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -126,12 +123,12 @@ TEST(WarcDaemonTest, ClosedFilesOfACrawlRebuildTheDaemonsArticles) {
       if (r.type() != "warcinfo") EXPECT_EQ(r.fields.Get("WARC-IP-Address"), "127.0.0.1") << uri;
     }
     if (fs::exists(kWarcio)) {
-      std::string out;
-      EXPECT_EQ(RunShell("node " + std::string(NC_SOURCE_DIR) + "/tests/warc/warcio_check.cjs " +
-                             kWarcio + " " + file,
-                         &out),
+      const std::string check_log = dir.path() + "/warcio.log";
+      EXPECT_EQ(RunLogged("node " + std::string(NC_SOURCE_DIR) + "/tests/warc/warcio_check.cjs " +
+                              kWarcio + " " + file,
+                          check_log),
                 0)
-          << out;
+          << ReadFile(check_log);
     } else if (std::getenv("CI") != nullptr) {
       ADD_FAILURE() << "warcio.js missing under .cache/node";
     }
@@ -146,14 +143,12 @@ TEST(WarcDaemonTest, ClosedFilesOfACrawlRebuildTheDaemonsArticles) {
 
   std::string list;
   for (const std::string& file : files) list += " " + file;
-  std::string out;
-  const std::string rebuilt = dir.path() + "/rebuilt";
-  EXPECT_EQ(RunShell(kBinary + " extract --warc" + list + " --db " + rebuilt + " >/dev/null", &out),
-            0)
-      << out;
+  const std::string rebuilt = dir.path() + "/rebuilt", extract_log = dir.path() + "/extract.log";
+  EXPECT_EQ(RunLogged(kBinary + " extract --warc" + list + " --db " + rebuilt, extract_log), 0)
+      << ReadFile(extract_log);
   std::map<std::string, Stored> daemon_articles = NewArticles(db);
   std::map<std::string, Stored> warc_articles = NewArticles(rebuilt);
-  ASSERT_EQ(warc_articles.size(), daemon_articles.size()) << out;
+  ASSERT_EQ(warc_articles.size(), daemon_articles.size()) << ReadFile(extract_log);
   // The same texts (titles may differ: the daemon prefers a news sitemap's news:title, which a
   // WARC of the pages alone does not hold).
   for (const auto& [hash, article] : daemon_articles) {
