@@ -218,9 +218,11 @@ int RunFetch(FetchFlags& flags) {
     std::fprintf(stderr, "newscrawl fetch: %s\n", sink.status().message().c_str());
     return kExitFailure;
   }
-  std::unique_ptr<FetchArchive> archive;
+  crawler::FetcherOptions fetcher_options = FetcherOptionsFor(flags);
+  crawler::FetcherEnv fetcher_env;
+  std::unique_ptr<pipeline::FetchArchive> archive;
   if (!flags.warc.empty()) {
-    auto opened = FetchArchive::Open(flags.warc, FetcherOptionsFor(flags).user_agent);
+    auto opened = OpenFetchWarc(flags.warc, &fetcher_options, &fetcher_env);
     if (!opened.ok()) {
       std::fprintf(stderr, "newscrawl fetch: --warc: %s\n", opened.status().message().c_str());
       return kExitUsage;
@@ -233,12 +235,12 @@ int RunFetch(FetchFlags& flags) {
   boost::asio::thread_pool workers(static_cast<size_t>(jobs));
   Output output(sink->get(), flags.urls.size(), flags.errors_json);
   {
-    crawler::Fetcher fetcher(FetcherOptionsFor(flags));
+    crawler::Fetcher fetcher(fetcher_options, nullptr, std::move(fetcher_env));
     bool raw = flags.raw;
     for (const std::string& url : flags.urls) {
       fetcher.Fetch({url, "", ""}, [&workers, &output, raw, a = archive.get()](FetchResult r) {
         boost::asio::post(workers, [&output, raw, a, r = std::move(r)]() mutable {
-          if (a) a->Record(r);
+          if (a) a->Record(r, pipeline::UrlKind::kArticle);
           output.Handle(std::move(r), raw);
         });
       });

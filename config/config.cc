@@ -115,6 +115,7 @@ std::string Config::Summary() const {
                         (seeds == 1 ? " seed" : " seeds") + ", storage " + storage_path + ", API " +
                         http_api.bind;
   if (cluster.enabled) summary += ", cluster instance " + cluster.instance_name;
+  if (!warc.dir.empty()) summary += ", WARC to " + warc.dir;
   return summary;
 }
 

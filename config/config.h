@@ -135,6 +135,22 @@ struct ClusterConfig {
   uint32_t replicas = 3;
 };
 
+// Archiving what the daemon fetched as WARC files (docs/warc.md): off unless `dir` is set.
+struct WarcConfig {
+  // Directory of the .warc.gz files (created if missing); empty = no archive. A relative path is
+  // resolved like storage_path. Files are named "newscrawl-<UTC time>-<sequence>-<instance>
+  // .warc.gz" (the instance is cluster.instance_name, else "local").
+  std::string dir;
+  // A new file is started before one would pass this size (compressed bytes). At least 1MiB.
+  uint64_t max_file_size = 1ull << 30;
+  // Which fetches are kept: "articles" (default), "feeds", "sitemaps", "sections" (section and
+  // home pages) and "robots" (robots.txt, as the fetcher fetched it).
+  std::vector<std::string> kinds = {"articles"};
+  // One gzip member per record (.warc.gz). False: plain .warc files, several times larger but
+  // cheaper to write (no deflate on the crawler's cores).
+  bool compress = true;
+};
+
 struct Config {
   std::string source_file;  // the file it was loaded from ("" for defaults / strings)
 
@@ -151,6 +167,7 @@ struct Config {
   LimitsConfig limits;
   std::vector<SiteConfig> sites;
   ClusterConfig cluster;
+  WarcConfig warc;
 
   // "3 sites, 11 seeds, storage /var/lib/newscrawl, API 127.0.0.1:8080" (for logs and
   // `config check`).

@@ -258,6 +258,27 @@ void ReadCluster(Reader& r, const YAML::Node& node, ClusterConfig* cluster) {
   }
 }
 
+void ReadWarc(Reader& r, const YAML::Node& node, WarcConfig* warc) {
+  if (!r.CheckMap(node, "warc", {"dir", "max_file_size", "kinds", "compress"})) return;
+  r.String(node, "dir", &warc->dir);
+  if (node["dir"] && warc->dir.empty()) r.Error(node["dir"], "warc.dir must not be empty");
+  if (!warc->dir.empty()) warc->dir = ResolveStoragePath(warc->dir);
+  r.Size(node, "max_file_size", 1ull << 20, 1ull << 50, &warc->max_file_size);
+  r.Bool(node, "compress", &warc->compress);
+  static const std::set<std::string> kKinds = {"articles", "feeds", "sitemaps", "sections",
+                                               "robots"};
+  const YAML::Node kinds = node["kinds"];
+  r.StringList(node, "kinds", &warc->kinds);
+  if (kinds && kinds.IsSequence()) {
+    for (const YAML::Node& item : kinds) {
+      if (item.IsScalar() && !item.Scalar().empty() && kKinds.count(item.Scalar()) == 0)
+        r.Error(item, "unknown warc kind '" + item.Scalar() +
+                          "' (expected articles, feeds, sitemaps, sections or robots)");
+    }
+    if (warc->kinds.empty()) r.Error(kinds, "warc.kinds needs at least one kind");
+  }
+}
+
 void ReadConfig(Reader& r, const YAML::Node& root, Config* config) {
   if (!root || root.IsNull()) {
     r.Error(root, "the config file is empty");
@@ -265,7 +286,7 @@ void ReadConfig(Reader& r, const YAML::Node& root, Config* config) {
   }
   if (!r.CheckMap(root, "config",
                   {"storage_path", "log_level", "allow_private_addresses", "http_api", "identity",
-                   "politeness", "limits", "sites", "cluster"})) {
+                   "politeness", "limits", "sites", "cluster", "warc"})) {
     return;
   }
   r.String(root, "storage_path", &config->storage_path);
@@ -289,6 +310,7 @@ void ReadConfig(Reader& r, const YAML::Node& root, Config* config) {
   if (root["politeness"]) ReadPoliteness(r, root["politeness"], &config->politeness);
   if (root["limits"]) ReadLimits(r, root["limits"], &config->limits);
   if (root["cluster"]) ReadCluster(r, root["cluster"], &config->cluster);
+  if (root["warc"]) ReadWarc(r, root["warc"], &config->warc);
   const YAML::Node sites = root["sites"];
   if (sites && !sites.IsNull()) {
     if (!sites.IsSequence()) {

@@ -74,6 +74,15 @@ struct FetchResult {
   int attempts = 0;        // transfers made for the final URL (1 + retries)
   std::string fetched_at;  // ISO 8601 UTC time the final response completed
   double seconds = 0;      // wall time from submission to result, including politeness waits
+  // The peer of the final response ("127.0.0.1", "2001:db8::1"); empty when none arrived.
+  std::string ip_address;
+  // Only with FetcherOptions::capture_exchange (WARC archives), else empty: the final request as
+  // sent (request line and header fields, ending with CRLF CRLF) and the final response's status
+  // line and header fields as received (ending with CRLF CRLF; the body is `body`, decoded).
+  // Empty when no request went out for the final URL (attempts == 0: answered from the robots
+  // cache) or when the transfer failed before sending.
+  std::string request_head;
+  std::string response_head;
 };
 
 }  // namespace newscrawl::crawler

@@ -31,7 +31,8 @@ struct Fetcher::Impl {
         work(io.get_executor()),
         hosts(io, options, clock, host_policy, robots_policy, state,
               [this](const Host& h) { return waiting_for_slot.count(const_cast<Host*>(&h)) > 0; }),
-        rng(std::random_device{}()) {
+        rng(std::random_device{}()),
+        on_robots_fetch(std::move(env.on_robots_fetch)) {
     transport =
         env.make_transport ? env.make_transport(io) : std::make_unique<HttpClient>(io, options);
     thread = std::thread([this] { io.run(); });
@@ -174,6 +175,7 @@ struct Fetcher::Impl {
     r.connect_timeout = options.connect_timeout;
     r.first_byte_timeout = options.first_byte_timeout;
     r.total_timeout = options.total_timeout;
+    r.capture_heads = options.capture_exchange;
     return r;
   }
 
@@ -206,14 +208,7 @@ struct Fetcher::Impl {
     hosts.MarkDirty(h);
     FetchResult& r = p->result;
     r.final_url = p->target.url;
-    r.status = resp.status;
-    r.content_type = resp.content_type;
-    r.charset = CharsetOf(resp.content_type);
-    r.etag = resp.etag;
-    r.last_modified = resp.last_modified;
-    r.content_encoding = resp.content_encoding;
-    r.truncated = resp.truncated;
-    r.fetched_at = Iso8601FromUnixMs(clock.UnixNowMs());
+    SetAnswer(resp, &r);
 
     const FetchOutcome outcome = OutcomeOfResponse(resp.transport, resp.status);
     std::string error = resp.error;
@@ -298,6 +293,35 @@ struct Fetcher::Impl {
         robots_policy.OnAnswer(&h.robots, resp, h.key, now, clock.UnixNowMs());
     if (effect.save && hosts.state()) hosts.state()->SaveRobots(h.key, *effect.save);
     if (effect.fail_queued) FailQueued(h, h.robots.failure, resp.error);
+    if (on_robots_fetch && resp.status > 0) on_robots_fetch(RobotsFetchResult(h, resp));
+  }
+
+  // The robots.txt exchange as a FetchResult, for FetcherEnv::on_robots_fetch.
+  FetchResult RobotsFetchResult(const Host& h, const HttpResponse& resp) const {
+    FetchResult r;
+    r.url = h.key + "/robots.txt";
+    r.final_url = resp.effective_url.empty() ? r.url : resp.effective_url;
+    r.outcome = OutcomeOfResponse(resp.transport, resp.status);
+    r.error = resp.error;
+    r.body = resp.body;
+    r.attempts = 1;
+    SetAnswer(resp, &r);
+    return r;
+  }
+
+  // What an HTTP answer tells about itself (all but the body), received now.
+  void SetAnswer(const HttpResponse& resp, FetchResult* r) const {
+    r->status = resp.status;
+    r->content_type = resp.content_type;
+    r->charset = CharsetOf(resp.content_type);
+    r->etag = resp.etag;
+    r->last_modified = resp.last_modified;
+    r->content_encoding = resp.content_encoding;
+    r->truncated = resp.truncated;
+    r->fetched_at = Iso8601FromUnixMs(clock.UnixNowMs());
+    r->ip_address = resp.peer_ip;
+    r->request_head = resp.request_head;
+    r->response_head = resp.response_head;
   }
 
   // The host's own /robots.txt, asked for as a page (the daemon reads its Sitemap: lines): the
@@ -341,6 +365,7 @@ struct Fetcher::Impl {
   HostTable hosts;
   std::unordered_set<PendingPtr> in_flight;
   std::mt19937 rng;
+  const std::function<void(const FetchResult&)> on_robots_fetch;
   std::mutex mu;  // guards stopped
   bool stopped = false;
   std::atomic<uint64_t> submitted{0}, completed{0}, transfers{0}, robots_fetches{0},

@@ -60,6 +60,10 @@ struct FetcherEnv {
   // Makes the transport, for the fetcher's io_context, on the thread constructing the fetcher; the
   // transport is then used and destroyed on the I/O thread. Null: HttpClient (libcurl).
   std::function<std::unique_ptr<Transport>(boost::asio::io_context&)> make_transport;
+  // Null, or told of every robots.txt transfer that got an HTTP answer (the fetcher's own, which
+  // never reach a Fetch() callback): url and final_url, status, headers, body, the captured heads
+  // (FetcherOptions::capture_exchange). Called on the I/O thread: must not block (WARC archives).
+  std::function<void(const FetchResult&)> on_robots_fetch;
 };
 
 struct FetcherStats {

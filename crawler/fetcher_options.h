@@ -70,6 +70,12 @@ struct FetcherOptions {
   // Verify TLS certificates and host names. Only a test against a self-signed server turns it off.
   bool verify_tls = true;
 
+  // --- archiving ---
+  // Keep each final exchange's request head as sent and response head as received in the
+  // FetchResult (request_head, response_head), for WARC archives. Costs curl's debug callback
+  // (CURLOPT_VERBOSE) on every transfer, so it is off unless something archives.
+  bool capture_exchange = false;
+
   // --- capacity ---
   size_t max_in_flight = 256;  // transfers at once over all hosts
 

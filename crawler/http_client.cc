@@ -132,6 +132,10 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
       t->got_header = true;
       t->first_byte_timer.cancel();
     }
+    if (t->request.capture_heads) {
+      if (line.substr(0, 5) == "HTTP/") t->response.response_head.clear();
+      t->response.response_head.append(line);
+    }
     if (line.substr(0, 5) == "HTTP/") {  // a new response (after 1xx or a followed redirect)
       t->response.content_type.clear();
       t->response.content_encoding.clear();
@@ -152,6 +156,16 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
     else if (name == "retry-after")
       t->response.retry_after = value;
     return len;
+  }
+
+  // Verbose output, on only with HttpRequest::capture_heads: keeps the request head as sent
+  // (one call per request; a later request, after a followed redirect, replaces it).
+  static int OnDebug(CURL*, curl_infotype type, char* data, size_t size, void* userp) {
+    if (type != CURLINFO_HEADER_OUT) return 0;
+    std::string& head = static_cast<Transfer*>(userp)->response.request_head;
+    if (head.size() >= 4 && head.compare(head.size() - 4, 4, "\r\n\r\n") == 0) head.clear();
+    head.append(data, size);
+    return 0;
   }
 
   static size_t OnBody(char* data, size_t size, size_t n, void* userp) {
@@ -266,6 +280,11 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
       }
       curl_easy_setopt(e, CURLOPT_RESOLVE, resolve_list.get());
     }
+    if (r.capture_heads) {
+      curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, &Impl::OnDebug);
+      curl_easy_setopt(e, CURLOPT_DEBUGDATA, t);
+      curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
+    }
     for (const auto& h : r.headers) t->header_list.Append(h);
     if (t->header_list) curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->header_list.get());
 
@@ -309,6 +328,8 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
     char* url = nullptr;
     if (curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url)
       r.effective_url = url;
+    char* ip = nullptr;
+    if (curl_easy_getinfo(e, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip) r.peer_ip = ip;
     char* location = nullptr;
     if (curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) {
       r.redirect_url = location;

@@ -34,6 +34,8 @@ struct HttpRequest {
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds first_byte_timeout{15'000};
   std::chrono::milliseconds total_timeout{60'000};
+  // Fill HttpResponse::request_head / response_head (FetcherOptions::capture_exchange).
+  bool capture_heads = false;
 };
 
 struct HttpResponse {
@@ -51,6 +53,11 @@ struct HttpResponse {
   std::string retry_after;  // Retry-After header, verbatim
   std::string body;
   bool truncated = false;
+  std::string peer_ip;  // CURLINFO_PRIMARY_IP; empty when no connection was made
+  // With HttpRequest::capture_heads: the last request as sent and the last response's head as
+  // received (after transport-followed redirects: the final hop's), each ending with CRLF CRLF.
+  std::string request_head;
+  std::string response_head;
 };
 
 class Transport {

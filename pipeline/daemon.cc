@@ -87,8 +87,14 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(DaemonOptions options) {
   daemon->metrics_.SetLastSeq(daemon->store_->LastSeq());
   daemon->metrics_.ExportZeroSeries(config.sites);
   daemon->host_state_ = std::make_unique<StoreHostStateStore>(daemon->store_.get());
-  daemon->fetcher_ = std::make_unique<crawler::Fetcher>(FetcherOptionsFor(daemon->options_),
-                                                        daemon->host_state_.get());
+  auto archive = FetchArchive::OpenForConfig(config);  // null unless warc: is set
+  if (!archive.ok()) return archive.status();
+  daemon->archive_ = std::move(archive).value();
+  crawler::FetcherOptions fetcher_options = FetcherOptionsFor(daemon->options_);
+  crawler::FetcherEnv fetcher_env;
+  if (daemon->archive_) daemon->archive_->Attach(&fetcher_options, &fetcher_env);
+  daemon->fetcher_ = std::make_unique<crawler::Fetcher>(fetcher_options, daemon->host_state_.get(),
+                                                        std::move(fetcher_env));
   daemon->workers_ = std::make_unique<WorkerPool>(daemon->options_.workers);
   NC_RETURN_IF_ERROR(daemon->StartCluster());
   daemon->scheduler_ = std::thread([d = daemon.get()] { d->SchedulerLoop(); });
@@ -260,11 +266,11 @@ void Daemon::Dispatch(FrontierEntry entry, std::string host) {
   fetcher_->Fetch(std::move(request), [this, entry = std::move(entry), host = std::move(host)](
                                           crawler::FetchResult result) mutable {
     auto task = [this, entry, host, result = std::move(result)]() mutable {
+      if (archive_) archive_->Record(result, entry.kind);
       Process(std::move(entry), std::move(result));
       Finish(host);
     };
-    // The pool stops only after the fetcher has delivered every callback (see
-    // Stop()).
+    // The pool stops only after the fetcher has delivered every callback (see Stop()).
     if (!workers_->Submit(std::move(task))) spdlog::error("worker pool stopped early");
   });
 }
@@ -309,6 +315,7 @@ void Daemon::Stop(std::chrono::milliseconds drain_deadline) {
   if (workers_) workers_->Stop();
   fetcher_.reset();
   workers_.reset();
+  archive_.reset();  // after the fetcher and the workers: closes and renames the WARC file
   // After the workers: their claims and publishes are done; the sink is not called after this.
   if (cluster_started_) options_.cluster->Stop();
 }

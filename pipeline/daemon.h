@@ -69,6 +69,7 @@
 #include "pipeline/daemon_metrics.h"
 #include "pipeline/discovery.h"
 #include "pipeline/failure_log.h"
+#include "pipeline/fetch_archive.h"
 #include "pipeline/frontier.h"
 #include "pipeline/outbox.h"
 #include "pipeline/store_host_state_store.h"
@@ -227,6 +228,7 @@ class Daemon {
   std::unique_ptr<Frontier> frontier_;
   std::unique_ptr<StoreHostStateStore> host_state_;  // the fetcher's, in the store
   std::unique_ptr<Outbox> outbox_;                   // cluster only
+  std::unique_ptr<FetchArchive> archive_;            // config warc: set; outlives the fetcher
   std::unique_ptr<crawler::Fetcher> fetcher_;
   std::unique_ptr<WorkerPool> workers_;
   std::thread scheduler_;

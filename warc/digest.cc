@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <memory>
+
 namespace newscrawl::warc {
 
 std::string Base32Encode(std::string_view bytes) {
@@ -23,10 +25,18 @@ std::string Base32Encode(std::string_view bytes) {
   return out;
 }
 
-std::string Sha1Digest(std::string_view data) {
+std::string Sha1Digest(std::string_view data) { return Sha1Digest(data, {}); }
+
+std::string Sha1Digest(std::string_view first, std::string_view second) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), md, &length, EVP_sha1(), nullptr);
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), first.data(), first.size()) != 1 ||
+      EVP_DigestUpdate(ctx.get(), second.data(), second.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), md, &length) != 1) {
+    return "sha1:";  // only when OpenSSL cannot allocate; a reader then reports a mismatch
+  }
   return "sha1:" + Base32Encode(std::string_view(reinterpret_cast<const char*>(md), length));
 }
 

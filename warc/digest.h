@@ -13,5 +13,7 @@ std::string Base32Encode(std::string_view bytes);
 
 // "sha1:" + Base32Encode(SHA-1 of `data`): 32 characters after the prefix.
 std::string Sha1Digest(std::string_view data);
+// The digest of `first` followed by `second`, without joining them.
+std::string Sha1Digest(std::string_view first, std::string_view second);
 
 }  // namespace newscrawl::warc

@@ -59,7 +59,9 @@ class Deflater {
  public:
   Deflater() {
     // Level 1: the writer runs beside fetching; level 6 cost a quarter of `fetch` throughput.
-    ok_ = deflateInit2(&zs_, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+    // memLevel 6: deflateReset clears the hash table for every member, 64 KiB at the default
+    // memLevel 8 (more than most records), 16 KiB at 6, at a cost in ratio of well under 1%.
+    ok_ = deflateInit2(&zs_, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 6, Z_DEFAULT_STRATEGY) == Z_OK;
   }
   ~Deflater() {
     if (ok_) deflateEnd(&zs_);
@@ -67,42 +69,52 @@ class Deflater {
   Deflater(const Deflater&) = delete;
   Deflater& operator=(const Deflater&) = delete;
 
-  // One gzip member holding `data`.
-  Result<std::string> Member(std::string_view data) {
+  // Appends one gzip member holding `data` to *out.
+  Status AppendMember(std::string_view data, std::string* out) {
     if (!ok_ || deflateReset(&zs_) != Z_OK)
       return Status::ResourceExhausted("WARC writer: zlib could not start a gzip member");
-    std::string out(deflateBound(&zs_, data.size()), '\0');
+    // Deflated into a buffer kept between members: growing `out` by the bound would clear it.
+    const size_t bound = deflateBound(&zs_, data.size());
+    if (buffer_.size() < bound) buffer_.resize(bound);
     zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
     zs_.avail_in = static_cast<uInt>(data.size());
-    zs_.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs_.avail_out = static_cast<uInt>(out.size());
+    zs_.next_out = reinterpret_cast<Bytef*>(buffer_.data());
+    zs_.avail_out = static_cast<uInt>(buffer_.size());
     // deflateBound guarantees room for everything in one call.
     if (deflate(&zs_, Z_FINISH) != Z_STREAM_END)
       return Status::Internal("WARC writer: zlib did not finish a gzip member");
-    out.resize(zs_.total_out);
-    return out;
+    out->append(buffer_.data(), zs_.total_out);
+    if (buffer_.size() > (4u << 20)) buffer_ = std::string();  // not kept after a huge page
+    return Status::Ok();
   }
 
  private:
   z_stream zs_{};
   bool ok_ = false;
+  std::string buffer_;
 };
-
-Result<std::string> GzipMember(std::string_view data) {
-  thread_local Deflater deflater;
-  return deflater.Member(data);
-}
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
-// A whole record ("WARC/1.1", fields, Content-Length, block, CRLF CRLF) as one gzip member.
-Result<std::string> Record(const Fields& fields, std::string_view block) {
-  std::string text = std::string(kVersion) + "\r\n";
-  for (const auto& [name, value] : fields) text += name + ": " + value + "\r\n";
-  text += "Content-Length: " + std::to_string(block.size()) + "\r\n\r\n";
-  text.append(block);
-  text += "\r\n\r\n";
-  return GzipMember(text);
+// Appends a whole record ("WARC/1.1", fields, Content-Length, the block `head` + `body`, CRLF
+// CRLF) to *out, as one gzip member when `gzip`.
+Status AppendRecord(const Fields& fields, std::string_view head, std::string_view body, bool gzip,
+                    std::string* out) {
+  thread_local std::string scratch;  // the record before compression; capacity kept
+  std::string& text = gzip ? scratch : *out;
+  if (gzip) text.clear();
+  size_t size = 64 + head.size() + body.size();
+  for (const auto& [name, value] : fields) size += name.size() + value.size() + 4;
+  text.reserve(text.size() + size);
+  text.append(kVersion).append("\r\n");
+  for (const auto& [name, value] : fields) text.append(name).append(": ").append(value) += "\r\n";
+  text.append("Content-Length: ").append(std::to_string(head.size() + body.size()));
+  text.append("\r\n\r\n").append(head).append(body).append("\r\n\r\n");
+  if (!gzip) return Status::Ok();
+  thread_local Deflater deflater;
+  Status s = deflater.AppendMember(text, out);
+  if (text.capacity() > (4u << 20)) text = std::string();  // not kept after a huge page
+  return s;
 }
 
 Status WriteAll(int fd, std::string_view data) {
@@ -115,83 +127,7 @@ Status WriteAll(int fd, std::string_view data) {
   return Status::Ok();
 }
 
-// The end offset of the last whole gzip member (whose record ends with CRLF CRLF) of `fd`.
-uint64_t LastWholeMemberEnd(int fd) {
-  z_stream zs{};
-  if (inflateInit2(&zs, 15 + 16) != Z_OK) return 0;
-  std::vector<char> in(256 * 1024);
-  char out[64 * 1024];
-  uint64_t consumed = 0, good_end = 0;
-  std::string tail;  // last decoded bytes of the member
-  bool at_member_start = true;
-  for (;;) {
-    ssize_t n = ::read(fd, in.data(), in.size());
-    if (n <= 0) break;
-    size_t offset = 0;
-    bool stop = false;
-    while (offset < static_cast<size_t>(n) && !stop) {
-      if (at_member_start && static_cast<unsigned char>(in[offset]) != 0x1f) {
-        stop = true;
-        break;
-      }
-      at_member_start = false;
-      zs.next_in = reinterpret_cast<Bytef*>(in.data() + offset);
-      zs.avail_in = static_cast<uInt>(n - offset);
-      zs.next_out = reinterpret_cast<Bytef*>(out);
-      zs.avail_out = sizeof out;
-      int rc = inflate(&zs, Z_NO_FLUSH);
-      size_t used = (n - offset) - zs.avail_in;
-      size_t produced = sizeof out - zs.avail_out;
-      tail.append(out, produced);
-      if (tail.size() > 4) tail.erase(0, tail.size() - 4);
-      offset += used;
-      consumed += used;
-      if (rc == Z_STREAM_END) {
-        if (tail == "\r\n\r\n")
-          good_end = consumed;
-        else
-          stop = true;
-        inflateReset(&zs);
-        tail.clear();
-        at_member_start = true;
-      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-        stop = true;
-      }
-    }
-    if (stop) break;
-  }
-  inflateEnd(&zs);
-  return good_end;
-}
-
 }  // namespace
-
-Result<std::string> RecoverUnfinishedWarc(const std::string& open_path) {
-  const std::string suffix = kOpenSuffix;
-  if (open_path.size() <= suffix.size() ||
-      open_path.compare(open_path.size() - suffix.size(), suffix.size(), suffix) != 0) {
-    return Status::InvalidArgument(open_path + ": not an unfinished WARC (no .open suffix)");
-  }
-  const std::string final_path = open_path.substr(0, open_path.size() - suffix.size());
-  int fd = ::open(open_path.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) return Status::IoError("cannot open " + open_path + ": " + std::strerror(errno));
-  uint64_t keep = LastWholeMemberEnd(fd);
-  bool ok = ::ftruncate(fd, static_cast<off_t>(keep)) == 0 && ::fsync(fd) == 0;
-  int err = errno;
-  ::close(fd);
-  if (!ok) return Status::IoError("cannot cut back " + open_path + ": " + std::strerror(err));
-  if (keep == 0) {
-    ::unlink(open_path.c_str());
-    return std::string();
-  }
-  std::error_code ec;
-  if (fs::exists(final_path, ec)) {
-    return Status::AlreadyExists("cannot close " + open_path + ": " + final_path + " exists");
-  }
-  fs::rename(open_path, final_path, ec);
-  if (ec) return Status::IoError("cannot rename " + open_path + ": " + ec.message());
-  return final_path;
-}
 
 struct WarcWriter::Impl {
   WarcWriterOptions options;
@@ -212,9 +148,9 @@ struct WarcWriter::Impl {
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
     char name[512];
-    std::snprintf(name, sizeof name, "%s-%s%03d-%05d-%s.warc.gz", options.prefix.c_str(), stamp,
-                  static_cast<int>(clock->UnixNowMs() % 1000), sequence++,
-                  options.instance.c_str());
+    std::snprintf(name, sizeof name, "%s-%s%03d-%05d-%s%s", options.prefix.c_str(), stamp,
+                  static_cast<int>(clock->UnixNowMs() % 1000), sequence++, options.instance.c_str(),
+                  options.gzip ? ".warc.gz" : ".warc");
     return name;
   }
 
@@ -237,18 +173,19 @@ struct WarcWriter::Impl {
         "warc-format/warc-1.1/\r\n";
     info += "instance: " + options.instance + "\r\n";
     for (const auto& [k, v] : options.info) info += k + ": " + v + "\r\n";
-    Result<std::string> record = Record({{"WARC-Type", "warcinfo"},
-                                         {"WARC-Record-ID", NewRecordId()},
-                                         {"WARC-Date", WarcDate(clock->UnixNowMs())},
-                                         {"WARC-Filename", name},
-                                         {"Content-Type", "application/warc-fields"},
-                                         {"WARC-Block-Digest", Sha1Digest(info)}},
-                                        info);
+    std::string record;
+    Status s = AppendRecord({{"WARC-Type", "warcinfo"},
+                             {"WARC-Record-ID", NewRecordId()},
+                             {"WARC-Date", WarcDate(clock->UnixNowMs())},
+                             {"WARC-Filename", name},
+                             {"Content-Type", "application/warc-fields"},
+                             {"WARC-Block-Digest", Sha1Digest(info)}},
+                            info, "", options.gzip, &record);
     size = 0;
     exchanges = 0;
-    if (!record.ok()) return record.status();
-    Status s = WriteAll(fd, *record);
-    if (s.ok()) size = record->size();
+    if (!s.ok()) return s;
+    s = WriteAll(fd, record);
+    if (s.ok()) size = record.size();
     return s;
   }
 
@@ -281,12 +218,15 @@ Result<std::unique_ptr<WarcWriter>> WarcWriter::Open(WarcWriterOptions options) 
     return Status::IoError("cannot create WARC directory " + options.directory);
   }
   // Only this instance's files (or the fixed name): another instance may share the directory.
-  const std::string own_suffix = "-" + options.instance + ".warc.gz" + kOpenSuffix;
+  // Both kinds of file: the gzip setting may have changed since.
+  const std::string own_gzip = "-" + options.instance + ".warc.gz" + kOpenSuffix;
+  const std::string own_plain = "-" + options.instance + ".warc" + kOpenSuffix;
   for (const fs::directory_entry& entry : fs::directory_iterator(options.directory, ec)) {
     const std::string name = entry.path().filename().string();
     bool mine = options.file_name.empty()
                     ? name.compare(0, options.prefix.size() + 1, options.prefix + "-") == 0 &&
-                          text::EndsWithIgnoreCase(name, own_suffix)
+                          (text::EndsWithIgnoreCase(name, own_gzip) ||
+                           text::EndsWithIgnoreCase(name, own_plain))
                     : name == options.file_name + kOpenSuffix;
     if (!mine) continue;
     Result<std::string> recovered = RecoverUnfinishedWarc(entry.path().string());
@@ -317,7 +257,6 @@ Status WarcWriter::Write(const WarcExchange& ex) {
   request.emplace_back("Content-Type", "application/http; msgtype=request");
   request.emplace_back("WARC-Block-Digest", Sha1Digest(ex.request));
 
-  const std::string block = ex.response_head + ex.payload;
   Fields response = {{"WARC-Type", ex.not_modified ? "revisit" : "response"},
                      {"WARC-Record-ID", response_id}};
   response.insert(response.end(), common.begin(), common.end());
@@ -329,13 +268,13 @@ Status WarcWriter::Write(const WarcExchange& ex) {
   } else {
     response.emplace_back("WARC-Payload-Digest", Sha1Digest(ex.payload));
   }
-  response.emplace_back("WARC-Block-Digest", Sha1Digest(block));
+  response.emplace_back("WARC-Block-Digest", Sha1Digest(ex.response_head, ex.payload));
   if (ex.truncated) response.emplace_back("WARC-Truncated", "length");
-  Result<std::string> request_record = Record(request, ex.request);
-  if (!request_record.ok()) return request_record.status();
-  Result<std::string> response_record = Record(response, block);
-  if (!response_record.ok()) return response_record.status();
-  const std::string bytes = *request_record + *response_record;
+  std::string bytes;
+  Status built = AppendRecord(request, ex.request, "", impl_->options.gzip, &bytes);
+  if (built.ok())
+    built = AppendRecord(response, ex.response_head, ex.payload, impl_->options.gzip, &bytes);
+  if (!built.ok()) return built;
 
   std::lock_guard<std::mutex> lock(impl_->mu);
   if (!impl_->failed.ok()) return impl_->failed;

@@ -1,4 +1,5 @@
-// WarcWriter: what was fetched, as WARC 1.1 (.warc.gz, one gzip member per record).
+// WarcWriter: what was fetched, as WARC 1.1 (.warc.gz, one gzip member per record, or a plain
+// .warc without compression).
 //
 // Each file opens with a `warcinfo` record. Each fetch is a `request` and a `response` record
 // linked both ways by WARC-Concurrent-To, with WARC-Block-Digest and WARC-Payload-Digest (SHA-1,
@@ -8,10 +9,10 @@
 // Crash safety: a file is written as "<name>.open" and renamed to "<name>" when closed, so no
 // file under its final name is ever half-written, also after SIGKILL. Each fetch's records go to
 // the file in one write(). Opening a writer first recovers what an earlier run of the same
-// instance left open: the file is cut back to its last whole gzip member and closed (renamed).
+// instance left open: the file is cut back to its last whole record and closed (renamed).
 //
-// Generated file names: "<prefix>-<UTC yyyymmddhhmmssmmm>-<sequence, 5 digits>-<instance>.warc.gz";
-// a new file is started when the next fetch would pass max_file_bytes.
+// Generated file names: "<prefix>-<UTC yyyymmddhhmmssmmm>-<sequence, 5 digits>-<instance>.warc.gz"
+// (".warc" when not gzip); a new file is started when the next fetch would pass max_file_bytes.
 //
 // Thread safety: Write() may be called from many threads at once (records are built and
 // compressed outside the lock); Close() once, after the last Write().
@@ -36,6 +37,9 @@ struct WarcWriterOptions {
   std::string prefix = "newscrawl";
   std::string instance = "local";  // [A-Za-z0-9_.-]+; the cluster instance name
   uint64_t max_file_bytes = 1ull << 30;
+  // One gzip member per record (.warc.gz). False: plain records (.warc), several times larger
+  // but without deflate, the writer's main cost.
+  bool gzip = true;
   // Extra "name: value" lines for the warcinfo record (operator, robots policy, ...).
   std::vector<std::pair<std::string, std::string>> info;
   const Clock* clock = nullptr;  // null: SystemClock()
@@ -53,7 +57,8 @@ struct WarcExchange {
   bool not_modified = false;  // a 304: written as a revisit record
 };
 
-// Cuts the unfinished file `open_path` (ending in ".open") back to its last whole record and
+// Cuts the unfinished file `open_path` (ending in ".open"; gzip or plain, told from its first
+// bytes) back to its last whole record and
 // renames it to the name without ".open" (or removes it when no whole record is left). Returns
 // the final path ("" when removed). Fails with AlreadyExists when the final name is taken.
 Result<std::string> RecoverUnfinishedWarc(const std::string& open_path);

@@ -197,7 +197,40 @@ const ErrorCase kErrors[] = {
     {"cluster: {lease_ttl: 1s}\n", "lease_ttl must be at least 2000 ms"},
     {"cluster: {replicas: 7}\n", "test.yaml:1:21: replicas"},
     {"cluster: {instance_name: 'a b'}\n", "instance_name may only hold letters, digits"},
+    {"warc: {dir: ''}\n", "test.yaml:1:13: warc.dir must not be empty"},
+    {"warc: {dir: /w, max_file_size: 1KiB}\n",
+     "test.yaml:1:32: max_file_size must be between 1048576 and"},
+    {"warc: {dir: /w, max_file_size: lots}\n", "test.yaml:1:32: max_file_size: "},
+    {"warc:\n  dir: /w\n  kinds: [articles, pages]\n",
+     "test.yaml:3:21: unknown warc kind 'pages' (expected articles, feeds, sitemaps, sections or "
+     "robots)"},
+    {"warc: {dir: /w, kinds: []}\n", "test.yaml:1:24: warc.kinds needs at least one kind"},
+    {"warc: {dir: /w, kind: [feeds]}\n",
+     "test.yaml:1:17: unknown key 'kind' in warc (did you mean 'kinds'?)"},
 };
+
+TEST(ConfigTest, WarcIsOffByDefaultAndKeepsArticlesWhenOn) {
+  Config defaults = LoadOk(kMinimal);
+  EXPECT_EQ(defaults.warc.dir, "");
+  EXPECT_EQ(defaults.warc.max_file_size, 1ull << 30);
+  EXPECT_EQ(defaults.warc.kinds, std::vector<std::string>{"articles"});
+  EXPECT_TRUE(defaults.warc.compress);
+
+  Config on = LoadOk(std::string(kMinimal) + "warc: {dir: /data/warc}\n");
+  EXPECT_EQ(on.warc.dir, "/data/warc");
+  EXPECT_EQ(on.warc.kinds, std::vector<std::string>{"articles"});
+  EXPECT_EQ(on.Summary(),
+            "1 site, 1 seed, storage /var/lib/newscrawl, API 127.0.0.1:8080, WARC to /data/warc");
+
+  Config all = LoadOk(std::string(kMinimal) +
+                      "warc:\n  dir: /w\n  max_file_size: 100MiB\n"
+                      "  kinds: [articles, feeds, sitemaps, sections, robots]\n"
+                      "  compress: false\n");
+  EXPECT_EQ(all.warc.max_file_size, 100ull << 20);
+  EXPECT_FALSE(all.warc.compress);
+  EXPECT_EQ(all.warc.kinds,
+            (std::vector<std::string>{"articles", "feeds", "sitemaps", "sections", "robots"}));
+}
 
 TEST(ConfigTest, ClusterShardsLeaseAndReplicas) {
   auto loaded = LoadConfigString(

@@ -130,10 +130,12 @@ TEST_F(WarcCliTest, FetchWarcPassesWarcioAndRebuildsTheArticlesInAStore) {
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
   nlohmann::json report = nlohmann::json::parse(check.out, nullptr, false);
   ASSERT_TRUE(report.is_object()) << check.out << check.err;
-  EXPECT_EQ(report["records"], 11);
+  // The five URLs and the robots.txt the fetcher read first (a 404 here), each a request and a
+  // response.
+  EXPECT_EQ(report["records"], 13);
   EXPECT_EQ(report["types"]["warcinfo"], 1);
-  EXPECT_EQ(report["types"]["request"], 5);
-  EXPECT_EQ(report["types"]["response"], 5);
+  EXPECT_EQ(report["types"]["request"], 6);
+  EXPECT_EQ(report["types"]["response"], 6);
 
   const std::string db2 = dir_.path() + "/db2";
   RunResult imported = Newscrawl("extract --warc " + warc + " --db " + db2);

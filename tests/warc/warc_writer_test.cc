@@ -183,22 +183,29 @@ TEST(WarcWriterTest, StartsANewFileWhenTheNextFetchWouldPassTheLimit) {
   EXPECT_EQ((*writer)->closed_files().size(), files.size());
 }
 
-TEST(WarcWriterTest, AnUnfinishedFileIsCutBackToItsLastWholeRecordOnTheNextOpen) {
-  TempDir dir;
-  FakeClock clock;
-  WarcWriterOptions options = OptionsFor(dir, &clock, "me");
+// Writes two exchanges and leaves the file as a crash would: "<name>.open", never renamed.
+// Returns its path ("" when writing failed).
+std::string CrashAfterTwoExchanges(const TempDir& dir, const WarcWriterOptions& options) {
   std::string open_path;
   {
     auto writer = WarcWriter::Open(options);
-    ASSERT_TRUE(writer.ok());
-    ASSERT_TRUE((*writer)->Write(Exchange(1)).ok());
-    ASSERT_TRUE((*writer)->Write(Exchange(2)).ok());
+    if (!writer.ok() || !(*writer)->Write(Exchange(1)).ok() || !(*writer)->Write(Exchange(2)).ok())
+      return "";
     open_path = dir.path() + "/" + Files(dir.path())[0];
-    // What a crash leaves: the open file as it is now (the writer closes it when it goes).
+    // The open file as it is now (the writer closes it when it goes).
     fs::copy_file(open_path, open_path + ".crash");
   }
   fs::remove(open_path.substr(0, open_path.size() - 5));  // what the orderly close made
   fs::rename(open_path + ".crash", open_path);
+  return open_path;
+}
+
+TEST(WarcWriterTest, AnUnfinishedFileIsCutBackToItsLastWholeRecordOnTheNextOpen) {
+  TempDir dir;
+  FakeClock clock;
+  WarcWriterOptions options = OptionsFor(dir, &clock, "me");
+  const std::string open_path = CrashAfterTwoExchanges(dir, options);
+  ASSERT_FALSE(open_path.empty());
   const std::string half = testing::Gzip(RecordText("response", "http://x.test/", "cut"));
   std::ofstream(open_path, std::ios::app | std::ios::binary) << half.substr(0, half.size() / 2);
   // Another instance's unfinished file in the same directory is left alone.
@@ -215,6 +222,32 @@ TEST(WarcWriterTest, AnUnfinishedFileIsCutBackToItsLastWholeRecordOnTheNextOpen)
   EXPECT_TRUE(r.damages.empty());
   EXPECT_EQ(r.records.size(), 5u);
   EXPECT_TRUE(fs::exists(other));
+  ASSERT_TRUE((*writer)->Close().ok());
+}
+
+TEST(WarcWriterTest, PlainFilesAreWrittenUncompressedAndCutBackLikeGzipOnes) {
+  TempDir dir;
+  FakeClock clock;
+  WarcWriterOptions options = OptionsFor(dir, &clock, "me");
+  options.gzip = false;
+  const std::string open_path = CrashAfterTwoExchanges(dir, options);
+  EXPECT_EQ(Files(dir.path()),
+            std::vector<std::string>{"newscrawl-20260101000000000-00000-me.warc.open"});
+  std::ifstream in(open_path, std::ios::binary);
+  std::string start(8, '\0');
+  in.read(start.data(), 8);
+  EXPECT_EQ(start, "WARC/1.1");
+  // A record cut inside its block, as a crash mid-write leaves it.
+  const std::string cut = RecordText("response", "http://x.test/", std::string(500, 'b'));
+  std::ofstream(open_path, std::ios::app | std::ios::binary) << cut.substr(0, 300);
+
+  clock.Advance(std::chrono::seconds(5));
+  auto writer = WarcWriter::Open(options);
+  ASSERT_TRUE(writer.ok()) << writer.status().message();
+  ASSERT_EQ((*writer)->recovered_files().size(), 1u);
+  ReadAll r = ReadWarcFile((*writer)->recovered_files()[0]);
+  EXPECT_TRUE(r.damages.empty());
+  EXPECT_EQ(r.records.size(), 5u);
   ASSERT_TRUE((*writer)->Close().ok());
 }
 
