@@ -218,40 +218,51 @@ int RunBatch(const ExtractFlags& flags) {
   std::atomic<int> failures{0};
   size_t done = 0;  // under emit_mutex
   std::mutex emit_mutex;
+  // Stores (or prints) page i's article and writes its files (emit_mutex held).
+  auto emit = [&](size_t i, Result<Article> article) {
+    const fs::path& page = pages[i];
+    if (article.ok()) article = (*sink)->Emit(std::move(article).value());
+    const std::string id = page.stem().string();
+    Status written = article.status();
+    if (written.ok() && to_files) {
+      written = WriteFile(fs::path(flags.out_dir) / (id + ".json"), ArticleToJson(*article) + "\n");
+      if (written.ok())
+        written = WriteFile(fs::path(flags.out_dir) / (id + ".txt"), article->text + "\n");
+    } else if (written.ok()) {
+      const std::string out = flags.format == "text" ? article->text : ArticleToJson(*article);
+      server::ProgressLine::WriteLine(stdout, out);
+    }
+    if (!written.ok()) {
+      ++failures;
+      server::ProgressLine::WriteLine(
+          stderr, "newscrawl extract: " + page.string() + ": " + written.message());
+    }
+    server::ProgressLine::Update("extracted " + std::to_string(++done) + "/" +
+                                 std::to_string(pages.size()) + " (" +
+                                 std::to_string(failures.load()) + " failed)");
+  };
+  // Aliases (AMP, print) whose canonical article is not stored yet wait until every other page
+  // is stored: the canonical page, when it is among them, is stored first (docs/change-feed.md).
+  std::vector<std::pair<size_t, Article>> held;
   auto worker = [&] {
     for (size_t i = next++; i < pages.size(); i = next++) {
-      const fs::path& page = pages[i];
       ExtractOptions options = OptionsFor(flags);
       if (!page_urls[i].empty()) options.url = page_urls[i];
-      Result<std::string> bytes = ReadAll(page.string());
+      Result<std::string> bytes = ReadAll(pages[i].string());
       Result<Article> article = bytes.ok() ? ExtractArticle(*bytes, options) : bytes.status();
       std::lock_guard<std::mutex> lock(emit_mutex);
-      if (article.ok()) article = (*sink)->Emit(std::move(article).value());
-      const std::string id = page.stem().string();
-      Status written = article.status();
-      if (written.ok() && to_files) {
-        written =
-            WriteFile(fs::path(flags.out_dir) / (id + ".json"), ArticleToJson(*article) + "\n");
-        if (written.ok())
-          written = WriteFile(fs::path(flags.out_dir) / (id + ".txt"), article->text + "\n");
-      } else if (written.ok()) {
-        const std::string out = flags.format == "text" ? article->text : ArticleToJson(*article);
-        server::ProgressLine::WriteLine(stdout, out);
+      if (article.ok() && (*sink)->ShouldHold(*article)) {
+        held.emplace_back(i, std::move(article).value());
+        continue;
       }
-      if (!written.ok()) {
-        ++failures;
-        server::ProgressLine::WriteLine(
-            stderr, "newscrawl extract: " + page.string() + ": " + written.message());
-      }
-      server::ProgressLine::Update("extracted " + std::to_string(++done) + "/" +
-                                   std::to_string(pages.size()) + " (" +
-                                   std::to_string(failures.load()) + " failed)");
+      emit(i, std::move(article));
     }
   };
   std::vector<std::thread> threads;
   for (int t = 1; t < jobs; ++t) threads.emplace_back(worker);
   worker();
   for (std::thread& t : threads) t.join();
+  for (auto& [i, article] : held) emit(i, std::move(article));
   server::ProgressLine::Finish();
   std::fprintf(stderr, "newscrawl extract: %zu pages, %d failed\n", pages.size(), failures.load());
   return failures.load() == 0 ? kExitOk : kExitFailure;

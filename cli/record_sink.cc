@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/article_identity.h"
 #include "common/fingerprint.h"
 #include "store/store.h"
 
@@ -37,6 +38,13 @@ class StoreSink : public RecordSink {
     return std::move(result).value().record;
   }
   uint64_t stored() const override { return stored_; }
+
+  bool ShouldHold(const Article& article) const override {
+    if (!article.is_article) return false;
+    auto urls = IdentifyArticleUrls(article);
+    return urls.ok() && urls->fetched_url != urls->index_url &&
+           store_->GetById(urls->id).status().code() == StatusCode::kNotFound;
+  }
 
  private:
   std::unique_ptr<store::Store> store_;

@@ -36,6 +36,12 @@ class RecordSink {
 
   // Records that changed the store so far (a new article, version or duplicate); 0 without a DB.
   virtual uint64_t stored() const { return 0; }
+
+  // Whether a batch should hold `article` back and Emit it after the rest of its input: it is an
+  // alias rendering (AMP, print: its canonical URL is not the URL it came from) whose canonical
+  // article is not stored yet, so its canonical page, if the input holds it, is stored first and
+  // the alias then only adds its URL (docs/change-feed.md, "Aliases"). False without a DB.
+  virtual bool ShouldHold(const Article& article) const { return false; }
 };
 
 }  // namespace newscrawl::cli

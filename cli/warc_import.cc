@@ -79,6 +79,12 @@ class Importer {
     }
     queue_cv_.notify_all();
     for (std::thread& t : workers) t.join();
+    {
+      std::lock_guard<std::mutex> lock(emit_mu_);
+      std::vector<Outcome> held = std::move(held_);
+      held_.clear();
+      for (Outcome& outcome : held) Emit(std::move(outcome), /*may_hold=*/false);
+    }
     PrintSummary(files.size());
     return failures_ == 0 && damaged_ == 0 ? kExitOk : kExitFailure;
   }
@@ -212,9 +218,15 @@ class Importer {
     }
   }
 
-  void Emit(Outcome outcome) {  // emit_mu_ held
+  // Aliases whose canonical page is not stored yet wait for the end of the input (at most
+  // kMaxHeldAliases of them, a few KB each; later ones are stored at once).
+  void Emit(Outcome outcome, bool may_hold = true) {  // emit_mu_ held
     if (!outcome.article) {
       ++skipped_[outcome.skipped];
+      return;
+    }
+    if (may_hold && held_.size() < kMaxHeldAliases && sink_->ShouldHold(*outcome.article)) {
+      held_.push_back(std::move(outcome));
       return;
     }
     const std::string url = outcome.article->url;
@@ -245,6 +257,9 @@ class Importer {
     out.close();
     return out ? Status::Ok() : Status::IoError("cannot write " + path.string());
   }
+
+  static constexpr size_t kMaxHeldAliases = 100'000;
+  std::vector<Outcome> held_;  // guarded by emit_mu_
 
   uint64_t SkippedTotal() const {
     uint64_t n = 0;

@@ -155,6 +155,9 @@ Result<std::vector<std::string>> Daemon::Reload(const Config& config) {
       config.politeness.per_host_connections != old.politeness.per_host_connections ||
       config.limits.max_transfers != old.limits.max_transfers)
     notes.push_back("identity, politeness and limits change only at restart");
+  if (config.warc.dir != old.warc.dir || config.warc.max_file_size != old.warc.max_file_size ||
+      config.warc.kinds != old.warc.kinds || config.warc.compress != old.warc.compress)
+    notes.push_back("warc changes only at restart");
   NC_RETURN_IF_ERROR(Seed(config));
   metrics_.ExportZeroSeries(config.sites);
   auto sites = BuildSites(config);

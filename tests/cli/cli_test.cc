@@ -269,6 +269,34 @@ TEST_F(CliTest, BatchDbTakesEachPagesOwnUrlOrTheUrlsFile) {
   EXPECT_NE(stats.out.find("last_seq: 2"), std::string::npos) << stats.out;
 }
 
+// An AMP rendering listed before its canonical page is held back until the canonical page is
+// stored: one article, no version (docs/change-feed.md, "Aliases").
+TEST_F(CliTest, BatchDbStoresTheCanonicalPageBeforeItsAlias) {
+  const std::string page = ReadAll(kPage);
+  std::string amp = page;
+  const size_t p = amp.find("<p>");
+  ASSERT_NE(p, std::string::npos);
+  amp.erase(p, amp.find("</p>", p) + 4 - p);  // the AMP page lacks the first paragraph
+  fs::create_directories(Path("pages"));
+  std::ofstream(Path("pages/1-amp.html")) << amp;
+  std::ofstream(Path("pages/2-page.html")) << page;
+  std::ofstream(Path("urls.tsv"))
+      << "1-amp.html\thttps://cand.example.vn/amp/thoi-su/hoi-nghi-quan-triet-i683000/\n";
+  Outcome run = Newscrawl("extract --jobs 1 --db " + Path("db") + " --urls " + Path("urls.tsv") +
+                          " " + Path("pages"));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::set<std::string> ids;
+  for (const std::string& line : Lines(run.out)) {
+    auto record = nlohmann::json::parse(line);
+    EXPECT_EQ(record["version"], 1) << line;
+    EXPECT_EQ(record["url"], "https://cand.example.vn/thoi-su/hoi-nghi-quan-triet-i683000/");
+    ids.insert(record["id"].get<std::string>());
+  }
+  EXPECT_EQ(ids.size(), 1u) << run.out;
+  Outcome stats = Newscrawl("stats --db " + Path("db"));
+  EXPECT_NE(stats.out.find("last_seq: 1"), std::string::npos) << stats.out;
+}
+
 TEST_F(CliTest, StatsSizesMatchTheFilesOnDisk) {
   Outcome extracted =
       Newscrawl("extract --url https://example.com/a.html --db " + Path("db") + " " + kPage);

@@ -285,10 +285,13 @@ TEST_F(DaemonTest, ReloadAddsSitesAndRejectsNothingValid) {
   EXPECT_EQ(testing::CountNewEvents(*(*daemon)->store()), 5u);
   Config changed = full;
   changed.politeness.min_delay = 1s;
+  changed.warc.dir = (dir_ / "warc").string();  // the archive is opened at start only
   auto notes = (*daemon)->Reload(changed);
   ASSERT_TRUE(notes.ok()) << notes.status().ToString();
-  ASSERT_EQ(notes->size(), 1u);
+  ASSERT_EQ(notes->size(), 2u);
   EXPECT_NE((*notes)[0].find("politeness"), std::string::npos);
+  EXPECT_EQ((*notes)[1], "warc changes only at restart");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "warc"));
   ASSERT_TRUE(WaitForArticles(**daemon, 15, 30s)) << (*daemon)->StatusLine();
   (*daemon)->Stop(2s);
 }
