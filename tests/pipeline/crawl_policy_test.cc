@@ -148,7 +148,9 @@ TEST(ScheduleArticle, RetriesRechecksAndGivingUp) {
     entry.recheck_until_ms = c.recheck_until_ms;
     ScheduleArticle(c.verdict, kNow, 10'000, Site(c.recheck_window), &entry);
     EXPECT_EQ(entry.state, c.want_state);
-    if (c.want_state == UrlState::kPending) EXPECT_EQ(entry.due_ms - kNow, c.want_due_in);
+    if (c.want_state == UrlState::kPending) {
+      EXPECT_EQ(entry.due_ms - kNow, c.want_due_in);
+    }
     EXPECT_EQ(entry.failures, c.want_failures);
   }
 }
