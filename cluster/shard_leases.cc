@@ -6,6 +6,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <thread>
 
 namespace newscrawl::cluster {
 
@@ -189,6 +190,7 @@ Status ShardLeases::LeaseRound() {
     note(client_->KvPut(names_.leases_bucket, ShardKey(s), "", revision, "release_lease", budget)
              .status());
   }
+  std::vector<Taken> taken;
   if (static_cast<int>(owned.size()) < target && !broker_trouble) {
     const int start =
         static_cast<int>(XXH3_64bits(self.data(), self.size()) % static_cast<uint64_t>(shards));
@@ -213,17 +215,45 @@ Status ShardLeases::LeaseRound() {
         if (put.status().code() != StatusCode::kAlreadyExists) note(put.status());
         continue;
       }
-      st.revision = *put;
-      st.valid_until_ns.store(sent + ttl_ns, std::memory_order_release);
-      owned.push_back(s);
-      lease_changes_["acquired"]->Increment();
-      spdlog::info("cluster: instance {} acquired shard {}", self, s);
-      Subscribe(s);
+      taken.push_back({s, *put, sent});
+      owned.push_back(s);  // counted against the fair share while it is confirmed
     }
   }
+  ConfirmAcquired(taken, budget, &owned);
   shards_owned_->Set(static_cast<double>(owned.size()));
   if (!broker_trouble) CheckSubscriptions(owned);
   return first_error;
+}
+
+// nats-server 2.9.10 (Debian 12) can accept two compare-and-set writes of one key sent within
+// milliseconds of each other (nats-io/nats-server#4320), so a won CAS does not yet prove the lease
+// is ours. A lease taken is owned only once, a moment later, the key still holds our revision: of
+// two such winners only the last writer sees its own, the other drops it before ever owning it.
+void ShardLeases::ConfirmAcquired(const std::vector<Taken>& taken, std::chrono::milliseconds budget,
+                                  std::vector<int>* owned) {
+  if (taken.empty()) return;
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const int64_t ttl_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(options_.lease_ttl).count();
+  const std::string& self = options_.instance_name;
+  for (const Taken& t : taken) {
+    ShardState& st = shard_states_[static_cast<size_t>(t.shard)];
+    auto current = client_->KvGet(leases_kv_, ShardKey(t.shard), "confirm_lease", budget);
+    if (!current.ok() || current->revision != t.revision || current->value != self) {
+      owned->erase(std::remove(owned->begin(), owned->end(), t.shard), owned->end());
+      if (current.ok())
+        spdlog::info(
+            "cluster: instance {}: shard {} was taken at the same moment by another "
+            "instance; left to it",
+            self, t.shard);
+      continue;  // not ours (or unknown: tried again next round)
+    }
+    st.revision = t.revision;
+    st.valid_until_ns.store(t.sent_ns + ttl_ns, std::memory_order_release);
+    lease_changes_["acquired"]->Increment();
+    spdlog::info("cluster: instance {} acquired shard {}", self, t.shard);
+    Subscribe(t.shard);
+  }
 }
 
 void ShardLeases::LeaseLoop() {

@@ -87,6 +87,16 @@ class ShardLeases {
 
   int64_t SteadyNowNs() const;
   Status LeaseRound();
+  // A lease won by compare-and-set this round, not owned until ConfirmAcquired.
+  struct Taken {
+    int shard = 0;
+    uint64_t revision = 0;
+    int64_t sent_ns = 0;  // when the CAS was sent: the lease's validity counts from then
+  };
+  // Owns each taken lease whose key still holds its revision a moment later; drops the others
+  // from *owned (see the comment in shard_leases.cc).
+  void ConfirmAcquired(const std::vector<Taken>& taken, std::chrono::milliseconds budget,
+                       std::vector<int>* owned);
   std::vector<std::string> ListMembers(std::chrono::milliseconds budget, Status* error);
   void LeaseLoop();
   void ReleaseAll();
