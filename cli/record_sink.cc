@@ -43,7 +43,7 @@ class StoreSink : public RecordSink {
     if (!article.is_article) return false;
     auto urls = IdentifyArticleUrls(article);
     return urls.ok() && urls->fetched_url != urls->index_url &&
-           store_->GetById(urls->id).status().code() == StatusCode::kNotFound;
+           store_->GetJsonById(urls->id).status().code() == StatusCode::kNotFound;
   }
 
  private:

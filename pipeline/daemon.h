@@ -169,17 +169,18 @@ class Daemon {
                      const SiteConfig& site);
   void ProcessArticle(FrontierEntry entry, const crawler::FetchResult& result,
                       const SiteConfig& site);
-  // Ingest (daemon_ingest.cc): extracted `article` of `site` -> claim (cluster) -> store ->
-  // metrics -> publish (cluster). *deferred_for_ms: how long a kDeferred URL waits.
-  ArticleVerdict IngestArticle(const std::string& site, Article article, int64_t now,
-                               int64_t* deferred_for_ms);
-  // Aliases (daemon_alias.cc): how long to put off storing `article`, fetched from entry->url,
-  // because it is an alias rendering (AMP, print) of a canonical page that is not stored yet and
-  // is now due to be fetched first; 0 = store it now (not an alias, its canonical article is
-  // stored and only its URL is added, or it waited enough: stored from the alias). *alias is set
-  // when the page is an alias.
-  int64_t WaitForCanonical(FrontierEntry* entry, const Article& article, const SiteConfig& site,
-                           int64_t now, bool* alias);
+  // Ingest (daemon_ingest.cc): extracted `article` of the site of *entry -> identity -> the
+  // canonical page first when it is an alias (*alias set) -> claim (cluster) -> store -> metrics
+  // -> publish (cluster). *deferred_for_ms: how long a kDeferred URL waits.
+  ArticleVerdict IngestArticle(FrontierEntry* entry, const SiteConfig& site, Article article,
+                               int64_t now, int64_t* deferred_for_ms, bool* alias);
+  // Aliases (daemon_alias.cc): how long to put off storing the article of `alias` (an alias
+  // rendering: AMP, print; fetched from entry->url) because its canonical article is not stored
+  // yet and the canonical page is now due to be fetched first; 0 = store it now (its canonical
+  // article is stored and the store only adds the alias's URL, or it waited enough: stored from
+  // the alias).
+  int64_t WaitForCanonical(FrontierEntry* entry, const ArticleIdentity& alias,
+                           const SiteConfig& site, int64_t now);
   // A discovered article URL the store already knows (an alias or fetched URL of a stored
   // article) is recorded as done instead of fetched. True when it was.
   bool KnownToTheStore(FrontierEntry* entry);

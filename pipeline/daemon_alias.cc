@@ -5,7 +5,6 @@
 // while the canonical page is fetched first; afterwards the store only adds the alias's URL.
 #include <spdlog/spdlog.h>
 
-#include "common/article_identity.h"
 #include "pipeline/daemon.h"
 
 namespace newscrawl::pipeline {
@@ -20,23 +19,18 @@ constexpr int32_t kMaxAliasWaits = 12;
 
 }  // namespace
 
-int64_t Daemon::WaitForCanonical(FrontierEntry* entry, const Article& article,
-                                 const SiteConfig& site, int64_t now, bool* alias) {
-  *alias = false;
-  if (!article.is_article) return 0;
-  auto urls = IdentifyArticleUrls(article);
-  if (!urls.ok() || urls->fetched_url == urls->index_url) return 0;
-  *alias = true;
-  if (store_->GetById(urls->id).ok()) return 0;  // stored: the store adds the alias's URL
+int64_t Daemon::WaitForCanonical(FrontierEntry* entry, const ArticleIdentity& alias,
+                                 const SiteConfig& site, int64_t now) {
+  if (store_->GetJsonById(alias.id).ok()) return 0;  // stored: the store adds the alias's URL
   if (entry->alias_waits >= kMaxAliasWaits) {
     spdlog::info(
         "site {}: storing {} from its alias rendering: canonical page {} not stored "
         "after {} checks",
-        entry->site, urls->index_url, entry->url, entry->alias_waits);
+        entry->site, alias.index_url, entry->url, entry->alias_waits);
     return 0;
   }
   FrontierEntry canonical;
-  canonical.url = urls->index_url;
+  canonical.url = alias.index_url;
   canonical.kind = UrlKind::kArticle;
   canonical.site = entry->site;
   canonical.due_ms = now;
@@ -69,7 +63,7 @@ int64_t Daemon::WaitForCanonical(FrontierEntry* entry, const Article& article,
   spdlog::debug(
       "site {}: {} is an alias of {}, not stored yet: that page first, this one again "
       "in {} ms",
-      entry->site, entry->url, urls->index_url, wait);
+      entry->site, entry->url, alias.index_url, wait);
   return wait;
 }
 

@@ -6,9 +6,12 @@
 
 namespace newscrawl::pipeline {
 
-ArticleVerdict Daemon::IngestArticle(const std::string& site, Article article, int64_t now,
-                                     int64_t* deferred_for_ms) {
+ArticleVerdict Daemon::IngestArticle(FrontierEntry* entry, const SiteConfig& site_config,
+                                     Article article, int64_t now, int64_t* deferred_for_ms,
+                                     bool* alias) {
   *deferred_for_ms = 0;
+  *alias = false;
+  const std::string& site = entry->site;
   if (!article.is_article) {
     metrics_.CountExtractionFailure(
         article.not_article_reason.empty() ? "not_article" : article.not_article_reason);
@@ -20,6 +23,11 @@ ArticleVerdict Daemon::IngestArticle(const std::string& site, Article article, i
   if (!identity.ok()) {
     metrics_.CountExtractionFailure("rejected");
     return ArticleVerdict::kDone;
+  }
+  *alias = identity->fetched_url != identity->index_url;
+  if (*alias) {
+    *deferred_for_ms = WaitForCanonical(entry, *identity, site_config, now);
+    if (*deferred_for_ms > 0) return ArticleVerdict::kDeferred;  // its canonical page first
   }
   StampIdentity(*identity, &article);
   if (options_.cluster && !ClaimArticle(article, identity->text, deferred_for_ms)) {

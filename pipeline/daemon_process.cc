@@ -159,12 +159,10 @@ void Daemon::ProcessArticle(FrontierEntry entry, const crawler::FetchResult& res
     if (!article.ok()) {
       metrics_.CountExtractionFailure("unreadable");
       verdict = ArticleVerdict::kDone;
-    } else if (deferred_for_ms = WaitForCanonical(&entry, *article, site, now, &alias);
-               deferred_for_ms > 0) {
-      verdict = ArticleVerdict::kDeferred;  // its canonical page first
     } else {
       ApplyDiscoveryMetadata(entry, &article.value());
-      verdict = IngestArticle(entry.site, std::move(article).value(), now, &deferred_for_ms);
+      verdict =
+          IngestArticle(&entry, site, std::move(article).value(), now, &deferred_for_ms, &alias);
       if (verdict != ArticleVerdict::kDeferred) {  // deferred: fetched in full again, not a 304
         entry.etag = result.etag;
         entry.last_modified = result.last_modified;

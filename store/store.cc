@@ -351,10 +351,8 @@ Result<IngestResult> StoreImpl::Ingest(Article article, const ArticleIdentity& i
     const bool upgrade = old && old->from_alias && !from_alias;  // canonical replaces alias text
     if (old && (from_alias || changed.empty())) {
       group = head_writer;  // an unwritten identical version: report it once it is written
-      std::string indexed;
       const bool new_alias =
-          from_alias &&
-          ReadForDecision(ColumnFamily::kUrlIndex, fetched_key, &indexed).IsNotFound();
+          from_alias && ReadForDecision(ColumnFamily::kUrlIndex, fetched_key, &value).IsNotFound();
       if (new_alias || upgrade) {
         // Written without an event: the alias's URL, or the head no longer marked as an alias's
         // (the canonical page's text is the alias's: nothing changed).
@@ -397,7 +395,7 @@ Result<IngestResult> StoreImpl::Ingest(Article article, const ArticleIdentity& i
       head.from_alias = from_alias;
       put(ColumnFamily::kArticles, raw_id, EncodeArticleHead(head));
       if (!old) put(ColumnFamily::kUrlIndex, article.canonical_url, raw_id);
-      if (fetched_key != article.canonical_url) {
+      if (from_alias) {
         // The fetched URL finds the article too, unless it already names an article of its own.
         s = ReadForDecision(ColumnFamily::kUrlIndex, fetched_key, &value);
         if (s.IsNotFound()) put(ColumnFamily::kUrlIndex, fetched_key, raw_id);
