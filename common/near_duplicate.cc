@@ -12,6 +12,7 @@
 #include <cstring>
 #include <limits>
 
+#include "common/big_endian.h"
 #include "common/fingerprint.h"
 
 namespace newscrawl {
@@ -131,9 +132,7 @@ std::vector<std::string> NearDupIndexKeys(const NearDupSignature& signature,
     std::string key;
     key.reserve(9);
     key.push_back(static_cast<char>(band));
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      key.push_back(static_cast<char>((band_hash >> shift) & 0xFF));
-    }
+    AppendBigEndian(&key, band_hash, 8);
     keys.push_back(std::move(key));
   }
   return keys;

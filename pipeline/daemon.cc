@@ -1,5 +1,6 @@
 #include "pipeline/daemon.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include <spdlog/spdlog.h>
@@ -8,8 +9,6 @@
 
 namespace newscrawl::pipeline {
 namespace {
-
-using SiteMap = std::map<std::string, std::pair<SiteConfig, SiteRules>>;
 
 crawler::FetcherOptions FetcherOptionsFor(const DaemonOptions& options) {
   const Config& c = options.config;
@@ -41,11 +40,13 @@ crawler::FetcherOptions FetcherOptionsFor(const DaemonOptions& options) {
   return f;
 }
 
-std::shared_ptr<const SiteMap> BuildSites(const Config& config) {
-  auto sites = std::make_shared<SiteMap>();
-  for (const auto& site : config.sites)
-    sites->emplace(site.name, std::make_pair(site, SiteRules(site)));
-  return sites;
+// The cluster's settle time: as configured, or derived from politeness (see DaemonOptions).
+std::chrono::milliseconds ClusterSettle(const DaemonOptions& options) {
+  if (options.cluster_settle.count() >= 0) return options.cluster_settle;
+  const auto derived =
+      std::chrono::milliseconds(1000) +
+      options.config.politeness.min_delay * static_cast<int64_t>(options.max_outstanding_per_host);
+  return std::min<std::chrono::milliseconds>(derived, std::chrono::seconds(30));
 }
 
 UrlKind KindOf(SeedType type) {
@@ -72,32 +73,60 @@ Daemon::~Daemon() { Stop(std::chrono::milliseconds(0)); }
 
 Result<std::unique_ptr<Daemon>> Daemon::Start(DaemonOptions options) {
   std::unique_ptr<Daemon> daemon(new Daemon(std::move(options)));
-  const Config& config = daemon->options_.config;
+  Daemon& d = *daemon;
+  const Config& config = d.options_.config;
   store::StoreOptions store_options;
-  store_options.cache_bytes = daemon->options_.store_cache_bytes;
+  store_options.cache_bytes = d.options_.store_cache_bytes;
   auto store = store::Store::Open(config.storage_path, store_options);
   if (!store.ok()) return store.status();
-  daemon->store_ = std::move(store).value();
-  daemon->frontier_ =
-      std::make_unique<Frontier>(daemon->store_.get(), daemon->options_.lease.count());
-  daemon->sites_ = BuildSites(config);
-  const int64_t now = daemon->NowMs();
-  for (const auto& site : config.sites) daemon->site_last_new_ms_[site.name] = now;
-  NC_RETURN_IF_ERROR(daemon->Seed(config));
-  daemon->metrics_.SetLastSeq(daemon->store_->LastSeq());
-  daemon->metrics_.ExportZeroSeries(config.sites);
-  daemon->host_state_ = std::make_unique<StoreHostStateStore>(daemon->store_.get());
+  d.store_ = std::move(store).value();
+  d.frontier_ = std::make_unique<Frontier>(d.store_.get(), d.options_.lease.count());
+  d.sites_ = BuildSiteTable(config);
+  const int64_t now = d.NowMs();
+  for (const auto& site : config.sites) d.health_.AddSite(site.name, now);
+  NC_RETURN_IF_ERROR(d.Seed(config));
+  d.metrics_.SetLastSeq(d.store_->LastSeq());
+  d.metrics_.ExportZeroSeries(config.sites);
+  d.host_state_ = std::make_unique<StoreHostStateStore>(d.store_.get(), *d.clock_);
   auto archive = FetchArchive::OpenForConfig(config);  // null unless warc: is set
   if (!archive.ok()) return archive.status();
-  daemon->archive_ = std::move(archive).value();
-  crawler::FetcherOptions fetcher_options = FetcherOptionsFor(daemon->options_);
+  d.archive_ = std::move(archive).value();
+  crawler::FetcherOptions fetcher_options = FetcherOptionsFor(d.options_);
   crawler::FetcherEnv fetcher_env;
-  if (daemon->archive_) daemon->archive_->Attach(&fetcher_options, &fetcher_env);
-  daemon->fetcher_ = std::make_unique<crawler::Fetcher>(fetcher_options, daemon->host_state_.get(),
-                                                        std::move(fetcher_env));
-  daemon->workers_ = std::make_unique<WorkerPool>(daemon->options_.workers);
-  NC_RETURN_IF_ERROR(daemon->StartCluster());
-  daemon->scheduler_ = std::thread([d = daemon.get()] { d->SchedulerLoop(); });
+  if (d.archive_) d.archive_->Attach(&fetcher_options, &fetcher_env);
+  d.fetcher_ = std::make_unique<crawler::Fetcher>(fetcher_options, d.host_state_.get(),
+                                                  std::move(fetcher_env));
+  d.workers_ = std::make_unique<WorkerPool>(d.options_.workers);
+  if (d.options_.cluster) {
+    d.cluster_ = std::make_unique<ClusterLink>(
+        d.options_.cluster, ClusterLinkOptions{ClusterSettle(d.options_), d.options_.cluster_park},
+        d.store_.get(), d.frontier_.get(), &d.metrics_, d.clock_);
+    NC_RETURN_IF_ERROR(d.cluster_->Start());
+  }
+  d.ingester_ =
+      std::make_unique<ArticleIngester>(d.store_.get(), d.frontier_.get(), d.cluster_.get(),
+                                        &d.metrics_, &d.health_, d.options_.on_changes);
+  SchedulerCallbacks callbacks;
+  callbacks.process = [&d](FrontierEntry entry, crawler::FetchResult result) {
+    if (d.archive_) d.archive_->Record(result, entry.kind);
+    d.Process(std::move(entry), std::move(result));
+  };
+  callbacks.min_delay_of = [&d](const std::string& site) {
+    auto sites = d.Sites();  // the site's own min_delay, if longer than politeness.min_delay
+    auto it = sites->find(site);
+    return it == sites->end() ? std::nullopt : it->second.config.min_delay;
+  };
+  callbacks.housekeeping = [&d](int64_t now_ms) {
+    d.health_.CheckStale(*d.Sites(), now_ms);
+    for (const FailureLog::Line& line : d.failure_log_.Flush())
+      spdlog::log(line.level, "{}", line.text);
+  };
+  d.scheduler_ = std::make_unique<Scheduler>(
+      SchedulerOptions{d.options_.tick, d.options_.max_outstanding_per_host,
+                       d.options_.max_outstanding},
+      std::move(callbacks), d.frontier_.get(), d.fetcher_.get(), d.workers_.get(), d.cluster_.get(),
+      &d.metrics_, d.clock_);
+  d.scheduler_->Start();
   return daemon;
 }
 
@@ -160,12 +189,12 @@ Result<std::vector<std::string>> Daemon::Reload(const Config& config) {
     notes.push_back("warc changes only at restart");
   NC_RETURN_IF_ERROR(Seed(config));
   metrics_.ExportZeroSeries(config.sites);
-  auto sites = BuildSites(config);
+  auto sites = BuildSiteTable(config);
+  const int64_t now = NowMs();
+  for (const auto& site : config.sites) health_.AddSite(site.name, now);
   {
     std::lock_guard<std::mutex> lock(mu_);
     sites_ = std::move(sites);
-    const int64_t now = NowMs();
-    for (const auto& site : config.sites) site_last_new_ms_.emplace(site.name, now);
   }
   Config kept = config;
   kept.storage_path = old.storage_path;
@@ -177,142 +206,18 @@ Result<std::vector<std::string>> Daemon::Reload(const Config& config) {
   return notes;
 }
 
-std::shared_ptr<const SiteMap> Daemon::Sites() const {
+std::shared_ptr<const SiteTable> Daemon::Sites() const {
   std::lock_guard<std::mutex> lock(mu_);
   return sites_;
-}
-
-void Daemon::SchedulerLoop() {
-  int64_t last_housekeeping = 0;
-  while (!stopping_.load()) {
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      stop_cv_.wait_for(lock, options_.tick, [&] { return stopping_.load(); });
-    }
-    if (stopping_.load()) break;
-    const int64_t now = NowMs();
-    ClusterHooks* cluster = options_.cluster.get();
-    if (leasing_.load() && !(cluster && ClusterPaused(now))) {
-      std::map<std::string, size_t> hosts;
-      std::map<std::string, std::string> host_of;  // url -> host key, parsed once per lease
-      std::vector<FrontierEntry> park;
-      size_t free = 0;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        hosts = host_outstanding_;
-        free = options_.max_outstanding > counters_.outstanding
-                   ? options_.max_outstanding - counters_.outstanding
-                   : 0;
-      }
-      if (free > 0) {
-        auto leased = frontier_->LeaseDue(free, free * 4 + 64, [&](const FrontierEntry& e) {
-          int64_t park_until = 0;
-          if (cluster && !ClusterAdmits(e, now, &park_until)) {
-            park.push_back(e);
-            park.back().due_ms = park_until;
-            return false;
-          }
-          std::string host = HostKeyOf(e.url);
-          size_t& n = hosts[host];
-          if (n >= options_.max_outstanding_per_host) return false;
-          ++n;
-          host_of[e.url] = std::move(host);
-          return true;
-        });
-        if (!leased.ok()) {
-          spdlog::error("frontier: {}", leased.status().ToString());
-        } else {
-          for (auto& e : *leased) {
-            std::string host = std::move(host_of[e.url]);
-            Dispatch(std::move(e), std::move(host));
-          }
-        }
-        ParkEntries(std::move(park));
-      }
-    }
-    if (now - last_housekeeping >= 1000) {
-      last_housekeeping = now;
-      CheckStaleSites(now);
-      for (const FailureLog::Line& line : failure_log_.Flush())
-        spdlog::log(line.level, "{}", line.text);
-      if (cluster) ClusterHousekeeping();
-      std::lock_guard<std::mutex> lock(mu_);
-      for (const auto& [host, n] : host_outstanding_)
-        metrics_.SetHostQueueDepth(host, static_cast<double>(n));
-    }
-  }
-}
-
-std::string Daemon::HostKeyOf(std::string_view url) {
-  auto parsed = ParseUrl(url);
-  return parsed.ok() ? parsed->Origin() : std::string(url);
-}
-
-void Daemon::Dispatch(FrontierEntry entry, std::string host) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++host_outstanding_[host];
-    ++counters_.outstanding;
-  }
-  spdlog::debug("site {}: fetching {} {} ({} ms after it was due)", entry.site,
-                UrlKindName(entry.kind), entry.url, std::max<int64_t>(NowMs() - entry.due_ms, 0));
-  crawler::FetchRequest request;
-  request.url = entry.url;
-  request.etag = entry.etag;
-  request.last_modified = entry.last_modified;
-  {
-    auto sites = Sites();  // the site's own min_delay, if longer than politeness.min_delay
-    auto site = sites->find(entry.site);
-    if (site != sites->end() && site->second.first.min_delay)
-      request.min_host_delay = *site->second.first.min_delay;
-  }
-  fetcher_->Fetch(std::move(request), [this, entry = std::move(entry), host = std::move(host)](
-                                          crawler::FetchResult result) mutable {
-    auto task = [this, entry, host, result = std::move(result)]() mutable {
-      if (archive_) archive_->Record(result, entry.kind);
-      Process(std::move(entry), std::move(result));
-      Finish(host);
-    };
-    // The pool stops only after the fetcher has delivered every callback (see Stop()).
-    if (!workers_->Submit(std::move(task))) spdlog::error("worker pool stopped early");
-  });
-}
-
-void Daemon::Finish(const std::string& host) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = host_outstanding_.find(host);
-  if (it != host_outstanding_.end() && it->second > 0) --it->second;
-  if (counters_.outstanding > 0) --counters_.outstanding;
-  ++counters_.fetched;
-  if (counters_.outstanding == 0) idle_cv_.notify_all();
-}
-
-void Daemon::CheckStaleSites(int64_t now_ms) {
-  auto sites = Sites();
-  std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& [name, site] : *sites) {
-    const int64_t last = site_last_new_ms_[name];
-    const bool stale = now_ms - last > site.first.stale_after.count();
-    bool& was = site_stale_[name];
-    if (stale && !was)
-      spdlog::warn("site {}: no new article for {} s (stale_after {} s)", name,
-                   (now_ms - last) / 1000, site.first.stale_after.count() / 1000);
-    if (stale != was || now_ms - last < 2000) metrics_.SetSiteStale(name, stale);
-    was = stale;
-  }
 }
 
 void Daemon::Stop(std::chrono::milliseconds drain_deadline) {
   if (stopped_) return;
   stopped_ = true;
-  leasing_.store(false);
-  if (fetcher_) {
-    std::unique_lock<std::mutex> lock(mu_);
-    idle_cv_.wait_for(lock, drain_deadline, [&] { return counters_.outstanding == 0; });
+  if (scheduler_) {
+    scheduler_->Drain(drain_deadline);
+    scheduler_->Stop();
   }
-  stopping_.store(true);
-  stop_cv_.notify_all();
-  if (scheduler_.joinable()) scheduler_.join();
   // Cancelled fetches come back through the workers, which put them back as due.
   if (fetcher_) fetcher_->Shutdown();
   if (workers_) workers_->Stop();
@@ -320,12 +225,26 @@ void Daemon::Stop(std::chrono::milliseconds drain_deadline) {
   workers_.reset();
   archive_.reset();  // after the fetcher and the workers: closes and renames the WARC file
   // After the workers: their claims and publishes are done; the sink is not called after this.
-  if (cluster_started_) options_.cluster->Stop();
+  if (cluster_) cluster_->Stop();
 }
 
 DaemonCounters Daemon::counters() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return counters_;
+  DaemonCounters c;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    c.fetch_failures = fetch_failures_;
+    c.discovered = discovered_;
+  }
+  if (scheduler_) {
+    c.fetched = scheduler_->Fetched();
+    c.outstanding = scheduler_->Outstanding();
+  }
+  if (ingester_) static_cast<IngestCounters&>(c) = ingester_->counters();
+  if (cluster_) {
+    static_cast<ClusterLinkCounters&>(c) = cluster_->counters();
+    c.discovered += c.received;
+  }
+  return c;
 }
 
 std::string Daemon::StatusLine() const {

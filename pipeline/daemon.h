@@ -37,41 +37,38 @@
 //     again without its validators, so nothing it listed is lost. A claim held by another
 //     instance that has not published yet (FailedPrecondition) only puts that URL off.
 //
-// Files: daemon.cc (start, seeds, reload, the scheduler loop), daemon_process.cc (fetch results:
-// sources and articles), daemon_ingest.cc (identity, claim, store, metrics, publish),
-// daemon_cluster.cc (the cluster hooks); the decisions themselves are pure (crawl_policy.h), the
-// cluster's outbox is its own class (outbox.h). Time comes from DaemonOptions::clock.
+// The daemon is wiring: Scheduler (scheduler.h: leasing, dispatch to the fetcher, results to the
+// workers), the processing of one fetch result (daemon_process.cc: sources and articles, with the
+// pure decisions of crawl_policy.h), ArticleIngester (article_ingester.h: identity, aliases,
+// claim, store, publish), ClusterLink (cluster_link.h: ownership, routing, claims, the outbox)
+// and SiteHealth (site_health.h: stale sites, dead sources). Time comes from
+// DaemonOptions::clock.
 //
 // Thread safety: Start/Reload/Stop from one controlling thread; the accessors from any thread.
 #pragma once
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
-#include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "common/article_identity.h"
 #include "common/clock.h"
 #include "common/metrics.h"
 #include "common/status.h"
 #include "config/config.h"
 #include "crawler/fetcher.h"
+#include "pipeline/article_ingester.h"
 #include "pipeline/cluster_hooks.h"
-#include "pipeline/crawl_policy.h"
+#include "pipeline/cluster_link.h"
 #include "pipeline/daemon_metrics.h"
-#include "pipeline/discovery.h"
 #include "pipeline/failure_log.h"
 #include "pipeline/fetch_archive.h"
 #include "pipeline/frontier.h"
-#include "pipeline/outbox.h"
+#include "pipeline/scheduler.h"
+#include "pipeline/site_health.h"
+#include "pipeline/site_table.h"
 #include "pipeline/store_host_state_store.h"
 #include "pipeline/worker_pool.h"
 #include "store/store.h"
@@ -111,30 +108,20 @@ struct DaemonOptions {
   std::chrono::milliseconds cluster_park{10'000};
 };
 
-struct DaemonCounters {
+// What the daemon did since start: the ingester's counts, the cluster link's (zero without a
+// cluster) and these.
+struct DaemonCounters : IngestCounters, ClusterLinkCounters {
   uint64_t fetched = 0;         // fetch results processed
-  uint64_t articles_new = 0;    // kNew events written
-  uint64_t duplicates = 0;      // kDuplicate events written
-  uint64_t versions = 0;        // kVersion events written
-  uint64_t unchanged = 0;       // re-ingests with nothing new
-  uint64_t not_articles = 0;    // fetched article URLs that were not articles
   uint64_t fetch_failures = 0;  // outcomes other than ok / not_modified
-  uint64_t discovered = 0;      // URLs added to the frontier
+  uint64_t discovered = 0;      // URLs added to the frontier (found here or received)
   uint64_t outstanding = 0;     // URLs at the fetcher right now
-  // Cluster only.
-  uint64_t routed = 0;              // discovered URLs handed to Route()
-  uint64_t received = 0;            // new URLs the cluster handed to this instance
-  uint64_t parked = 0;              // due URLs put off: their host is owned elsewhere
-  uint64_t cluster_duplicates = 0;  // articles another instance holds the claim of
-  uint64_t published = 0;           // Publish() calls that succeeded
-  uint64_t deferred = 0;            // URLs kept pending because the broker failed
-  uint64_t skipped_published = 0;   // handed-over articles already published: not fetched
 };
 
 class Daemon {
  public:
   // Opens the store at options.config.storage_path and starts everything. Fails when the store
-  // cannot be opened (locked by another process, corrupt, ...) or a seed cannot be recorded.
+  // cannot be opened (locked by another process, corrupt, ...), a seed cannot be recorded, the
+  // WARC directory cannot be written or the cluster cannot be joined.
   static Result<std::unique_ptr<Daemon>> Start(DaemonOptions options);
   ~Daemon();  // Stop(0)
   Daemon(const Daemon&) = delete;
@@ -142,8 +129,8 @@ class Daemon {
 
   // Applies a new configuration: sites (seeds, patterns, intervals, boilerplate) take effect at
   // once; new seeds are added to the frontier. Settings that need a restart (storage_path,
-  // politeness, limits, identity, http_api) are kept as they were and named in the returned
-  // notes. Fails (and changes nothing) only if the frontier cannot be written.
+  // politeness, limits, identity, http_api, warc) are kept as they were and named in the
+  // returned notes. Fails (and changes nothing) only if the frontier cannot be written.
   Result<std::vector<std::string>> Reload(const Config& config);
 
   // Drains (see the file comment) and stops. Idempotent.
@@ -156,101 +143,36 @@ class Daemon {
   std::string StatusLine() const;
 
  private:
-  struct SiteState;
   explicit Daemon(DaemonOptions options);
   Status Seed(const Config& config);
-  void SchedulerLoop();
-  // The host key of the politeness and outstanding counts: Url::Origin(), the URL itself when it
-  // does not parse. Computed once per leased URL and carried to Finish.
-  static std::string HostKeyOf(std::string_view url);
-  void Dispatch(FrontierEntry entry, std::string host);
+  // The current site table (a snapshot: reloads swap it).
+  std::shared_ptr<const SiteTable> Sites() const;
+  // What one fetch result comes to (on a worker; daemon_process.cc).
   void Process(FrontierEntry entry, crawler::FetchResult result);
-  void ProcessSource(FrontierEntry entry, const crawler::FetchResult& result,
-                     const SiteConfig& site);
-  void ProcessArticle(FrontierEntry entry, const crawler::FetchResult& result,
-                      const SiteConfig& site);
-  // Ingest (daemon_ingest.cc): extracted `article` of the site of *entry -> identity -> the
-  // canonical page first when it is an alias (*alias set) -> claim (cluster) -> store -> metrics
-  // -> publish (cluster). *deferred_for_ms: how long a kDeferred URL waits.
-  ArticleVerdict IngestArticle(FrontierEntry* entry, const SiteConfig& site, Article article,
-                               int64_t now, int64_t* deferred_for_ms, bool* alias);
-  // Aliases (daemon_alias.cc): how long to put off storing the article of `alias` (an alias
-  // rendering: AMP, print; fetched from entry->url) because its canonical article is not stored
-  // yet and the canonical page is now due to be fetched first; 0 = store it now (its canonical
-  // article is stored and the store only adds the alias's URL, or it waited enough: stored from
-  // the alias).
-  int64_t WaitForCanonical(FrontierEntry* entry, const ArticleIdentity& alias,
-                           const SiteConfig& site, int64_t now);
-  // A discovered article URL the store already knows (an alias or fetched URL of a stored
-  // article) is recorded as done instead of fetched. True when it was.
-  bool KnownToTheStore(FrontierEntry* entry);
-  // `alias`: the page was an alias rendering (a kNone is then counted as an alias, not unchanged).
-  void CountIngested(const std::string& site, const store::IngestResult& ingested,
-                     const std::string& published_at, int64_t now, bool alias);
+  void ProcessSource(FrontierEntry entry, const crawler::FetchResult& result, const Site& site);
+  void ProcessArticle(FrontierEntry entry, const crawler::FetchResult& result, const Site& site);
+  void CountDiscovered(const std::string& site, UrlKind kind);
   int64_t NowMs() const { return clock_->UnixNowMs(); }
-  void CheckStaleSites(int64_t now_ms);
-  // The site config and rules for a site name (a snapshot: reloads swap them).
-  std::shared_ptr<const std::map<std::string, std::pair<SiteConfig, SiteRules>>> Sites() const;
-  // After Process: one fetch of `host` less in flight.
-  void Finish(const std::string& host);
-  void SetDead(const FrontierEntry& entry, bool dead, const std::string& cause = "");
-  // Cluster (daemon_cluster.cc).
-  Status StartCluster();
-  Status ReceiveUrl(const FrontierEntry& entry, bool replayed);  // the UrlSink
-  // Whether the scheduler may lease `e` now; false with *park_until set when it should be put off.
-  bool ClusterAdmits(const FrontierEntry& e, int64_t now, int64_t* park_until);
-  void ParkEntries(std::vector<FrontierEntry> entries);
-  void ClusterHousekeeping();
-  // Whether discovered `e` goes to its host's owner: not known here, not routed lately.
-  bool ShouldRoute(const FrontierEntry& e);
-  // Hands what one listing found (ShouldRoute) to the owners of their hosts, in one round trip;
-  // an error on broker trouble (the listing is then polled again soon).
-  Status RouteDiscovered(const std::vector<FrontierEntry>& entries);
-  // Claim before ingest (`article` stamped with its identity): true = ingest it here; false = not
-  // here: another instance holds the claim (*retry_in_ms = 0), or the URL stays pending and is
-  // tried again in *retry_in_ms (broker trouble: 1 s, leasing pauses meanwhile; a claim still open
-  // on another instance: kClaimHeldRetry, so it is not refetched every second until the claim is
-  // settled).
-  bool ClaimArticle(const Article& article, const TextFingerprints& text, int64_t* retry_in_ms);
-  // Publish after ingest; false on broker trouble.
-  bool PublishIngested(const store::IngestResult& ingested);
-  // Publishes the events the outbox holds again (after a failed publish, or at start) and
-  // advances its mark.
-  void RepublishAndAdvance();
-  void NoteClusterTrouble(const char* step, const Status& status);
-  void NoteClusterOk();
-  bool ClusterPaused(int64_t now) const;
 
   DaemonOptions options_;
   const Clock* const clock_;
   DaemonMetrics metrics_;
   FailureLog failure_log_{*clock_};  // which fetch failures are logged (per host, per minute)
+  SiteHealth health_{&metrics_};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<Frontier> frontier_;
   std::unique_ptr<StoreHostStateStore> host_state_;  // the fetcher's, in the store
-  std::unique_ptr<Outbox> outbox_;                   // cluster only
-  std::unique_ptr<FetchArchive> archive_;            // config warc: set; outlives the fetcher
+  std::unique_ptr<ClusterLink> cluster_;             // cluster only
+  std::unique_ptr<ArticleIngester> ingester_;
+  std::unique_ptr<FetchArchive> archive_;  // config warc: set; outlives the fetcher
   std::unique_ptr<crawler::Fetcher> fetcher_;
   std::unique_ptr<WorkerPool> workers_;
-  std::thread scheduler_;
+  std::unique_ptr<Scheduler> scheduler_;
 
   mutable std::mutex mu_;
-  std::shared_ptr<const std::map<std::string, std::pair<SiteConfig, SiteRules>>> sites_;  // mu_
-  std::map<std::string, size_t> host_outstanding_;             // guarded by mu_
-  std::map<std::string, int64_t> site_last_new_ms_;            // guarded by mu_
-  std::map<std::string, bool> site_stale_;                     // guarded by mu_
-  std::map<std::string, std::set<std::string>> dead_sources_;  // site -> urls; mu_
-  std::condition_variable stop_cv_;                            // wakes the scheduler on Stop
-  DaemonCounters counters_;                                    // guarded by mu_
-  std::condition_variable idle_cv_;                            // outstanding reached 0
-  // Cluster state: hosts ours since (scheduler thread only), broker backoff, routed URLs.
-  std::map<std::string, int64_t> owned_since_;
-  std::atomic<int64_t> cluster_paused_until_{0};
-  int64_t cluster_backoff_ms_ = 0;         // guarded by mu_
-  std::set<std::string> routed_recently_;  // guarded by mu_; bounded
-  bool cluster_started_ = false;
-  std::atomic<bool> leasing_{true};
-  std::atomic<bool> stopping_{false};
+  std::shared_ptr<const SiteTable> sites_;  // guarded by mu_
+  uint64_t fetch_failures_ = 0;             // guarded by mu_
+  uint64_t discovered_ = 0;                 // guarded by mu_: added to the frontier here
   bool stopped_ = false;
 };
 

@@ -1,5 +1,5 @@
 // Daemon: what happens to one fetch result (on a worker thread). The decisions are the pure
-// ones of crawl_policy.h; the article's ingest is in daemon_ingest.cc.
+// ones of crawl_policy.h; the article's ingest is ArticleIngester's (article_ingester.h).
 #include <spdlog/spdlog.h>
 
 #include "pipeline/article_from_fetch.h"
@@ -8,19 +8,6 @@
 namespace newscrawl::pipeline {
 
 using crawler::FetchOutcome;
-
-void Daemon::SetDead(const FrontierEntry& entry, bool dead, const std::string& cause) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto& urls = dead_sources_[entry.site];
-  bool changed = dead ? urls.insert(entry.url).second : urls.erase(entry.url) > 0;
-  if (!changed) return;
-  if (dead)
-    spdlog::warn("site {}: {} {} flagged dead after {} failures in a row, the last: {}", entry.site,
-                 UrlKindName(entry.kind), entry.url, entry.failures, cause);
-  else
-    spdlog::info("site {}: {} {} is back", entry.site, UrlKindName(entry.kind), entry.url);
-  metrics_.SetDeadSources(entry.site, static_cast<double>(urls.size()));
-}
 
 void Daemon::Process(FrontierEntry entry, crawler::FetchResult result) {
   const std::string outcome = crawler::FetchOutcomeName(result.outcome);
@@ -51,7 +38,7 @@ void Daemon::Process(FrontierEntry entry, crawler::FetchResult result) {
     metrics_.CountRobotsDecision("allowed");
   if (result.outcome != FetchOutcome::kOk && result.outcome != FetchOutcome::kNotModified) {
     std::lock_guard<std::mutex> lock(mu_);
-    ++counters_.fetch_failures;
+    ++fetch_failures_;
   }
   auto sites = Sites();
   auto site = sites->find(entry.site);
@@ -60,24 +47,22 @@ void Daemon::Process(FrontierEntry entry, crawler::FetchResult result) {
     entry.state = UrlState::kDone;
     (void)frontier_->Update(entry);
   } else if (IsSource(entry.kind)) {
-    ProcessSource(entry, result, site->second.first);
+    ProcessSource(entry, result, site->second);
   } else {
-    ProcessArticle(entry, result, site->second.first);
+    ProcessArticle(entry, result, site->second);
   }
 }
 
 void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& result,
-                           const SiteConfig& site) {
+                           const Site& site) {
   const std::string outcome = crawler::FetchOutcomeName(result.outcome);
   const int64_t now = NowMs();
-  const int64_t min_iv = site.min_poll_interval.count();
+  const int64_t min_iv = site.config.min_poll_interval.count();
   SourcePoll poll = SourcePollOfFailedFetch(result.outcome, entry.kind);
   size_t new_articles = 0;
   bool deferred = false;  // cluster: a discovered URL could not be routed
   if (result.outcome == FetchOutcome::kOk) {
-    auto sites = Sites();
-    const SiteRules& rules = sites->at(entry.site).second;
-    auto found = DiscoverFromSource(entry, result.body, result.final_url, rules,
+    auto found = DiscoverFromSource(entry, result.body, result.final_url, site.rules,
                                     options_.config.identity.RobotsToken());
     if (!found.ok()) {
       spdlog::warn("site {}: {} {}: {}", entry.site, UrlKindName(entry.kind), entry.url,
@@ -90,7 +75,8 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
         spdlog::info("site {}: {}: {}", entry.site, entry.url, found->warning);
       std::vector<FrontierEntry> to_route;  // cluster: routed together after the loop
       for (const auto& u : found->urls) {
-        if (u.kind == UrlKind::kArticle && new_articles >= site.max_new_urls_per_poll) continue;
+        if (u.kind == UrlKind::kArticle && new_articles >= site.config.max_new_urls_per_poll)
+          continue;
         FrontierEntry e;
         e.url = u.url;
         e.kind = u.kind;
@@ -102,8 +88,8 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
         e.metadata_from_news_sitemap = u.from_news_sitemap;
         e.depth = u.depth;
         if (IsSource(u.kind)) e.interval_ms = min_iv;
-        if (options_.cluster) {
-          if (!ShouldRoute(e)) continue;
+        if (cluster_) {
+          if (!cluster_->ShouldRoute(e)) continue;
           if (u.kind == UrlKind::kArticle) ++new_articles;
           to_route.push_back(std::move(e));
           continue;
@@ -114,27 +100,23 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
           continue;
         }
         if (!*added) continue;
-        if (KnownToTheStore(&e)) continue;  // an alias of a stored article: not fetched
-        metrics_.CountDiscovered(entry.site, UrlKindName(u.kind));
-        {
-          std::lock_guard<std::mutex> lock(mu_);
-          ++counters_.discovered;
-        }
+        if (ingester_->KnownToTheStore(&e)) continue;  // an alias of a stored article: not fetched
+        CountDiscovered(entry.site, u.kind);
         if (u.kind == UrlKind::kArticle) ++new_articles;
       }
-      if (!to_route.empty() && !RouteDiscovered(to_route).ok()) deferred = true;
+      if (!to_route.empty() && !cluster_->RouteDiscovered(to_route).ok()) deferred = true;
       if (!deferred && (!result.etag.empty() || !result.last_modified.empty())) {
         entry.etag = result.etag;
         entry.last_modified = result.last_modified;
       }
     }
   }
-  const SourceSchedule next = NextSourcePoll(entry, poll, new_articles, site);
+  const SourceSchedule next = NextSourcePoll(entry, poll, new_articles, site.config);
   entry.failures = next.failures;
   entry.interval_ms = next.interval_ms;
   if (next.dead != entry.dead) {
     entry.dead = next.dead;
-    SetDead(entry, next.dead, next.dead ? outcome + ": " + result.error : std::string());
+    health_.SetDead(entry, next.dead, next.dead ? outcome + ": " + result.error : std::string());
   }
   entry.state = UrlState::kPending;
   // Not all it listed reached the cluster: again soon (leasing pauses while the broker is down),
@@ -149,27 +131,27 @@ void Daemon::ProcessSource(FrontierEntry entry, const crawler::FetchResult& resu
 }
 
 void Daemon::ProcessArticle(FrontierEntry entry, const crawler::FetchResult& result,
-                            const SiteConfig& site) {
+                            const Site& site) {
   const int64_t now = NowMs();
   ArticleVerdict verdict = ArticleVerdictOfFailedFetch(result.outcome);
   int64_t deferred_for_ms = 0;
   bool alias = false;
   if (result.outcome == FetchOutcome::kOk) {
-    auto article = ArticleFromFetch(result, site.boilerplate_phrases);
+    auto article = ArticleFromFetch(result, site.config.boilerplate_phrases);
     if (!article.ok()) {
       metrics_.CountExtractionFailure("unreadable");
       verdict = ArticleVerdict::kDone;
     } else {
       ApplyDiscoveryMetadata(entry, &article.value());
-      verdict =
-          IngestArticle(&entry, site, std::move(article).value(), now, &deferred_for_ms, &alias);
+      verdict = ingester_->Ingest(&entry, site, std::move(article).value(), now, &deferred_for_ms,
+                                  &alias);
       if (verdict != ArticleVerdict::kDeferred) {  // deferred: fetched in full again, not a 304
         entry.etag = result.etag;
         entry.last_modified = result.last_modified;
       }
     }
   }
-  ScheduleArticle(verdict, now, deferred_for_ms, site, &entry);
+  ScheduleArticle(verdict, now, deferred_for_ms, site.config, &entry);
   // An alias is not re-checked for updates: its canonical page is (aliases never make versions).
   if (alias && verdict == ArticleVerdict::kDone) entry.state = UrlState::kDone;
   if (verdict == ArticleVerdict::kRetry && entry.state == UrlState::kPending) {
@@ -182,6 +164,12 @@ void Daemon::ProcessArticle(FrontierEntry entry, const crawler::FetchResult& res
   }
   Status s = frontier_->Update(entry);
   if (!s.ok()) spdlog::error("frontier: {}", s.ToString());
+}
+
+void Daemon::CountDiscovered(const std::string& site, UrlKind kind) {
+  metrics_.CountDiscovered(site, UrlKindName(kind));
+  std::lock_guard<std::mutex> lock(mu_);
+  ++discovered_;
 }
 
 }  // namespace newscrawl::pipeline

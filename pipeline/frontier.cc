@@ -5,21 +5,12 @@
 namespace newscrawl::pipeline {
 namespace {
 
-constexpr char kEntryPrefix = 'u';
-constexpr char kDuePrefix = 'd';
+using store::FrontierDueKey;
+using store::FrontierUrlKey;
+using store::kFrontierDuePrefix;
+using store::kFrontierUrlPrefix;
 
-void AppendBigEndian64(uint64_t v, std::string* out) {
-  for (int shift = 56; shift >= 0; shift -= 8)
-    out->push_back(static_cast<char>((v >> shift) & 0xff));
-}
-
-uint64_t ReadBigEndian64(std::string_view bytes) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(bytes[i]);
-  return v;
-}
-
-bool HasDueKey(const FrontierEntry& e) {
+bool HasFrontierDueKey(const FrontierEntry& e) {
   return e.state == UrlState::kPending || e.state == UrlState::kLeased;
 }
 
@@ -39,20 +30,6 @@ const char* UrlKindName(UrlKind kind) {
       return "robots";
   }
   return "unknown";
-}
-
-std::string EntryKey(std::string_view url) {
-  std::string key(1, kEntryPrefix);
-  key.append(url);
-  return key;
-}
-
-std::string DueKey(int64_t due_ms, std::string_view url) {
-  std::string key(1, kDuePrefix);
-  // Offset so that negative times (never expected) still sort before positive ones.
-  AppendBigEndian64(static_cast<uint64_t>(due_ms) ^ (uint64_t{1} << 63), &key);
-  key.append(url);
-  return key;
 }
 
 // Short field names: a million entries are kept, and most fields are empty.
@@ -109,22 +86,22 @@ Frontier::Frontier(store::Store* store, int64_t lease_ms, const Clock* clock)
     : store_(store), lease_ms_(lease_ms), clock_(clock ? *clock : SystemClock()) {}
 
 Status Frontier::WriteLocked(const FrontierEntry& entry, std::optional<int64_t> old_due_ms) {
-  const bool indexed = HasDueKey(entry);
+  const bool indexed = HasFrontierDueKey(entry);
   // Order matters for crash safety (see header): new index key, state, then the old key.
   if (indexed && (!old_due_ms || *old_due_ms != entry.due_ms))
     NC_RETURN_IF_ERROR(
-        store_->Put(store::ReservedSpace::kFrontier, DueKey(entry.due_ms, entry.url), ""));
+        store_->Put(store::ReservedSpace::kFrontier, FrontierDueKey(entry.due_ms, entry.url), ""));
   NC_RETURN_IF_ERROR(
-      store_->Put(store::ReservedSpace::kFrontier, EntryKey(entry.url), EncodeEntry(entry)));
+      store_->Put(store::ReservedSpace::kFrontier, FrontierUrlKey(entry.url), EncodeEntry(entry)));
   if (old_due_ms && (!indexed || *old_due_ms != entry.due_ms))
     NC_RETURN_IF_ERROR(
-        store_->Delete(store::ReservedSpace::kFrontier, DueKey(*old_due_ms, entry.url)));
+        store_->Delete(store::ReservedSpace::kFrontier, FrontierDueKey(*old_due_ms, entry.url)));
   return Status::Ok();
 }
 
 Result<bool> Frontier::Add(const FrontierEntry& entry) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto existing = store_->Get(store::ReservedSpace::kFrontier, EntryKey(entry.url));
+  auto existing = store_->Get(store::ReservedSpace::kFrontier, FrontierUrlKey(entry.url));
   if (existing.ok()) {
     auto old = DecodeEntry(entry.url, *existing);
     if (!old.ok()) return old.status();
@@ -145,8 +122,8 @@ Result<bool> Frontier::Add(const FrontierEntry& entry) {
       changed = true;
     }
     if (changed)
-      NC_RETURN_IF_ERROR(
-          store_->Put(store::ReservedSpace::kFrontier, EntryKey(entry.url), EncodeEntry(merged)));
+      NC_RETURN_IF_ERROR(store_->Put(store::ReservedSpace::kFrontier, FrontierUrlKey(entry.url),
+                                     EncodeEntry(merged)));
     return false;
   }
   if (existing.status().code() != StatusCode::kNotFound) return existing.status();
@@ -156,7 +133,7 @@ Result<bool> Frontier::Add(const FrontierEntry& entry) {
 }
 
 Result<FrontierEntry> Frontier::Get(std::string_view url) const {
-  auto value = store_->Get(store::ReservedSpace::kFrontier, EntryKey(url));
+  auto value = store_->Get(store::ReservedSpace::kFrontier, FrontierUrlKey(url));
   if (!value.ok()) return value.status();
   return DecodeEntry(url, *value);
 }
@@ -167,25 +144,25 @@ Result<std::vector<FrontierEntry>> Frontier::LeaseDue(
   const int64_t now_ms = clock_.UnixNowMs();
   // Collect first, write after: no writes while the iterator is open.
   std::vector<std::pair<int64_t, std::string>> due;
-  NC_RETURN_IF_ERROR(store_->Scan(store::ReservedSpace::kFrontier, std::string(1, kDuePrefix),
+  NC_RETURN_IF_ERROR(store_->Scan(store::ReservedSpace::kFrontier,
+                                  std::string(1, kFrontierDuePrefix),
                                   [&](std::string_view key, std::string_view) {
-                                    if (key.size() < 9) return true;
-                                    int64_t at = static_cast<int64_t>(
-                                        ReadBigEndian64(key.substr(1, 8)) ^ (uint64_t{1} << 63));
-                                    if (at > now_ms) return false;
-                                    due.emplace_back(at, std::string(key.substr(9)));
+                                    auto at = store::ParseFrontierDueKey(key);
+                                    if (!at) return true;
+                                    if (at->due_ms > now_ms) return false;
+                                    due.emplace_back(at->due_ms, std::string(at->url));
                                     return due.size() < max_scan;
                                   }));
   std::vector<FrontierEntry> leased;
   for (const auto& [at, url] : due) {
     if (leased.size() >= max) break;
-    auto value = store_->Get(store::ReservedSpace::kFrontier, EntryKey(url));
+    auto value = store_->Get(store::ReservedSpace::kFrontier, FrontierUrlKey(url));
     Result<FrontierEntry> entry =
         value.ok() ? DecodeEntry(url, *value) : Result<FrontierEntry>(value.status());
     if (!entry.ok() && entry.status().code() != StatusCode::kNotFound) return entry.status();
-    if (!entry.ok() || !HasDueKey(*entry) || entry->due_ms != at) {
+    if (!entry.ok() || !HasFrontierDueKey(*entry) || entry->due_ms != at) {
       // A leftover of a crash between the writes of WriteLocked: the entry moved on.
-      NC_RETURN_IF_ERROR(store_->Delete(store::ReservedSpace::kFrontier, DueKey(at, url)));
+      NC_RETURN_IF_ERROR(store_->Delete(store::ReservedSpace::kFrontier, FrontierDueKey(at, url)));
       ++stats_.stale_index_keys_removed;
       continue;
     }
@@ -202,12 +179,12 @@ Result<std::vector<FrontierEntry>> Frontier::LeaseDue(
 
 Status Frontier::Update(const FrontierEntry& entry) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto value = store_->Get(store::ReservedSpace::kFrontier, EntryKey(entry.url));
+  auto value = store_->Get(store::ReservedSpace::kFrontier, FrontierUrlKey(entry.url));
   std::optional<int64_t> old_due;
   if (value.ok()) {
     auto old = DecodeEntry(entry.url, *value);
     if (!old.ok()) return old.status();
-    if (HasDueKey(*old)) old_due = old->due_ms;
+    if (HasFrontierDueKey(*old)) old_due = old->due_ms;
   } else if (value.status().code() != StatusCode::kNotFound) {
     return value.status();
   }
@@ -216,19 +193,19 @@ Status Frontier::Update(const FrontierEntry& entry) {
 
 std::optional<int64_t> Frontier::NextDueMs() const {
   std::optional<int64_t> next;
-  (void)store_->Scan(
-      store::ReservedSpace::kFrontier, std::string(1, kDuePrefix),
-      [&](std::string_view key, std::string_view) {
-        if (key.size() < 9) return true;
-        next = static_cast<int64_t>(ReadBigEndian64(key.substr(1, 8)) ^ (uint64_t{1} << 63));
-        return false;
-      });
+  (void)store_->Scan(store::ReservedSpace::kFrontier, std::string(1, kFrontierDuePrefix),
+                     [&](std::string_view key, std::string_view) {
+                       auto at = store::ParseFrontierDueKey(key);
+                       if (!at) return true;
+                       next = at->due_ms;
+                       return false;
+                     });
   return next;
 }
 
 Status Frontier::ForEach(const std::function<bool(const FrontierEntry&)>& fn) const {
   Status decode_error;
-  Status scan = store_->Scan(store::ReservedSpace::kFrontier, std::string(1, kEntryPrefix),
+  Status scan = store_->Scan(store::ReservedSpace::kFrontier, std::string(1, kFrontierUrlPrefix),
                              [&](std::string_view key, std::string_view value) {
                                auto e = DecodeEntry(key.substr(1), value);
                                if (!e.ok()) {

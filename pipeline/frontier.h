@@ -70,7 +70,7 @@ struct FrontierEntry {
   int64_t discovered_ms = 0;
   int64_t recheck_until_ms = 0;  // articles: re-fetched for updates until then (0 = never)
   // Articles: how often this page turned out an alias (AMP, print) whose canonical page was not
-  // stored yet and was put off for it (daemon_alias.cc).
+  // stored yet and was put off for it (article_ingester.h).
   int32_t alias_waits = 0;
 };
 
@@ -124,9 +124,5 @@ class Frontier {
   mutable std::mutex mu_;
   FrontierStats stats_;  // guarded by mu_
 };
-
-// Keys (exposed for tests).
-std::string EntryKey(std::string_view url);
-std::string DueKey(int64_t due_ms, std::string_view url);
 
 }  // namespace newscrawl::pipeline

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/big_endian.h"
 #include "common/clock.h"
 #include "pipeline/failure_log.h"
 
@@ -12,15 +13,12 @@ constexpr char kHostTag = 'H';
 constexpr char kRobotsTag = 'R';
 constexpr char kVersion = 1;
 
-void PutBig(std::string* out, uint64_t v, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
+void PutBig(std::string* out, uint64_t v, int bytes) { AppendBigEndian(out, v, bytes); }
 
 // Reads `bytes` big-endian bytes at *pos; false when the value is too short.
 bool GetBig(std::string_view in, size_t* pos, int bytes, uint64_t* v) {
   if (in.size() < *pos + bytes) return false;
-  *v = 0;
-  for (int i = 0; i < bytes; ++i) *v = (*v << 8) | static_cast<unsigned char>(in[*pos + i]);
+  *v = ReadBigEndian(in.substr(*pos), bytes);
   *pos += bytes;
   return true;
 }
@@ -83,7 +81,7 @@ std::optional<crawler::HostSnapshot> StoreHostStateStore::LoadHost(const std::st
 
 void StoreHostStateStore::SaveHost(const std::string& host_key,
                                    const crawler::HostSnapshot& snapshot) {
-  const int64_t now_ms = SystemClock().UnixNowMs();
+  const int64_t now_ms = clock_.UnixNowMs();
   auto known = paused_.find(host_key);
   for (const auto& line :
        PauseLogLines(host_key, known == paused_.end() ? crawler::HostSnapshot() : known->second,

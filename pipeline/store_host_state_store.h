@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 
+#include "common/clock.h"
 #include "crawler/host_state_store.h"
 #include "store/store.h"
 
@@ -25,8 +26,10 @@ namespace newscrawl::pipeline {
 
 class StoreHostStateStore : public crawler::HostStateStore {
  public:
-  // `store` must outlive this object (and the fetcher using it).
-  explicit StoreHostStateStore(store::Store* store) : store_(store) {}
+  // `store` and `clock` (what time it is when a pause is logged) must outlive this object (and
+  // the fetcher using it).
+  explicit StoreHostStateStore(store::Store* store, const Clock& clock = SystemClock())
+      : store_(store), clock_(clock) {}
 
   std::optional<crawler::HostSnapshot> LoadHost(const std::string& host_key) override;
   void SaveHost(const std::string& host_key, const crawler::HostSnapshot& snapshot) override;
@@ -35,6 +38,7 @@ class StoreHostStateStore : public crawler::HostStateStore {
 
  private:
   store::Store* const store_;
+  const Clock& clock_;
   // Hosts paused or with an open circuit breaker, as last saved: to log only what changed.
   std::map<std::string, crawler::HostSnapshot> paused_;
 };

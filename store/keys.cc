@@ -1,31 +1,22 @@
 #include "store/keys.h"
 
+#include "common/big_endian.h"
 #include "common/text.h"
 
 namespace newscrawl::store {
 namespace {
 
-void PutBe(std::string* out, uint64_t v, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-uint64_t GetBe(std::string_view in, int bytes) {
-  uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
-  return v;
-}
-
 // Length-prefixed (2 bytes BE) string; strings longer than 65535 bytes are cut (URLs, hashes and
 // ids never are that long).
 void PutString(std::string* out, std::string_view s) {
   size_t n = std::min<size_t>(s.size(), 0xffff);
-  PutBe(out, n, 2);
+  AppendBigEndian(out, n, 2);
   out->append(s.data(), n);
 }
 
 bool GetString(std::string_view* in, std::string* s) {
   if (in->size() < 2) return false;
-  size_t n = GetBe(*in, 2);
+  size_t n = ReadBigEndian(*in, 2);
   if (in->size() < 2 + n) return false;
   s->assign(in->data() + 2, n);
   in->remove_prefix(2 + n);
@@ -85,7 +76,7 @@ Result<uint64_t> ParseSeqKey(std::string_view key) { return DecodeU64(key); }
 
 std::string VersionKey(std::string_view raw_id, uint32_t version) {
   std::string key(raw_id);
-  PutBe(&key, version, 4);
+  AppendBigEndian(&key, version, 4);
   return key;
 }
 
@@ -108,9 +99,9 @@ const char* EventKindName(EventKind kind) {
 std::string EncodeArticleHead(const ArticleHead& head) {
   std::string out;
   out.reserve(32 + head.content_hash.size() + head.duplicate_of.size() + head.canonical_url.size());
-  PutBe(&out, head.version, 4);
-  PutBe(&out, head.seq, 8);
-  PutBe(&out, head.simhash, 8);
+  AppendBigEndian(&out, head.version, 4);
+  AppendBigEndian(&out, head.seq, 8);
+  AppendBigEndian(&out, head.simhash, 8);
   PutString(&out, head.content_hash);
   PutString(&out, head.duplicate_of);
   PutString(&out, head.canonical_url);
@@ -124,9 +115,9 @@ std::string EncodeArticleHead(const ArticleHead& head) {
 Result<ArticleHead> DecodeArticleHead(std::string_view in) {
   ArticleHead head;
   if (in.size() < 20) return Status::Corruption("article head record is truncated");
-  head.version = static_cast<uint32_t>(GetBe(in, 4));
-  head.seq = GetBe(in.substr(4), 8);
-  head.simhash = GetBe(in.substr(12), 8);
+  head.version = static_cast<uint32_t>(ReadBigEndian(in, 4));
+  head.seq = ReadBigEndian(in.substr(4), 8);
+  head.simhash = ReadBigEndian(in.substr(12), 8);
   in.remove_prefix(20);
   if (!GetString(&in, &head.content_hash) || !GetString(&in, &head.duplicate_of) ||
       !GetString(&in, &head.canonical_url))
@@ -148,7 +139,7 @@ std::string EncodeChangeLogEntry(const ChangeLogEntry& entry) {
   out.push_back(static_cast<char>(entry.kind));
   auto raw = EncodeId(entry.id);
   out += raw.ok() ? raw.value() : std::string(8, '\0');
-  PutBe(&out, entry.version, 4);
+  AppendBigEndian(&out, entry.version, 4);
   return out;
 }
 
@@ -159,7 +150,7 @@ Result<ChangeLogEntry> DecodeChangeLogEntry(std::string_view in) {
   if (kind < 1 || kind > 3) return Status::Corruption("change log entry has an unknown kind");
   entry.kind = static_cast<EventKind>(kind);
   entry.id = DecodeId(in.substr(1, 8));
-  entry.version = static_cast<uint32_t>(GetBe(in.substr(9), 4));
+  entry.version = static_cast<uint32_t>(ReadBigEndian(in.substr(9), 4));
   return entry;
 }
 
@@ -189,26 +180,46 @@ std::string RemoveBandId(std::string_view value, std::string_view raw_id) {
 // Layout: articles u64 | duplicates u64 | versions u64
 std::string EncodeCounters(const Counters& c) {
   std::string out;
-  PutBe(&out, c.articles, 8);
-  PutBe(&out, c.duplicates, 8);
-  PutBe(&out, c.versions, 8);
+  AppendBigEndian(&out, c.articles, 8);
+  AppendBigEndian(&out, c.duplicates, 8);
+  AppendBigEndian(&out, c.versions, 8);
   return out;
 }
 
 Result<Counters> DecodeCounters(std::string_view in) {
   if (in.size() != 24) return Status::Corruption("counters record has the wrong size");
-  return Counters{GetBe(in, 8), GetBe(in.substr(8), 8), GetBe(in.substr(16), 8)};
+  return Counters{ReadBigEndian(in, 8), ReadBigEndian(in.substr(8), 8),
+                  ReadBigEndian(in.substr(16), 8)};
 }
 
 std::string EncodeU64(uint64_t v) {
   std::string out;
-  PutBe(&out, v, 8);
+  AppendBigEndian(&out, v, 8);
   return out;
 }
 
 Result<uint64_t> DecodeU64(std::string_view value) {
   if (value.size() != 8) return Status::Corruption("expected an 8-byte big-endian integer");
-  return GetBe(value, 8);
+  return ReadBigEndian(value, 8);
+}
+
+std::string FrontierUrlKey(std::string_view url) {
+  std::string key(1, kFrontierUrlPrefix);
+  key.append(url);
+  return key;
+}
+
+std::string FrontierDueKey(int64_t due_ms, std::string_view url) {
+  std::string key(1, kFrontierDuePrefix);
+  AppendBigEndian(&key, static_cast<uint64_t>(due_ms) ^ kFrontierDueBias, 8);
+  key.append(url);
+  return key;
+}
+
+std::optional<FrontierDue> ParseFrontierDueKey(std::string_view key) {
+  if (key.size() < 9 || key[0] != kFrontierDuePrefix) return std::nullopt;
+  return FrontierDue{static_cast<int64_t>(ReadBigEndian(key.substr(1, 8), 8) ^ kFrontierDueBias),
+                     key.substr(9)};
 }
 
 }  // namespace newscrawl::store

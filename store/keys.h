@@ -1,4 +1,5 @@
-// Every key and value layout of the store, in one place (docs/on-disk-format.md describes them).
+// Every key layout of the store, and the value layout of its own column families, in one place
+// (docs/on-disk-format.md describes them).
 //
 // The store is one RocksDB database with the column families below. All integers inside keys are
 // big-endian so that RocksDB's bytewise order is numeric order; integers inside values are
@@ -59,10 +60,31 @@ const char* ColumnFamilyName(ColumnFamily cf);
 inline constexpr const char* kMetaFormatVersion = "format_version";  // decimal ASCII, e.g. "1"
 inline constexpr const char* kMetaCounters = "counters";             // Counters, see below
 
-// The cluster outbox (pipeline/outbox.h), in the reserved frontier space (ReservedSpace::
-// kFrontier): the seq up to which every change-feed event is known to be published, as decimal
-// ASCII. Starts with '~' so that it sorts after, and never collides with, the frontier's keys.
+// --- the daemon's reserved spaces (Store::Put/Get/Delete/Scan with a ReservedSpace) ---
+// Their keys are laid out here; their values belong to the code that owns them.
+//
+// frontier (pipeline/frontier.h):
+//   FrontierUrlKey(url)          -> the entry (JSON, pipeline/frontier.cc)
+//   FrontierDueKey(due_ms, url)  -> "" : the due index of pending and leased entries; bytewise
+//                                   order is due order (the time is biased by 2^63, so a negative
+//                                   time, never expected, still sorts first)
+//   kOutboxPublishedThroughKey   -> the seq up to which every change-feed event is known to be
+//                                   published (cluster outbox, pipeline/outbox.h), decimal ASCII;
+//                                   '~' sorts after, and never collides with, the entries' keys.
+// host_state and robots (pipeline/store_host_state_store.h): the fetcher's host key verbatim
+//   (Url::Origin(): "scheme://host[:port]") -> the host's politeness state / robots.txt cache.
+inline constexpr char kFrontierUrlPrefix = 'u';
+inline constexpr char kFrontierDuePrefix = 'd';
+inline constexpr uint64_t kFrontierDueBias = uint64_t{1} << 63;
 inline constexpr const char* kOutboxPublishedThroughKey = "~cluster/published_through";
+std::string FrontierUrlKey(std::string_view url);
+std::string FrontierDueKey(int64_t due_ms, std::string_view url);
+struct FrontierDue {
+  int64_t due_ms = 0;
+  std::string_view url;  // points into the key
+};
+// The due time and URL of a due-index key; nullopt for any other key.
+std::optional<FrontierDue> ParseFrontierDueKey(std::string_view key);
 
 // --- ids ---
 // 16 hex digits -> 8 bytes. Fails for anything else.

@@ -186,9 +186,13 @@ TEST_F(FrontierTest, SourcesAreRescheduledByUpdate) {
 TEST_F(FrontierTest, StaleIndexKeysFromACrashAreRemovedNotFollowed) {
   ASSERT_TRUE(frontier_->Add(Article("http://a/1", 10)).ok());
   // Simulate a crash after the new index key was written but before the old one was deleted.
-  ASSERT_TRUE(store_->Put(store::ReservedSpace::kFrontier, DueKey(5, "http://a/1"), "").ok());
+  ASSERT_TRUE(
+      store_->Put(store::ReservedSpace::kFrontier, store::FrontierDueKey(5, "http://a/1"), "")
+          .ok());
   // And an index key whose entry was never written.
-  ASSERT_TRUE(store_->Put(store::ReservedSpace::kFrontier, DueKey(6, "http://a/ghost"), "").ok());
+  ASSERT_TRUE(
+      store_->Put(store::ReservedSpace::kFrontier, store::FrontierDueKey(6, "http://a/ghost"), "")
+          .ok());
   EXPECT_EQ(LeaseUrls(100), (std::vector<std::string>{"http://a/1"}));
   EXPECT_EQ(frontier_->stats().stale_index_keys_removed, 2u);
   int index_keys = 0;

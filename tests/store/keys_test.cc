@@ -1,5 +1,7 @@
 #include "store/keys.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 namespace newscrawl::store {
@@ -79,6 +81,25 @@ TEST(KeysTest, CountersRoundTrip) {
   EXPECT_EQ(back->articles, 5u);
   EXPECT_EQ(back->duplicates, 2u);
   EXPECT_EQ(back->versions, 9u);
+}
+
+TEST(KeysTest, FrontierDueKeysSortByTimeAndParseBack) {
+  const std::vector<int64_t> times = {-5, 0, 1, 999, 1'700'000'000'000, int64_t{1} << 62};
+  std::vector<std::string> keys;
+  for (int64_t t : times) keys.push_back(FrontierDueKey(t, "http://a/" + std::to_string(t)));
+  EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end()));
+  for (size_t i = 0; i < times.size(); ++i) {
+    auto due = ParseFrontierDueKey(keys[i]);
+    ASSERT_TRUE(due.has_value());
+    EXPECT_EQ(due->due_ms, times[i]);
+    EXPECT_EQ(due->url, "http://a/" + std::to_string(times[i]));
+  }
+  // The URL keys and the outbox's mark never parse as due keys and sort apart from them.
+  EXPECT_FALSE(ParseFrontierDueKey(FrontierUrlKey("http://a/1")).has_value());
+  EXPECT_FALSE(ParseFrontierDueKey(kOutboxPublishedThroughKey).has_value());
+  EXPECT_FALSE(ParseFrontierDueKey("d1234").has_value());  // too short
+  EXPECT_LT(FrontierDueKey(int64_t{1} << 62, "http://z"), FrontierUrlKey(""));
+  EXPECT_LT(FrontierUrlKey("http://\xff"), std::string(kOutboxPublishedThroughKey));
 }
 
 }  // namespace

@@ -1,11 +1,11 @@
-// Daemon: the cluster side (see "In a cluster" in daemon.h and pipeline/cluster_hooks.h).
+// ClusterLink: the daemon's side of scale-out (see cluster_link.h).
 #include <algorithm>
 #include <map>
 
 #include <spdlog/spdlog.h>
 
 #include "pipeline/cluster_host_key.h"
-#include "pipeline/daemon.h"
+#include "pipeline/cluster_link.h"
 
 namespace newscrawl::pipeline {
 namespace {
@@ -36,38 +36,56 @@ constexpr char kSkippedHelp[] =
 
 }  // namespace
 
-Status Daemon::StartCluster() {
-  ClusterHooks* cluster = options_.cluster.get();
-  if (cluster == nullptr) return Status::Ok();
-  if (options_.cluster_settle.count() < 0) {
-    const auto derived = std::chrono::milliseconds(1000) +
-                         options_.config.politeness.min_delay *
-                             static_cast<int64_t>(options_.max_outstanding_per_host);
-    options_.cluster_settle =
-        std::min<std::chrono::milliseconds>(derived, std::chrono::seconds(30));
-  }
-  outbox_ = std::make_unique<Outbox>(store_.get(), cluster);
+ClusterLink::ClusterLink(std::shared_ptr<ClusterHooks> hooks, ClusterLinkOptions options,
+                         store::Store* store, Frontier* frontier, DaemonMetrics* metrics,
+                         const Clock* clock)
+    : hooks_(std::move(hooks)),
+      options_(options),
+      store_(store),
+      frontier_(frontier),
+      metrics_(metrics),
+      clock_(clock) {}
+
+ClusterLink::~ClusterLink() { Stop(); }
+
+Status ClusterLink::Start() {
+  outbox_ = std::make_unique<Outbox>(store_, hooks_.get());
   NC_RETURN_IF_ERROR(outbox_->Open());
-  NC_RETURN_IF_ERROR(cluster->Start(
+  NC_RETURN_IF_ERROR(hooks_->Start(
       [this](const FrontierEntry& e, bool replayed) { return ReceiveUrl(e, replayed); }));
-  cluster_started_ = true;
+  started_ = true;
   RepublishAndAdvance();
   return Status::Ok();
 }
 
-void Daemon::RepublishAndAdvance() {
+void ClusterLink::Stop() {
+  if (!started_) return;
+  started_ = false;
+  hooks_->Stop();
+}
+
+void ClusterLink::BeginIngest() { outbox_->BeginIngest(); }
+
+void ClusterLink::EndIngest(uint64_t seq) { outbox_->EndIngest(seq); }
+
+ClusterLinkCounters ClusterLink::counters() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return counters_;
+}
+
+void ClusterLink::RepublishAndAdvance() {
   uint64_t republished = 0;
   Status s = outbox_->RepublishPending(&republished);
   if (!s.ok()) {
-    NoteClusterTrouble("publish", s);
+    NoteTrouble("publish", s);
   } else if (republished > 0) {
-    NoteClusterOk();
+    NoteOk();
     spdlog::info("cluster: published {} change-feed events again", republished);
   }
-  if (Status flushed = outbox_->Advance(); !flushed.ok()) NoteClusterTrouble("publish", flushed);
+  if (Status flushed = outbox_->Advance(); !flushed.ok()) NoteTrouble("publish", flushed);
 }
 
-Status Daemon::ReceiveUrl(const FrontierEntry& entry, bool replayed) {
+Status ClusterLink::ReceiveUrl(const FrontierEntry& entry, bool replayed) {
   FrontierEntry e = entry;
   e.state = UrlState::kPending;
   const int64_t now = NowMs();
@@ -76,11 +94,11 @@ Status Daemon::ReceiveUrl(const FrontierEntry& entry, bool replayed) {
   // recorded as done, not fetched again. (Asked of replays only: a lookup per new URL on the
   // cluster's delivery thread held up every URL behind it.)
   if (replayed && e.kind == UrlKind::kArticle && !frontier_->Get(e.url).ok() &&
-      options_.cluster->IsPublished(e.url)) {
+      hooks_->IsPublished(e.url)) {
     e.state = UrlState::kDone;
     auto added = frontier_->Add(e);
     if (!added.ok()) return added.status();
-    Count(metrics_.registry(), "newscrawl_cluster_urls_skipped_published_total", kSkippedHelp);
+    Count(metrics_->registry(), "newscrawl_cluster_urls_skipped_published_total", kSkippedHelp);
     std::lock_guard<std::mutex> lock(mu_);
     ++counters_.skipped_published;
     return Status::Ok();
@@ -88,11 +106,10 @@ Status Daemon::ReceiveUrl(const FrontierEntry& entry, bool replayed) {
   auto added = frontier_->Add(e);
   if (!added.ok()) return added.status();
   if (*added) {
-    Count(metrics_.registry(), "newscrawl_cluster_urls_received_total", kReceivedHelp);
-    metrics_.CountDiscovered(e.site, UrlKindName(e.kind));
+    Count(metrics_->registry(), "newscrawl_cluster_urls_received_total", kReceivedHelp);
+    metrics_->CountDiscovered(e.site, UrlKindName(e.kind));
     std::lock_guard<std::mutex> lock(mu_);
-    ++counters_.received;
-    ++counters_.discovered;
+    ++counters_.received;  // also counted as discovered by the daemon
     return Status::Ok();
   }
   // Known here. An article parked while its host was owned elsewhere comes back now: the
@@ -108,15 +125,15 @@ Status Daemon::ReceiveUrl(const FrontierEntry& entry, bool replayed) {
   return Status::Ok();
 }
 
-bool Daemon::ClusterAdmits(const FrontierEntry& e, int64_t now, int64_t* park_until) {
+bool ClusterLink::Admits(const FrontierEntry& e, int64_t now, int64_t* park_until) {
   const std::string key = ClusterHostKey(e.url);
-  if (!options_.cluster->OwnsHost(key)) {
+  if (!hooks_->OwnsHost(key)) {
     owned_since_.erase(key);
-    *park_until = now + options_.cluster_park.count();
+    *park_until = now + options_.park.count();
     return false;
   }
   auto [it, inserted] = owned_since_.emplace(key, now);
-  const int64_t ready = it->second + options_.cluster_settle.count();
+  const int64_t ready = it->second + options_.settle.count();
   if (now < ready) {
     *park_until = ready;
     return false;
@@ -124,26 +141,26 @@ bool Daemon::ClusterAdmits(const FrontierEntry& e, int64_t now, int64_t* park_un
   return true;
 }
 
-void Daemon::ParkEntries(std::vector<FrontierEntry> entries) {
+void ClusterLink::ParkEntries(std::vector<FrontierEntry> entries) {
   if (entries.empty()) return;
   for (auto& e : entries) {
     e.state = UrlState::kPending;
     Status s = frontier_->Update(e);
     if (!s.ok()) spdlog::error("frontier: {}", s.ToString());
   }
-  Count(metrics_.registry(), "newscrawl_cluster_urls_parked_total", kParkedHelp, entries.size());
+  Count(metrics_->registry(), "newscrawl_cluster_urls_parked_total", kParkedHelp, entries.size());
   std::lock_guard<std::mutex> lock(mu_);
   counters_.parked += entries.size();
 }
 
-void Daemon::ClusterHousekeeping() {
+void ClusterLink::Housekeeping() {
   RepublishAndAdvance();
   // Hosts lost since they were last seen start a new settle time when they come back.
   for (auto it = owned_since_.begin(); it != owned_since_.end();)
-    it = options_.cluster->OwnsHost(it->first) ? std::next(it) : owned_since_.erase(it);
+    it = hooks_->OwnsHost(it->first) ? std::next(it) : owned_since_.erase(it);
 }
 
-bool Daemon::ShouldRoute(const FrontierEntry& e) {
+bool ClusterLink::ShouldRoute(const FrontierEntry& e) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (routed_recently_.count(e.url)) return false;
@@ -152,14 +169,14 @@ bool Daemon::ShouldRoute(const FrontierEntry& e) {
   return !frontier_->Get(e.url).ok();
 }
 
-Status Daemon::RouteDiscovered(const std::vector<FrontierEntry>& entries) {
-  Status s = options_.cluster->RouteAll(entries);
+Status ClusterLink::RouteDiscovered(const std::vector<FrontierEntry>& entries) {
+  Status s = hooks_->RouteAll(entries);
   if (!s.ok()) {
-    NoteClusterTrouble("route", s);
+    NoteTrouble("route", s);
     return s;
   }
-  NoteClusterOk();
-  Count(metrics_.registry(), "newscrawl_cluster_urls_routed_total", kRoutedHelp, entries.size());
+  NoteOk();
+  Count(metrics_->registry(), "newscrawl_cluster_urls_routed_total", kRoutedHelp, entries.size());
   std::lock_guard<std::mutex> lock(mu_);
   counters_.routed += entries.size();
   if (routed_recently_.size() + entries.size() > kMaxRoutedRemembered) routed_recently_.clear();
@@ -167,28 +184,28 @@ Status Daemon::RouteDiscovered(const std::vector<FrontierEntry>& entries) {
   return Status::Ok();
 }
 
-bool Daemon::ClaimArticle(const Article& article, const TextFingerprints& text,
-                          int64_t* retry_in_ms) {
+bool ClusterLink::Claim(const Article& article, const TextFingerprints& text,
+                        int64_t* retry_in_ms) {
   *retry_in_ms = 0;
-  auto decision = options_.cluster->Claim(article, text);
+  auto decision = hooks_->Claim(article, text);
   if (!decision.ok()) {
     *retry_in_ms = kMinBackoffMs;
     if (decision.status().code() == StatusCode::kFailedPrecondition) {
       *retry_in_ms = kClaimHeldRetryMs;
       // Claimed by another instance that has not published it yet: this URL later, the rest
       // of the crawl goes on.
-      Count(metrics_.registry(), "newscrawl_cluster_deferred_total", kDeferredHelp, 1,
+      Count(metrics_->registry(), "newscrawl_cluster_deferred_total", kDeferredHelp, 1,
             {{"step", "claim_held"}});
       std::lock_guard<std::mutex> lock(mu_);
       ++counters_.deferred;
       return false;
     }
-    NoteClusterTrouble("claim", decision.status());
+    NoteTrouble("claim", decision.status());
     return false;
   }
-  NoteClusterOk();
+  NoteOk();
   if (decision->verdict == ClaimVerdict::kStore) return true;
-  metrics_.CountDedupHit("cluster_" + (decision->reason.empty() ? "claim" : decision->reason));
+  metrics_->CountDedupHit("cluster_" + (decision->reason.empty() ? "claim" : decision->reason));
   spdlog::debug("cluster: {} is a {} duplicate of {}", article.url, decision->reason,
                 decision->duplicate_of);
   std::lock_guard<std::mutex> lock(mu_);
@@ -196,21 +213,21 @@ bool Daemon::ClaimArticle(const Article& article, const TextFingerprints& text,
   return false;
 }
 
-bool Daemon::PublishIngested(const store::IngestResult& ingested) {
+bool ClusterLink::Publish(const store::IngestResult& ingested) {
   Status s = outbox_->Publish(ingested);
   if (!s.ok()) {
     // The outbox keeps it: housekeeping publishes it again (RepublishAndAdvance).
-    NoteClusterTrouble("publish", s);
+    NoteTrouble("publish", s);
     return false;
   }
-  NoteClusterOk();
+  NoteOk();
   std::lock_guard<std::mutex> lock(mu_);
   ++counters_.published;
   return true;
 }
 
-void Daemon::NoteClusterTrouble(const char* step, const Status& status) {
-  Count(metrics_.registry(), "newscrawl_cluster_deferred_total", kDeferredHelp, 1,
+void ClusterLink::NoteTrouble(const char* step, const Status& status) {
+  Count(metrics_->registry(), "newscrawl_cluster_deferred_total", kDeferredHelp, 1,
         {{"step", step}});
   int64_t backoff = 0;
   const int64_t now = NowMs();
@@ -218,24 +235,21 @@ void Daemon::NoteClusterTrouble(const char* step, const Status& status) {
     std::lock_guard<std::mutex> lock(mu_);
     ++counters_.deferred;
     // The calls in flight when the broker went away fail together: one step per pause.
-    if (now < cluster_paused_until_.load()) return;
-    cluster_backoff_ms_ =
-        std::clamp<int64_t>(cluster_backoff_ms_ * 2, kMinBackoffMs, kMaxBackoffMs);
-    backoff = cluster_backoff_ms_;
-    cluster_paused_until_.store(now + backoff);
+    if (now < paused_until_.load()) return;
+    backoff_ms_ = std::clamp<int64_t>(backoff_ms_ * 2, kMinBackoffMs, kMaxBackoffMs);
+    backoff = backoff_ms_;
+    paused_until_.store(now + backoff);
   }
   spdlog::warn("cluster: {} failed, URL kept pending, leasing paused {} ms: {}", step, backoff,
                status.ToString());
 }
 
-void Daemon::NoteClusterOk() {
+void ClusterLink::NoteOk() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (cluster_backoff_ms_ == 0) return;
-  cluster_backoff_ms_ = 0;
-  cluster_paused_until_.store(0);
+  if (backoff_ms_ == 0) return;
+  backoff_ms_ = 0;
+  paused_until_.store(0);
   spdlog::info("cluster: broker calls succeed again, leasing resumed");
 }
-
-bool Daemon::ClusterPaused(int64_t now) const { return now < cluster_paused_until_.load(); }
 
 }  // namespace newscrawl::pipeline
