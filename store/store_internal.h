@@ -63,7 +63,7 @@ class StoreImpl final : public Store {
   // Read-only stores and pages that are not articles are refused before any work.
   Status CheckIngestable(const Article& article) const;
   rocksdb::ColumnFamilyHandle* Cf(ColumnFamily cf) const;
-  // The ingest pipeline's state: decisions, staged writes, commit groups (store.cc).
+  // The ingest pipeline's state: decisions, staged writes, commit groups (store_pipeline.h).
   struct Pipeline;
   struct CommitGroup;
   // What the dedup indexes say about a text; the values read are reused for the batch.
