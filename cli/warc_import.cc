@@ -1,3 +1,5 @@
+// `extract --warc` (see warc_import.h). Slightly over 400 lines: the Importer class is one
+// reader -> workers -> in-order emitter pipeline whose three parts share its queue and counters.
 #include "cli/warc_import.h"
 
 #include <algorithm>

@@ -1,5 +1,9 @@
 // Fetcher::Impl is wiring: per-host queues and timers on the Asio loop, decisions from
 // HostPolicy and RobotsPolicy, exchanges through the Transport, time from the Clock.
+// Over 400 lines on purpose: Impl is one state machine per host (queue, timer, robots state,
+// redirects) run on the I/O thread; its decisions already live in the pure, table-tested
+// host_policy.h and robots_policy.h, and spreading the remaining wiring over files would split
+// the host state that every step reads.
 #include "crawler/fetcher.h"
 
 #include <algorithm>
