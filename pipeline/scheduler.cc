@@ -1,3 +1,5 @@
+// Scheduler (see scheduler.h): the leasing loop on its own thread, dispatch to the fetcher, and
+// the per-host outstanding counts.
 #include "pipeline/scheduler.h"
 
 #include <spdlog/spdlog.h>
