@@ -77,7 +77,9 @@ TEST_P(PageClassTest, Extracts) {
       ADD_FAILURE() << "unknown key " << key;
     }
   }
-  if (check_authors) EXPECT_EQ(article->authors, authors);
+  if (check_authors) {
+    EXPECT_EQ(article->authors, authors);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, PageClassTest, ::testing::ValuesIn(FixtureNames()),
