@@ -14,6 +14,7 @@
 #include "parser/dom.h"
 #include "parser/html_entities.h"
 #include "parser/jsonld.h"
+#include "parser/meta_authors.h"
 #include "parser/meta_collect.h"
 #include "parser/meta_text.h"
 
@@ -23,29 +24,12 @@ namespace {
 constexpr size_t kMaxTags = 30;
 constexpr size_t kMaxImages = 10;
 
-// The first <meta> value among `keys` (earlier keys win over later ones).
-std::string Meta(const PageFacts& f, std::initializer_list<const char*> keys) {
-  for (const char* key : keys) {
-    for (const auto& [k, v] : f.metas) {
-      if (k == key && !v.empty()) return v;
-    }
-  }
-  return "";
-}
-
 std::vector<std::string> MetaAll(const PageFacts& f, const char* key) {
   std::vector<std::string> values;
   for (const auto& [k, v] : f.metas) {
     if (k == key && !v.empty()) values.push_back(v);
   }
   return values;
-}
-
-std::string Itemprop(const PageFacts& f, const char* key) {
-  for (const auto& [k, v] : f.itemprops) {
-    if (k == key && !v.empty()) return v;
-  }
-  return "";
 }
 
 bool IsAbsoluteHttp(std::string_view url) {
@@ -67,42 +51,6 @@ std::string HostWithoutWww(std::string_view page_url) {
   std::string host = HostOf(page_url);
   if (host.rfind("www.", 0) == 0) host = host.substr(4);
   return host;
-}
-
-// Picks the best author list: the first source yielding plausible names wins.
-// Authors from the first source that names a person: JSON-LD, meta author tags, rel=author
-// links, itemprop=author, visible bylines. A source that names only the publisher is passed
-// over for a later one naming a person; with none, the publisher is the author (a byline of
-// the newsroom: "Habertürk", "朝日新聞デジタル").
-std::vector<std::string> PickAuthors(const PageFacts& f, const JsonLdArticle& ld,
-                                     const PublisherNames& publisher) {
-  std::vector<std::string> sources;
-  for (const std::string& a : ld.authors) sources.push_back(a);
-  const size_t ld_sources = sources.size();
-  sources.push_back(Meta(f, {"author", "dc.creator", "sailthru.author", "parsely-author", "byl"}));
-  std::string article_author = Meta(f, {"article:author"});
-  if (article_author.find("://") == std::string::npos && article_author.find('/') != 0) {
-    sources.push_back(article_author);
-  }
-  for (const std::string& r : f.rel_author) sources.push_back(r);
-  sources.push_back(Itemprop(f, "author"));
-  for (const TextCandidate& c : f.bylines) sources.push_back(c.text);
-
-  for (bool publisher_allowed : {false, true}) {
-    std::vector<std::string> authors;
-    for (size_t i = 0; i < sources.size(); ++i) {
-      // The JSON-LD author list is one source; every other source stands alone.
-      if (!authors.empty() && i >= ld_sources) break;
-      for (std::string& n : NormalizeAuthorNames(sources[i])) {
-        if (!publisher_allowed && publisher.Names(n)) continue;
-        if (std::find(authors.begin(), authors.end(), n) == authors.end()) {
-          authors.push_back(std::move(n));
-        }
-      }
-    }
-    if (!authors.empty()) return authors;
-  }
-  return {};
 }
 
 // Visible dates: the first candidate after the title, else the closest one before it; candidates
@@ -211,6 +159,22 @@ std::string PreferPrintedHeadline(const std::string& declared, const std::string
   return declared;
 }
 
+// True when the page prints `title` as one of its headings, alone or after a kicker ("Meinung
+// <title>", "Topic: <title>" as two spans): the heading's key ends with the title's, and the
+// title is most of it.
+bool PrintedAsHeading(const std::string& title, const std::vector<std::string>& headings) {
+  const std::string key = HeadlineKey(DecodeCharacterReferences(title));
+  if (key.size() < 12) return false;
+  for (const std::string& heading : headings) {
+    const std::string printed = HeadlineKey(heading);
+    if (printed.size() >= key.size() && printed.size() <= 2 * key.size() &&
+        printed.compare(printed.size() - key.size(), key.size(), key) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string PickSection(const PageFacts& f, const JsonLdData& ld, const std::string& title) {
   std::string section = Meta(f, {"article:section", "og:article:section", "section"});
   if (section.empty()) section = ld.article.section;
@@ -295,6 +259,15 @@ PageMetadata ExtractMetadata(const GumboNode* document, std::string_view page_ur
     m.title = StripSiteSuffix(f.title, m.site, host, true);
   }
 
+  // The JSON-LD headline is often an SEO variant that the page never prints, while og:title is
+  // the headline over the article: the printed one wins.
+  if (!a.headline.empty() && !og_title.empty()) {
+    std::string og = StripSiteSuffix(og_title, m.site, host, false);
+    if (og != m.title && !PrintedAsHeading(m.title, f.headings) &&
+        PrintedAsHeading(og, f.headings)) {
+      m.title = std::move(og);
+    }
+  }
   m.title = PreferPrintedHeadline(m.title, f.h1);
 
   // A title cut inside a multi-byte character upstream ends in U+FFFD: drop it.
