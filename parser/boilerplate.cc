@@ -180,6 +180,16 @@ uint8_t JudgeToken(std::string_view raw) {
   }
   size_t modifier = token.find("--");
   if (modifier != std::string::npos && modifier > 0) token.resize(modifier);
+  // A grid of columns named after its sidebar ("sidebar-grid", "sidebar-grid__container") holds
+  // the article beside the sidebar: only its BEM element ("__content", "__sidebar") says which
+  // column an element is.
+  const size_t element = token.rfind("__");
+  const std::string_view block = std::string_view(token).substr(0, element);
+  if (block.find("sidebar") != std::string_view::npos &&
+      (text::EndsWithIgnoreCase(block, "grid") || text::EndsWithIgnoreCase(block, "layout"))) {
+    if (element == std::string::npos) return 0;
+    token.erase(0, element + 2);
+  }
   static const SubstringSet kPositive(kPositiveSubstrings);
   static const SubstringSet kNegative(kNegativeSubstrings);
   if (kPositive.FoundIn(token)) return kTokenPositive;
