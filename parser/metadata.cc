@@ -159,20 +159,22 @@ std::string PreferPrintedHeadline(const std::string& declared, const std::string
   return declared;
 }
 
-// True when the page prints `title` as one of its headings, alone or after a kicker ("Meinung
-// <title>", "Topic: <title>" as two spans): the heading's key ends with the title's, and the
-// title is most of it.
-bool PrintedAsHeading(const std::string& title, const std::vector<std::string>& headings) {
+// Where the page prints `title` among `headings`, alone or after a kicker ("Meinung <title>",
+// "Topic: <title>" as two spans: the heading's key ends with the title's, and the title is most
+// of it): 2 * the position of the last heading printing it, plus one when that heading is the
+// title alone; -1 when no heading prints it. Larger means printed later, or more exactly.
+int PrintedPosition(const std::string& title, const std::vector<std::string>& headings) {
   const std::string key = HeadlineKey(DecodeCharacterReferences(title));
-  if (key.size() < 12) return false;
-  for (const std::string& heading : headings) {
-    const std::string printed = HeadlineKey(heading);
+  if (key.size() < 12) return -1;
+  int last = -1;
+  for (size_t i = 0; i < headings.size(); ++i) {
+    const std::string printed = HeadlineKey(headings[i]);
     if (printed.size() >= key.size() && printed.size() <= 2 * key.size() &&
         printed.compare(printed.size() - key.size(), key.size(), key) == 0) {
-      return true;
+      last = 2 * static_cast<int>(i) + (printed.size() == key.size() ? 1 : 0);
     }
   }
-  return false;
+  return last;
 }
 
 std::string PickSection(const PageFacts& f, const JsonLdData& ld, const std::string& title) {
@@ -259,12 +261,12 @@ PageMetadata ExtractMetadata(const GumboNode* document, std::string_view page_ur
     m.title = StripSiteSuffix(f.title, m.site, host, true);
   }
 
-  // The JSON-LD headline is often an SEO variant that the page never prints, while og:title is
-  // the headline over the article: the printed one wins.
+  // The JSON-LD headline is often an SEO variant that the page never prints, or prints above
+  // the article (a page-top <h1>) while og:title is the headline printed nearest the body: the
+  // one printed last (or, in one heading, more exactly) wins; a tie keeps JSON-LD.
   if (!a.headline.empty() && !og_title.empty()) {
     std::string og = StripSiteSuffix(og_title, m.site, host, false);
-    if (og != m.title && !PrintedAsHeading(m.title, f.headings) &&
-        PrintedAsHeading(og, f.headings)) {
+    if (og != m.title && PrintedPosition(og, f.headings) > PrintedPosition(m.title, f.headings)) {
       m.title = std::move(og);
     }
   }

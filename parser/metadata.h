@@ -8,8 +8,9 @@
 //                 from each (" - VnExpress", " | Site", "Site | "); from <title> also a short
 //                 trailing segment (" | The Site"). og:title replaces the JSON-LD headline when
 //                 the page prints og:title as a heading (<h1>/<h2> outside chrome and
-//                 breadcrumbs, alone or after a kicker) and never prints the headline: the
-//                 headline over the article wins over an SEO variant.
+//                 breadcrumbs, alone or after a kicker) later than the headline, or prints only
+//                 og:title: the headline printed nearest the body wins over an SEO variant or a
+//                 page-top heading.
 //   lead:         JSON-LD description > og:description > twitter:description > meta description
 //                 > a visible sapo/standfirst element (class/id contains sapo, lead, summary,
 //                 description, standfirst, excerpt, chapeau).
