@@ -289,7 +289,9 @@ int SelectContainer(ContentTree* tree) {
     const ElementInfo& e = el[i];
     if (e.suppressed || e.skipped || e.good_chars == 0) return -1.0;
     GumboTag tag = dom::TagOf(e.node);
-    if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_P) return -1.0;
+    // A link, a paragraph or one list item is never the article alone (a digest whose items
+    // are "<strong><a>Headline</a></strong> text" is its list).
+    if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_P || tag == GUMBO_TAG_LI) return -1.0;
     double good = e.good_chars;
     if (e.hint == Hint::kPositive) good *= 1.25;
     if (tag == GUMBO_TAG_ARTICLE) good *= 1.1;
