@@ -77,8 +77,19 @@ int FindLeadBefore(const ContentTree& tree, int container) {
   return found;
 }
 
+// True when block k after the article is the next story in full (pages that append it for
+// endless scrolling): it is or holds an <article>, or a headline (<h1>) of its own.
+bool IsAnotherStory(const std::vector<ElementInfo>& el, int k) {
+  for (int m = k; m < k + el[k].subtree_size; ++m) {
+    GumboTag tag = dom::TagOf(el[m].node);
+    if (tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_H1) return true;
+  }
+  return false;
+}
+
 // Siblings of the container that continue the article (a body split over several blocks):
-// running text, few links, not boilerplate. Returned in document order, the container included.
+// running text, few links, not boilerplate, not the next story. Returned in document order,
+// the container included.
 std::vector<int> ArticleBlocks(const ContentTree& tree, int container) {
   const std::vector<ElementInfo>& el = tree.elements;
   const ElementInfo& c = el[container];
@@ -92,7 +103,7 @@ std::vector<int> ArticleBlocks(const ContentTree& tree, int container) {
       blocks.push_back(s);
     } else if (!e.suppressed && !e.skipped && e.hint != Hint::kNegative &&
                e.good_chars >= min_good && e.link_chars * 4 < e.text_chars &&
-               e.good_chars * 2 > e.text_chars) {
+               e.good_chars * 2 > e.text_chars && !(s > container && IsAnotherStory(el, s))) {
       blocks.push_back(s);
     }
   }
