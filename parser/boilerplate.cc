@@ -260,7 +260,12 @@ HeadingKind BoilerplatePhrases::Classify(std::string_view text) const {
 
 Hint ClassifyHints(const GumboNode* element, HintCache* cache) {
   if (!dom::IsElementNode(element)) return Hint::kNeutral;
-  if (dom::HasAttribute(element, "hidden")) return Hint::kHidden;
+  // React's streamed server rendering sends each late part of the page in a hidden
+  // <div id="S:n"> that a script moves into place on load: it is the page, not hidden text.
+  if (dom::HasAttribute(element, "hidden") &&
+      dom::GetAttribute(element, "id").substr(0, 2) != "S:") {
+    return Hint::kHidden;
+  }
   if (dom::GetAttribute(element, "aria-hidden") == "true") return Hint::kHidden;
   std::string_view style = dom::GetAttribute(element, "style");
   if (!style.empty()) {
