@@ -193,11 +193,14 @@ uint8_t JudgeToken(std::string_view raw) {
   static const SubstringSet kPositive(kPositiveSubstrings);
   static const SubstringSet kNegative(kNegativeSubstrings);
   if (kPositive.FoundIn(token)) return kTokenPositive;
+  // Alignment classes ("header-content-align-left", "block-alignment-left") say how a block is
+  // laid out, not what it is: only a distinctive word ("shariff-widget-align-center") counts.
+  const bool alignment = token.find("align") != std::string::npos;
   uint8_t verdict = 0;
   if (kNegative.FoundIn(token) &&
       token.find("commentary") == std::string::npos) {  // opinion articles are articles
     verdict |= kTokenStrongNegative;
-  } else if (AnyTokenIn(token, "-_", kNegativeTokens)) {
+  } else if (!alignment && AnyTokenIn(token, "-_", kNegativeTokens)) {
     verdict |= kTokenWeakNegative;
   }
   if (AnyTokenIn(token, "-_", kWeakPositiveTokens)) verdict |= kTokenWeakPositive;
