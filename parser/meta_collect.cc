@@ -231,14 +231,20 @@ PageFacts CollectPageFacts(const GumboNode* document) {
         break;
       case GUMBO_TAG_STRONG:
       case GUMBO_TAG_B:
-        // "<li><strong>Author</strong> Jane Doe</li>": a labelled byline without a class.
-        if (!scope.chrome && IsAuthorLabel(node) && node->parent != nullptr &&
-            facts.bylines.size() < kMaxCandidates) {
-          std::string text = BoundedText(node->parent, kMaxCandidateText);
-          std::string label = BoundedText(node, kMaxCandidateText);
-          if (text.size() > label.size() + 1 && text.compare(0, label.size(), label) == 0) {
-            facts.bylines.push_back(
-                TextCandidate{text.substr(label.size()), order, scope.article, after_h1});
+        // "<li><strong>Author</strong> Jane Doe</li>", "<li><strong>Datum</strong> 28.04.2023
+        // </li>": a labelled byline or date without a class.
+        if (!scope.chrome && node->parent != nullptr) {
+          const FieldLabel kind = LabelOf(node);
+          std::vector<TextCandidate>* list = kind == FieldLabel::kAuthor ? &facts.bylines
+                                             : kind == FieldLabel::kDate ? &facts.labelled_dates
+                                                                         : nullptr;
+          if (list != nullptr && list->size() < kMaxCandidates) {
+            std::string text = BoundedText(node->parent, kMaxCandidateText);
+            std::string label = BoundedText(node, kMaxCandidateText);
+            if (text.size() > label.size() + 1 && text.compare(0, label.size(), label) == 0) {
+              list->push_back(
+                  TextCandidate{text.substr(label.size()), order, scope.article, after_h1});
+            }
           }
         }
         break;

@@ -38,6 +38,7 @@ struct PageFacts {
   std::vector<TextCandidate> time_datetimes;  // <time datetime> values outside page chrome
   std::vector<TextCandidate> date_texts;      // texts of date-like elements outside page chrome
   std::vector<TextCandidate> bylines;         // texts of author/byline elements outside page chrome
+  std::vector<TextCandidate> labelled_dates;  // texts after a "Datum"/"Published" label element
   std::vector<TextCandidate> sapos;           // texts of sapo/lead/summary elements
   std::vector<std::string> breadcrumb;        // link texts of the first visible breadcrumb
 };

@@ -1,4 +1,4 @@
-// JudgeClassId, IsAuthorPageHref, IsAuthorLabel: see meta_hints.h.
+// JudgeClassId, IsAuthorPageHref, LabelOf: see meta_hints.h.
 #include "parser/meta_hints.h"
 
 #include <string>
@@ -104,19 +104,23 @@ bool IsAuthorPageHref(const GumboNode* link) {
   return false;
 }
 
-bool IsAuthorLabel(const GumboNode* node) {
+FieldLabel LabelOf(const GumboNode* node) {
   const GumboVector& children = node->v.element.children;
-  if (children.length != 1) return false;
+  if (children.length != 1) return FieldLabel::kNone;
   const auto* child = static_cast<const GumboNode*>(children.data[0]);
-  if (child->type != GUMBO_NODE_TEXT) return false;
+  if (child->type != GUMBO_NODE_TEXT) return FieldLabel::kNone;
   std::string label = text::AsciiLower(text::CollapseWhitespace(child->v.text.text));
   while (!label.empty() && (label.back() == ':' || label.back() == ' ')) label.pop_back();
-  if (label.size() > 24) return false;
+  if (label.size() > 24) return FieldLabel::kNone;
   for (std::string_view word : {"author", "authors", "autor", "autorin", "autorin/autor", "autoren",
                                 "auteur", "autore", "tác giả", "yazar"}) {
-    if (label == word) return true;
+    if (label == word) return FieldLabel::kAuthor;
   }
-  return false;
+  for (std::string_view word : {"date", "published", "datum", "veröffentlicht", "veröffentlicht am",
+                                "publié le", "fecha", "data", "tarih", "ngày đăng"}) {
+    if (label == word) return FieldLabel::kDate;
+  }
+  return FieldLabel::kNone;
 }
 
 }  // namespace newscrawl

@@ -28,8 +28,10 @@ ClassIdFacts JudgeClassId(std::string_view cls, std::string_view id);
 // (The prefilter keeps only such targets: html_attributes.cc.)
 bool IsAuthorPageHref(const GumboNode* link);
 
-// True for an element whose only content is a short text naming the author field: "Author",
-// "Autorin/Autor", "Auteur :", "Tác giả".
-bool IsAuthorLabel(const GumboNode* node);
+// What an element whose only content is a short label names: the author field ("Author",
+// "Autorin/Autor", "Auteur :", "Tác giả"), the date field ("Datum", "Published", "Fecha"), or
+// nothing.
+enum class FieldLabel { kNone, kAuthor, kDate };
+FieldLabel LabelOf(const GumboNode* node);
 
 }  // namespace newscrawl

@@ -57,13 +57,16 @@ std::string HostWithoutWww(std::string_view page_url) {
 // in page chrome were never collected (see meta_collect.h).
 std::optional<DateTimeParts> PickVisibleDate(const PageFacts& f, DayMonthOrder order) {
   std::optional<DateTimeParts> before;
-  for (const std::vector<TextCandidate>* list : {&f.time_datetimes, &f.date_texts}) {
+  // A date the page labels as such ("<strong>Datum</strong> 28.04.2023") comes before dates that
+  // only sit near the title (a live blog's entries carry dates of their own), wherever it is.
+  for (const std::vector<TextCandidate>* list :
+       {&f.time_datetimes, &f.labelled_dates, &f.date_texts}) {
     const std::vector<TextCandidate>& cands = *list;
     for (const TextCandidate& c : cands) {
       std::optional<DateTimeParts> d =
           list == &f.time_datetimes ? ParseMachineDate(c.text) : FindDateInText(c.text, order);
       if (!d) continue;
-      if (c.after_h1 || f.h1_order < 0 || c.in_article) return d;
+      if (c.after_h1 || f.h1_order < 0 || c.in_article || list == &f.labelled_dates) return d;
       before = d;  // keep the last (closest) one before the title
     }
   }

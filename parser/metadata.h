@@ -28,8 +28,10 @@
 //                 host name ("Example.at").
 //   published_at: JSON-LD datePublished > article:published_time (and og:/dc./pubdate metas)
 //                 > itemprop=datePublished > <time datetime> inside the article (or the first
-//                 <time> with pubdate) > a visible date near the title/byline (class contains
-//                 date/time/publish/ngay) > the date in the URL (/2023/03/16/, -20230316).
+//                 <time> with pubdate) > a date labelled by an element of its own
+//                 ("<strong>Datum</strong> 28.04.2023") > a visible date near the title/byline
+//                 (class contains date/time/publish/ngay) > the date in the URL (/2023/03/16/,
+//                 -20230316).
 //                 Visible dates in the page header/navigation (<header>, nav, top bar) outside
 //                 the article are never used (they are "today" dates).
 //   modified_at:  JSON-LD dateModified > article:modified_time / og:updated_time

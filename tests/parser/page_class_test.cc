@@ -71,6 +71,8 @@ TEST_P(PageClassTest, Extracts) {
       EXPECT_EQ(article->doubt_reason, value == "-" ? "" : value);
     } else if (key == "title") {
       EXPECT_EQ(article->title, value);
+    } else if (key == "published") {
+      EXPECT_EQ(article->published_at, value == "-" ? "" : value);
     } else if (key == "lines") {
       EXPECT_EQ(std::to_string(1 + std::count(text.begin(), text.end(), '\n')), value) << text;
     } else {
