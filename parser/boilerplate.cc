@@ -196,6 +196,11 @@ uint8_t JudgeToken(std::string_view raw) {
   // Alignment classes ("header-content-align-left", "block-alignment-left") say how a block is
   // laid out, not what it is: only a distinctive word ("shariff-widget-align-center") counts.
   const bool alignment = token.find("align") != std::string::npos;
+  // The header of a component inside the page ("card-header", "panel-header", "accordion-
+  // header": an FAQ entry's question) is not the page's header.
+  for (std::string_view component : {"card-header", "panel-header", "accordion-header"}) {
+    if (token == component) return 0;
+  }
   uint8_t verdict = 0;
   if (kNegative.FoundIn(token) &&
       token.find("commentary") == std::string::npos) {  // opinion articles are articles
