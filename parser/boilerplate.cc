@@ -180,14 +180,32 @@ uint8_t JudgeToken(std::string_view raw) {
   }
   size_t modifier = token.find("--");
   if (modifier != std::string::npos && modifier > 0) token.resize(modifier);
+  // A grid of columns named after its sidebar ("sidebar-grid", "sidebar-grid__container") holds
+  // the article beside the sidebar: only its BEM element ("__content", "__sidebar") says which
+  // column an element is.
+  const size_t element = token.rfind("__");
+  const std::string_view block = std::string_view(token).substr(0, element);
+  if (block.find("sidebar") != std::string_view::npos &&
+      (text::EndsWithIgnoreCase(block, "grid") || text::EndsWithIgnoreCase(block, "layout"))) {
+    if (element == std::string::npos) return 0;
+    token.erase(0, element + 2);
+  }
   static const SubstringSet kPositive(kPositiveSubstrings);
   static const SubstringSet kNegative(kNegativeSubstrings);
   if (kPositive.FoundIn(token)) return kTokenPositive;
+  // Alignment classes ("header-content-align-left", "block-alignment-left") say how a block is
+  // laid out, not what it is: only a distinctive word ("shariff-widget-align-center") counts.
+  const bool alignment = token.find("align") != std::string::npos;
+  // The header of a component inside the page ("card-header", "panel-header", "accordion-
+  // header": an FAQ entry's question) is not the page's header.
+  for (std::string_view component : {"card-header", "panel-header", "accordion-header"}) {
+    if (token == component) return 0;
+  }
   uint8_t verdict = 0;
   if (kNegative.FoundIn(token) &&
       token.find("commentary") == std::string::npos) {  // opinion articles are articles
     verdict |= kTokenStrongNegative;
-  } else if (AnyTokenIn(token, "-_", kNegativeTokens)) {
+  } else if (!alignment && AnyTokenIn(token, "-_", kNegativeTokens)) {
     verdict |= kTokenWeakNegative;
   }
   if (AnyTokenIn(token, "-_", kWeakPositiveTokens)) verdict |= kTokenWeakPositive;
@@ -250,7 +268,12 @@ HeadingKind BoilerplatePhrases::Classify(std::string_view text) const {
 
 Hint ClassifyHints(const GumboNode* element, HintCache* cache) {
   if (!dom::IsElementNode(element)) return Hint::kNeutral;
-  if (dom::HasAttribute(element, "hidden")) return Hint::kHidden;
+  // React's streamed server rendering sends each late part of the page in a hidden
+  // <div id="S:n"> that a script moves into place on load: it is the page, not hidden text.
+  if (dom::HasAttribute(element, "hidden") &&
+      dom::GetAttribute(element, "id").substr(0, 2) != "S:") {
+    return Hint::kHidden;
+  }
   if (dom::GetAttribute(element, "aria-hidden") == "true") return Hint::kHidden;
   std::string_view style = dom::GetAttribute(element, "style");
   if (!style.empty()) {

@@ -46,7 +46,8 @@ enum class Hint {
   kNeutral,
   kPositive,  // looks like the article body ("article-body", itemprop=articleBody, role=main)
   kNegative,  // looks like boilerplate ("comments", "related", "sidebar", "binh-luan", "share")
-  kHidden,    // not rendered (hidden, aria-hidden=true, display:none, "sr-only")
+  kHidden,    // not rendered (hidden, aria-hidden=true, display:none, "sr-only"); not React's
+              // streamed segments (<div hidden id="S:0">), which a script shows
 };
 class HintCache;
 // `cache` may be nullptr (no memo).

@@ -1,4 +1,6 @@
-// DecodeHtml: see charset.h for the order of rules and the mis-declaration override.
+// DecodeHtml and NormalizeNfc (charset.h): the order of rules, detection and conversion. The UTF-8
+// scans are in utf8_scan.h, charset labels in charset_names.cc, the meta prescan in
+// meta_prescan.cc.
 #include "parser/charset.h"
 
 #include <unicode/bytestream.h>
@@ -8,135 +10,25 @@
 #include <unicode/ustring.h>
 
 #include <array>
-#include <cstring>
 #include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "common/text.h"
+#include "parser/utf8_scan.h"
 
 namespace newscrawl {
 namespace {
+
+using utf8::InspectUtf8;
+using utf8::SanitizeUtf8;
+using utf8::Utf8Evidence;
 
 // Detection and the extended meta scan look at this many bytes at most.
 constexpr size_t kDetectPrefix = 64 * 1024;
 constexpr size_t kPrescanLimit = 4096;
 constexpr size_t kExtendedPrescanLimit = 32 * 1024;
-
-// `s` without surrounding whitespace and one pair of surrounding quotes.
-std::string_view TrimSpaceAndQuotes(std::string_view s) {
-  s = text::TrimAsciiSpace(s);
-  if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front()) {
-    s = s.substr(1, s.size() - 2);
-  }
-  return s;
-}
-
-// What a UTF-8 validation pass found.
-struct Utf8Evidence {
-  size_t multibyte = 0;  // well-formed non-ASCII sequences
-  size_t invalid = 0;    // maximal ill-formed subparts (each becomes one U+FFFD)
-  bool AllAscii() const { return multibyte == 0 && invalid == 0; }
-  bool Valid() const { return invalid == 0; }
-  // Mostly UTF-8 with a few stray bytes (e.g. a Latin-1 ad snippet inside a UTF-8 template).
-  // Legacy text almost never forms valid multi-byte sequences by chance, so a clear majority of
-  // valid ones means UTF-8.
-  bool Plausible() const { return invalid == 0 || multibyte >= 4 * invalid; }
-  // A page that declares UTF-8 keeps it unless most non-ASCII sequences are broken.
-  bool AcceptsDeclaredUtf8() const { return invalid == 0 || multibyte >= invalid; }
-};
-
-// Length of the well-formed UTF-8 sequence at s[i], or 0 when ill-formed (per Unicode Table 3-7).
-size_t SequenceLength(std::string_view s, size_t i) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t n = s.size();
-  unsigned char c = p[i];
-  auto cont = [&](size_t k, unsigned char lo, unsigned char hi) {
-    return i + k < n && p[i + k] >= lo && p[i + k] <= hi;
-  };
-  if (c >= 0xC2 && c <= 0xDF) return cont(1, 0x80, 0xBF) ? 2 : 0;
-  if (c == 0xE0) return cont(1, 0xA0, 0xBF) && cont(2, 0x80, 0xBF) ? 3 : 0;
-  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
-    return cont(1, 0x80, 0xBF) && cont(2, 0x80, 0xBF) ? 3 : 0;
-  }
-  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2, 0x80, 0xBF) ? 3 : 0;
-  if (c == 0xF0) return cont(1, 0x90, 0xBF) && cont(2, 0x80, 0xBF) && cont(3, 0x80, 0xBF) ? 4 : 0;
-  if (c >= 0xF1 && c <= 0xF3) {
-    return cont(1, 0x80, 0xBF) && cont(2, 0x80, 0xBF) && cont(3, 0x80, 0xBF) ? 4 : 0;
-  }
-  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2, 0x80, 0xBF) && cont(3, 0x80, 0xBF) ? 4 : 0;
-  return 0;
-}
-
-// Number of bytes of the maximal ill-formed subpart starting at s[i] (at least 1).
-size_t IllFormedLength(std::string_view s, size_t i) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  unsigned char c = p[i];
-  size_t need = (c >= 0xC2 && c <= 0xDF)   ? 1
-                : (c >= 0xE0 && c <= 0xEF) ? 2
-                : (c >= 0xF0 && c <= 0xF4) ? 3
-                                           : 0;
-  size_t k = 1;
-  for (; k <= need && i + k < s.size(); ++k) {
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (k == 1) {
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    }
-    if (p[i + k] < lo || p[i + k] > hi) break;
-  }
-  return k;
-}
-
-template <typename OnAscii, typename OnSequence, typename OnInvalid>
-void ScanUtf8(std::string_view s, OnAscii on_ascii, OnSequence on_seq, OnInvalid on_invalid) {
-  size_t i = 0, n = s.size();
-  while (i < n) {
-    size_t run = i;
-    // Skip ASCII eight bytes at a time.
-    while (run + 8 <= n) {
-      uint64_t word;
-      std::memcpy(&word, s.data() + run, 8);
-      if (word & 0x8080808080808080ULL) break;
-      run += 8;
-    }
-    while (run < n && static_cast<unsigned char>(s[run]) < 0x80) ++run;
-    if (run > i) on_ascii(i, run);
-    i = run;
-    if (i >= n) break;
-    size_t len = SequenceLength(s, i);
-    if (len > 0) {
-      on_seq(i, len);
-      i += len;
-    } else {
-      size_t bad = IllFormedLength(s, i);
-      on_invalid(i, bad);
-      i += bad;
-    }
-  }
-}
-
-Utf8Evidence InspectUtf8(std::string_view s) {
-  Utf8Evidence e;
-  ScanUtf8(
-      s, [](size_t, size_t) {}, [&](size_t, size_t) { ++e.multibyte; },
-      [&](size_t, size_t) { ++e.invalid; });
-  return e;
-}
-
-// Copies `s` replacing every maximal ill-formed subpart by U+FFFD.
-std::string SanitizeUtf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 16);
-  ScanUtf8(
-      s, [&](size_t b, size_t e) { out.append(s.data() + b, e - b); },
-      [&](size_t b, size_t len) { out.append(s.data() + b, len); },
-      [&](size_t, size_t) { out.append("\xEF\xBF\xBD"); });
-  return out;
-}
 
 bool IsUtf16(std::string_view name) { return name.rfind("utf-16", 0) == 0; }
 
@@ -229,8 +121,6 @@ Result<std::string> ConvertToUtf8(std::string_view bytes, const std::string& nam
 
 }  // namespace
 
-bool IsValidUtf8(std::string_view bytes) { return InspectUtf8(bytes).Valid(); }
-
 std::string NormalizeNfc(std::string_view text) {
   UErrorCode err = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);
@@ -244,78 +134,6 @@ std::string NormalizeNfc(std::string_view text) {
   nfc->normalizeUTF8(0, piece, sink, nullptr, err);
   if (U_FAILURE(err)) return std::string(text);
   return out;
-}
-
-std::string CanonicalCharsetName(std::string_view label_in) {
-  std::string label = text::AsciiLower(TrimSpaceAndQuotes(label_in));
-  if (label.empty()) return "";
-  // WHATWG Encoding Standard aliases that differ from ICU's notion or matter most.
-  struct Alias {
-    const char* label;
-    const char* name;
-  };
-  static const Alias kAliases[] = {
-      {"utf-8", "utf-8"},
-      {"utf8", "utf-8"},
-      {"unicode-1-1-utf-8", "utf-8"},
-      {"x-unicode20utf8", "utf-8"},
-      {"iso-8859-1", "windows-1252"},
-      {"iso8859-1", "windows-1252"},
-      {"iso_8859-1", "windows-1252"},
-      {"latin1", "windows-1252"},
-      {"l1", "windows-1252"},
-      {"us-ascii", "windows-1252"},
-      {"ascii", "windows-1252"},
-      {"ansi_x3.4-1968", "windows-1252"},
-      {"cp1252", "windows-1252"},
-      {"x-cp1252", "windows-1252"},
-      {"cp819", "windows-1252"},
-      {"ibm819", "windows-1252"},
-      {"iso-ir-100", "windows-1252"},
-      {"csisolatin1", "windows-1252"},
-      {"iso-8859-9", "windows-1254"},
-      {"latin5", "windows-1254"},
-      {"iso-8859-11", "windows-874"},
-      {"tis-620", "windows-874"},
-      {"x-user-defined", "windows-1252"},
-      {"cp1258", "windows-1258"},
-      {"x-cp1258", "windows-1258"},
-      {"gb2312", "gbk"},
-      {"x-gbk", "gbk"},
-      {"gbk", "gbk"},
-      {"cp936", "gbk"},
-      {"ks_c_5601-1987", "euc-kr"},
-      {"windows-949", "euc-kr"},
-      {"sjis", "shift_jis"},
-      {"x-sjis", "shift_jis"},
-      {"ms932", "shift_jis"},
-      {"windows-31j", "shift_jis"},
-      {"big5-hkscs", "big5"},
-      {"utf-16", "utf-16le"},
-      {"unicode", "utf-16le"},
-      {"ucs-2", "utf-16le"},
-      {"binary", ""},
-      {"none", ""},
-  };
-  for (const Alias& a : kAliases) {
-    if (label == a.label) return a.name;
-  }
-  // ICU resolves a label only within one naming standard; try the ones web pages use.
-  const char* canonical = nullptr;
-  for (const char* standard : {"WINDOWS", "IANA", "MIME"}) {
-    UErrorCode err = U_ZERO_ERROR;
-    canonical = ucnv_getCanonicalName(label.c_str(), standard, &err);
-    if (U_SUCCESS(err) && canonical != nullptr) break;
-    canonical = nullptr;
-  }
-  if (canonical == nullptr) return "";
-  // Prefer the MIME or IANA name ("windows-1258") over ICU's internal one ("ibm-5354_P100-1998").
-  for (const char* standard : {"MIME", "IANA", "WINDOWS"}) {
-    UErrorCode err = U_ZERO_ERROR;
-    const char* name = ucnv_getStandardName(canonical, standard, &err);
-    if (U_SUCCESS(err) && name != nullptr) return text::AsciiLower(name);
-  }
-  return text::AsciiLower(canonical);
 }
 
 Result<DecodedHtml> DecodeHtml(std::string_view bytes, std::string_view caller_charset,

@@ -18,6 +18,14 @@ constexpr uint32_t kMaxCaptionChars = 120;
 // Text up to this size is a caption when it reads as one (repeats the alt text, has a "©"...).
 constexpr uint32_t kMaxLongCaptionChars = 300;
 
+// A block with more text than this (weighted chars) is not a teaser of another story.
+constexpr uint32_t kMaxTeaserChars = 400;
+// A teaser's excerpt (its text outside links, weighted chars without spaces) is one short line:
+// a forum post headed by a link holds more.
+constexpr uint32_t kMaxTeaserExcerptChars = 160;
+// A teaser's linked heading has at least this many weighted chars (a headline).
+constexpr uint32_t kMinTeaserHeadlineChars = 30;
+
 // Subtrees larger than this (elements) are not image blocks or captions: bounds every scan of
 // a subtree the cleaner makes per element.
 constexpr int kMaxSmallBlockElements = 32;
@@ -63,7 +71,44 @@ class Cleaner {
       return true;
     }
     if (IsImageBlock(i) || IsCaptionAfterImage(i)) return true;
+    if (IsTeaserCard(i)) return true;
     return false;
+  }
+
+  // A teaser of another story: a small block whose heading is a link, with at most a short
+  // excerpt under it, beside a sibling of the same tag and class that is one too (a card list of
+  // "more stories" after the article, whatever its class names).
+  bool IsTeaserCard(int i) const {
+    if (!LooksLikeTeaser(i)) return false;
+    const int parent = el_[i].parent;
+    const int next = i + el_[i].subtree_size;
+    const int prev = el_[i].prev_sibling;
+    return (prev >= 0 && SameKind(i, prev) && LooksLikeTeaser(prev)) ||
+           (parent >= 0 && next < parent + el_[parent].subtree_size && SameKind(i, next) &&
+            LooksLikeTeaser(next));
+  }
+
+  bool LooksLikeTeaser(int i) const {
+    const ElementInfo& e = el_[i];
+    if (e.text_chars == 0 || e.text_chars > kMaxTeaserChars || e.anchors == 0) return false;
+    if (e.text_chars - e.link_chars > kMaxTeaserExcerptChars) return false;  // a post, a section
+    if (e.subtree_size > 2 * kMaxSmallBlockElements || !dom::IsBlockTag(dom::TagOf(e.node))) {
+      return false;
+    }
+    if (IsHeadingTag(dom::TagOf(e.node))) return false;
+    for (int k = i + 1; k < i + e.subtree_size; ++k) {
+      if (IsHeadingTag(dom::TagOf(el_[k].node))) {
+        // A headline, not a name (forum posts head their text with the poster's name).
+        return el_[k].text_chars >= kMinTeaserHeadlineChars &&
+               el_[k].link_chars * 2 > el_[k].text_chars;
+      }
+    }
+    return false;
+  }
+
+  bool SameKind(int a, int b) const {
+    return dom::TagOf(el_[a].node) == dom::TagOf(el_[b].node) &&
+           dom::GetAttribute(el_[a].node, "class") == dom::GetAttribute(el_[b].node, "class");
   }
 
   // Link density of `i` without the boilerplate inside it that is dropped anyway (a menu

@@ -1,7 +1,8 @@
 // The content extractor's cleaner (internal to parser/; see content_extractor.h): inside a
 // chosen article block, marks what must not be rendered as text: hidden and suppressed
 // subtrees, the h1, link lists, image blocks and captions, boilerplate headings with their items
-// ("Tin liên quan", "Related"), "Tags: ..." lines. Pure; linear in the block (every scan of a
+// ("Tin liên quan", "Related"), "Tags: ..." lines, cards teasing other stories (a linked
+// headline over a one-line excerpt, beside cards like it). Pure; linear in the block (every scan of a
 // subtree is bounded or precomputed in SubtreeFacts).
 #pragma once
 

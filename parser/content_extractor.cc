@@ -25,6 +25,40 @@ bool IsSocialPromo(const std::string& paragraph) {
   return hits >= 2;
 }
 
+// A line that is only an ad label or a notice between parts of the body ("Advertisement",
+// "Anzeige", "Article continues below"), or that shows nothing (zero-width characters only).
+bool IsInterstitialLine(const std::string& paragraph) {
+  if (paragraph.size() > 48) return false;
+  std::string label;
+  bool visible = false;
+  for (size_t i = 0; i < paragraph.size(); ++i) {
+    const auto c = static_cast<unsigned char>(paragraph[i]);
+    // U+200B..U+200D, U+2060 and U+FEFF are invisible.
+    if (c == 0xE2 && i + 2 < paragraph.size() &&
+        ((paragraph[i + 1] == '\x80' && (static_cast<unsigned char>(paragraph[i + 2]) >= 0x8B &&
+                                         static_cast<unsigned char>(paragraph[i + 2]) <= 0x8D)) ||
+         (paragraph[i + 1] == '\x81' && paragraph[i + 2] == '\xA0'))) {
+      i += 2;
+      continue;
+    }
+    if (c == 0xEF && paragraph.compare(i, 3, "\xEF\xBB\xBF") == 0) {
+      i += 2;
+      continue;
+    }
+    if (c == ' ' || c == '-' || c == ':' || c == '.' || c == '*' || c == '|') continue;
+    visible = true;
+    label.push_back(text::AsciiLower(static_cast<char>(c)));
+  }
+  if (!visible) return true;
+  for (std::string_view l :
+       {"advertisement", "advert", "advertising", "anzeige", "werbung", "publicidad", "publicité",
+        "pubblicità", "reklame", "annonse", "annons", "articlecontinuesbelow",
+        "storycontinuesbelow", "continuereadingbelow", "contentcontinuesbelow"}) {
+    if (label == l) return true;
+  }
+  return false;
+}
+
 // True when element k holds an image (looked for among its first 64 elements): a lead is
 // text; a "lead" block around a picture holds its caption.
 bool HoldsImage(const std::vector<ElementInfo>& el, int k) {
@@ -77,8 +111,19 @@ int FindLeadBefore(const ContentTree& tree, int container) {
   return found;
 }
 
+// True when block k after the article is the next story in full (pages that append it for
+// endless scrolling): it is or holds an <article>, or a headline (<h1>) of its own.
+bool IsAnotherStory(const std::vector<ElementInfo>& el, int k) {
+  for (int m = k; m < k + el[k].subtree_size; ++m) {
+    GumboTag tag = dom::TagOf(el[m].node);
+    if (tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_H1) return true;
+  }
+  return false;
+}
+
 // Siblings of the container that continue the article (a body split over several blocks):
-// running text, few links, not boilerplate. Returned in document order, the container included.
+// running text, few links, not boilerplate, not the next story. Returned in document order,
+// the container included.
 std::vector<int> ArticleBlocks(const ContentTree& tree, int container) {
   const std::vector<ElementInfo>& el = tree.elements;
   const ElementInfo& c = el[container];
@@ -92,7 +137,7 @@ std::vector<int> ArticleBlocks(const ContentTree& tree, int container) {
       blocks.push_back(s);
     } else if (!e.suppressed && !e.skipped && e.hint != Hint::kNegative &&
                e.good_chars >= min_good && e.link_chars * 4 < e.text_chars &&
-               e.good_chars * 2 > e.text_chars) {
+               e.good_chars * 2 > e.text_chars && !(s > container && IsAnotherStory(el, s))) {
       blocks.push_back(s);
     }
   }
@@ -129,12 +174,15 @@ ContentResult ExtractContent(const GumboNode* body, const ContentOptions& option
     result.paragraphs.push_back(std::move(text));
   }
   std::vector<char> link_only = RenderBlocks(tree, drop, options, blocks, &result);
-  if (!options.title.empty()) {
-    std::string title = text::CollapseWhitespace(options.title);
+  {
+    const std::string title = text::CollapseWhitespace(options.title);
     std::vector<std::string> kept;
     std::vector<char> kept_link_only;
     for (size_t k = 0; k < result.paragraphs.size(); ++k) {
-      if (result.paragraphs[k] == title) continue;
+      if ((!title.empty() && result.paragraphs[k] == title) ||
+          IsInterstitialLine(result.paragraphs[k])) {
+        continue;
+      }
       kept.push_back(std::move(result.paragraphs[k]));
       kept_link_only.push_back(link_only[k]);
     }

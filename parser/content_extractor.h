@@ -7,8 +7,11 @@
 // elements, link lists, the headline (h1), figures (their captions go to `images`), and
 // boilerplate headings ("Tin liên quan", "Bình luận (12)", "Related") together with their items,
 // wherever they sit, captions and credits next to images, and closing lines that are only a link
-// or a social/newsletter promotion. Comment-classed blocks are the text when the page has almost
-// nothing else (a forum thread, a live blog). Pure and thread-safe.
+// or a social/newsletter promotion. A page that appends the next stories in full (endless
+// scrolling: later <article>s under an <h1> of their own) yields its first story only. Lines that
+// are only an ad label or a notice ("Advertisement", "Article continues below") are dropped.
+// Comment-classed blocks are the text when the page has almost nothing else (a forum thread, a live
+// blog). Pure and thread-safe.
 #pragma once
 
 #include <gumbo.h>

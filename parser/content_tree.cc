@@ -217,6 +217,37 @@ ContentTree BuildTree(const GumboNode* root) {
   return tree;
 }
 
+// True when element k holds a headline of its own (an <h1>).
+bool HoldsHeadline(const std::vector<ElementInfo>& el, int k) {
+  for (int m = k; m < k + el[k].subtree_size; ++m) {
+    if (dom::TagOf(el[m].node) == GUMBO_TAG_H1) return true;
+  }
+  return false;
+}
+
+// The first of several full stories inside `best` (a page that appends the next stories in full,
+// for endless scrolling): <article> elements below `best`, none inside another, each holding the
+// running text of an article by itself, the later ones under a headline (<h1>) of their own.
+// (Forum posts and FAQ entries in <article>s have none.) Returns `best` when there is no such run.
+int FirstOfStoryRun(const ContentTree& tree, int best) {
+  const std::vector<ElementInfo>& el = tree.elements;
+  if (dom::TagOf(el[best].node) == GUMBO_TAG_ARTICLE) return best;
+  const int end = best + el[best].subtree_size;
+  int first = -1;
+  for (int i = best + 1; i < end;) {
+    if (dom::TagOf(el[i].node) != GUMBO_TAG_ARTICLE) {
+      ++i;
+      continue;
+    }
+    if (!el[i].suppressed && el[i].good_chars >= kMinStandaloneArticle) {
+      if (first >= 0 && HoldsHeadline(el, i)) return first;
+      if (first < 0) first = i;
+    }
+    i += el[i].subtree_size;  // an <article> inside it is part of it
+  }
+  return best;
+}
+
 int SelectContainer(ContentTree* tree) {
   std::vector<ElementInfo>& el = tree->elements;
   if (el.empty()) return 0;
@@ -289,7 +320,9 @@ int SelectContainer(ContentTree* tree) {
     const ElementInfo& e = el[i];
     if (e.suppressed || e.skipped || e.good_chars == 0) return -1.0;
     GumboTag tag = dom::TagOf(e.node);
-    if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_P) return -1.0;
+    // A link, a paragraph or one list item is never the article alone (a digest whose items
+    // are "<strong><a>Headline</a></strong> text" is its list).
+    if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_P || tag == GUMBO_TAG_LI) return -1.0;
     double good = e.good_chars;
     if (e.hint == Hint::kPositive) good *= 1.25;
     if (tag == GUMBO_TAG_ARTICLE) good *= 1.1;
@@ -334,6 +367,7 @@ int SelectContainer(ContentTree* tree) {
     }
     best = tight;
   }
+  best = FirstOfStoryRun(*tree, best);
   // A container too small to be an article by itself, inside an element the page marks as its
   // article body ("entry-content", itemprop=articleBody), grows to that element when what it
   // adds is not links (tables, lists, short lines of a results page or a recipe).

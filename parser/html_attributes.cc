@@ -71,6 +71,16 @@ bool IsHref(std::string_view attr_name) {
   return attr_name.size() == 4 && text::EqualsIgnoreCase(attr_name, "href");
 }
 
+// A link to an author's page ("/author/jane-doe", "/autoren/name/x"): the metadata reader takes
+// its text as a byline (meta_collect.h), so its target is kept.
+bool IsAuthorPageLink(std::string_view html, const Attribute& attr) {
+  std::string_view value = html.substr(attr.name_end, attr.end - attr.name_end);
+  for (std::string_view marker : {"/author", "/autor", "/journalist"}) {
+    if (value.find(marker) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool IsUnreadVoidTag(std::string_view html, size_t lt, size_t end, std::string_view name) {
@@ -92,7 +102,8 @@ bool StartTagNeedsRewrite(std::string_view html, size_t lt, size_t after_name, s
   for (size_t pos = after_name; NextAttribute(html, pos, stop, &attr); pos = attr.end) {
     std::string_view attr_name = html.substr(attr.begin, attr.name_end - attr.begin);
     if (!IsKept(attr_name) || ++count > kMaxAttributes || attr.end - lt > kMaxTagBytes ||
-        (!keep_link_target && attr.end > attr.name_end && IsHref(attr_name))) {
+        (!keep_link_target && attr.end > attr.name_end && IsHref(attr_name) &&
+         !IsAuthorPageLink(html, attr))) {
       return true;
     }
   }
@@ -111,7 +122,7 @@ void AppendFilteredStartTag(std::string_view html, size_t lt, size_t after_name,
     if (!IsKept(attr_name)) continue;
     if (++count > kMaxAttributes || attr.end - lt > kMaxTagBytes) break;
     out->push_back(' ');
-    if (!keep_link_target && IsHref(attr_name)) {
+    if (!keep_link_target && IsHref(attr_name) && !IsAuthorPageLink(html, attr)) {
       out->append(attr_name);  // a link whose target nothing reads: "href", empty value
     } else {
       out->append(html.data() + attr.begin, attr.end - attr.begin);

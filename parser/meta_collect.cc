@@ -10,72 +10,13 @@
 
 #include "common/text.h"
 #include "parser/dom.h"
-#include "parser/substring_set.h"
+#include "parser/meta_hints.h"
 
 namespace newscrawl {
 namespace {
 
 constexpr size_t kMaxCandidates = 40;
 constexpr size_t kMaxCandidateText = 300;
-
-// Page chrome by class/id: a token that is a chrome word or starts/ends with one ("sidebar",
-// "site-footer", "menu-top"); state tokens on wrappers ("has-sidebar", "layout-sidebar-right",
-// "no-comments") and WordPress taxonomy classes ("tag-comments") do not count.
-bool IsChromeHint(std::string_view class_id) {
-  static const std::string_view kWords[] = {
-      "menu",        "nav",           "navbar",      "navigation", "topbar",   "top-bar",
-      "header-top",  "top-header",    "site-header", "sidebar",    "footer",   "comment",
-      "comments",    "related",       "today",       "time-now",   "timenow",  "current-date",
-      "clock",       "weather",       "breaking",    "ticker",     "cookie",   "popular",
-      "most-read",   "tin-lien-quan", "binh-luan",   "xem-nhieu",  "tin-khac", "widget",
-      "box-comment", "footer-links"};
-  size_t start = 0;
-  while (start < class_id.size()) {
-    size_t end = class_id.find(' ', start);
-    if (end == std::string_view::npos) end = class_id.size();
-    std::string_view token = class_id.substr(start, end - start);
-    start = end + 1;
-    if (token.empty() || token.rfind("has-", 0) == 0 || token.rfind("with-", 0) == 0 ||
-        token.rfind("no-", 0) == 0 || token.rfind("layout", 0) == 0 || token.rfind("is-", 0) == 0 ||
-        token.rfind("tag-", 0) == 0 || token.rfind("category-", 0) == 0) {
-      continue;
-    }
-    for (std::string_view w : kWords) {
-      if (token.size() < w.size()) continue;
-      if (token == w) return true;
-      if (token.size() == w.size()) continue;  // token[w.size()] would be out of range
-      char after = token[w.size()];
-      if (token.compare(0, w.size(), w) == 0 && (after == '-' || after == '_')) return true;
-      char before = token[token.size() - w.size() - 1];
-      if (token.compare(token.size() - w.size(), w.size(), w) == 0 &&
-          (before == '-' || before == '_')) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
-bool IsDateHint(std::string_view class_id) {
-  static const SubstringSet kWords = {"date",       "time",         "publish",  "posted",
-                                      "ngay",       "dateline",     "byline",   "post-meta",
-                                      "entry-meta", "article-meta", "meta-info"};
-  return kWords.FoundIn(class_id);
-}
-
-bool IsBylineHint(std::string_view class_id) {
-  static const SubstringSet kWords = {"author", "byline", "tac-gia",
-                                      "tacgia", "writer", "reporter"};
-  static const SubstringSet kBio = {"author-bio", "authorbio", "author-desc", "about-author"};
-  return kWords.FoundIn(class_id) && !kBio.FoundIn(class_id);
-}
-
-bool IsSapoHint(std::string_view class_id) {
-  static const SubstringSet kWords = {
-      "sapo",          "standfirst",  "chapeau", "article-lead", "lead-text", "summary", "excerpt",
-      "article-intro", "description", "dek",     "subtitle",     "teaser",    "deck"};
-  return kWords.FoundIn(class_id) || class_id == "lead " || class_id.rfind("lead ", 0) == 0;
-}
 
 // The attributes the walk looks at, read in one pass over the element's attribute list.
 struct Attrs {
@@ -159,44 +100,24 @@ struct Scope {
   bool breadcrumb = false;
 };
 
-// What an element's class + id (lower-cased) say to the walk, judged once per distinct class
-// string of the page (elements without an id repeat the same few classes thousands of times).
-struct ClassIdFacts {
-  bool present = false;  // the element has a class or an id
-  bool named_for_article = false;
-  bool chrome = false;
-  bool logo = false;
-  bool breadcrumb = false;
-  bool date = false;
-  bool byline = false;
-  bool sapo = false;
-};
+}  // namespace
 
-ClassIdFacts JudgeClassId(const Attrs& attrs) {
-  ClassIdFacts f;
-  if (attrs.cls.empty() && attrs.id.empty()) return f;
-  std::string class_id;
-  class_id.reserve(attrs.cls.size() + attrs.id.size() + 1);
-  class_id.append(attrs.cls).append(" ").append(attrs.id);
-  for (char& c : class_id) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+// The first <meta> value among `keys` (earlier keys win over later ones).
+std::string Meta(const PageFacts& f, std::initializer_list<const char*> keys) {
+  for (const char* key : keys) {
+    for (const auto& [k, v] : f.metas) {
+      if (k == key && !v.empty()) return v;
+    }
   }
-  f.present = true;
-  static const SubstringSet kArticleWords = {"article", "entry",  "post",
-                                             "story",   "detail", "content"};
-  f.named_for_article = kArticleWords.FoundIn(class_id);
-  f.chrome = IsChromeHint(class_id);
-  f.logo = class_id.find("logo") != std::string::npos ||
-           class_id.find("site-title") != std::string::npos ||
-           class_id.find("brand") != std::string::npos;
-  f.breadcrumb = class_id.find("breadcrumb") != std::string::npos;
-  f.date = IsDateHint(class_id);
-  f.byline = IsBylineHint(class_id);
-  f.sapo = IsSapoHint(class_id);
-  return f;
+  return "";
 }
 
-}  // namespace
+std::string Itemprop(const PageFacts& f, const char* key) {
+  for (const auto& [k, v] : f.itemprops) {
+    if (k == key && !v.empty()) return v;
+  }
+  return "";
+}
 
 PageFacts CollectPageFacts(const GumboNode* document) {
   PageFacts facts;
@@ -228,10 +149,11 @@ PageFacts CollectPageFacts(const GumboNode* document) {
     ClassIdFacts class_id;
     if (attrs.id.empty() && !attrs.cls.empty()) {
       auto it = class_facts.find(attrs.cls);
-      if (it == class_facts.end()) it = class_facts.emplace(attrs.cls, JudgeClassId(attrs)).first;
+      if (it == class_facts.end())
+        it = class_facts.emplace(attrs.cls, JudgeClassId(attrs.cls, attrs.id)).first;
       class_id = it->second;
     } else {
-      class_id = JudgeClassId(attrs);
+      class_id = JudgeClassId(attrs.cls, attrs.id);
     }
     std::string_view itemprop = attrs.itemprop;
     std::string_view itemtype = attrs.itemtype;
@@ -291,11 +213,38 @@ PageFacts CollectPageFacts(const GumboNode* document) {
       case GUMBO_TAG_TEMPLATE:
         return dom::WalkAction::kSkipChildren;
       case GUMBO_TAG_H1:
-        if (facts.h1_order < 0 && !scope.chrome && !class_id.logo) {
+      case GUMBO_TAG_H2:
+        // Breadcrumb "headlines" are the SEO title in a trail, not the headline printed over the
+        // article.
+        if (!scope.chrome && !class_id.logo && !class_id.breadcrumb &&
+            facts.headings.size() < kMaxCandidates) {
+          std::string text = BoundedText(node, kMaxCandidateText);
+          if (!text.empty()) facts.headings.push_back(std::move(text));
+        }
+        if (tag == GUMBO_TAG_H1 && facts.h1_order < 0 && !scope.chrome && !class_id.logo) {
           std::string text = BoundedText(node, 2000);
           if (!text.empty()) {
             facts.h1 = std::move(text);
             facts.h1_order = order;
+          }
+        }
+        break;
+      case GUMBO_TAG_STRONG:
+      case GUMBO_TAG_B:
+        // "<li><strong>Author</strong> Jane Doe</li>", "<li><strong>Datum</strong> 28.04.2023
+        // </li>": a labelled byline or date without a class.
+        if (!scope.chrome && node->parent != nullptr) {
+          const FieldLabel kind = LabelOf(node);
+          std::vector<TextCandidate>* list = kind == FieldLabel::kAuthor ? &facts.bylines
+                                             : kind == FieldLabel::kDate ? &facts.labelled_dates
+                                                                         : nullptr;
+          if (list != nullptr && list->size() < kMaxCandidates) {
+            std::string text = BoundedText(node->parent, kMaxCandidateText);
+            std::string label = BoundedText(node, kMaxCandidateText);
+            if (text.size() > label.size() + 1 && text.compare(0, label.size(), label) == 0) {
+              list->push_back(
+                  TextCandidate{text.substr(label.size()), order, scope.article, after_h1});
+            }
           }
         }
         break;
@@ -310,7 +259,14 @@ PageFacts CollectPageFacts(const GumboNode* document) {
       case GUMBO_TAG_A:
         if (HasToken(dom::GetAttribute(node, "rel"), "author") && facts.rel_author.size() < 10) {
           std::string text = BoundedText(node, kMaxCandidateText);
-          if (!text.empty()) facts.rel_author.push_back(std::move(text));
+          if (!text.empty()) {
+            if (!scope.chrome) facts.rel_author_outside_chrome.push_back(text);
+            facts.rel_author.push_back(std::move(text));
+          }
+        }
+        if (!scope.chrome && facts.author_page_links.size() < 10 && IsAuthorPageHref(node)) {
+          std::string text = BoundedText(node, kMaxCandidateText);
+          if (!text.empty()) facts.author_page_links.push_back(std::move(text));
         }
         if (scope.breadcrumb && !breadcrumb_done && facts.breadcrumb.size() < 20) {
           std::string text = BoundedText(node, kMaxCandidateText);

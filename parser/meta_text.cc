@@ -183,6 +183,32 @@ std::string CompactName(std::string_view text) {
 
 }  // namespace
 
+std::string HeadlineKey(std::string_view text) {
+  std::string key;
+  key.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) key.push_back(static_cast<char>(c));
+      if (c >= 'A' && c <= 'Z') key.push_back(static_cast<char>(c - 'A' + 'a'));
+      continue;
+    }
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    // U+00A0 no-break space, U+00AB/U+00BB guillemets, U+00B7 middle dot.
+    if (c == 0xC2 && (next == 0xA0 || next == 0xAB || next == 0xBB || next == 0xB7)) {
+      ++i;
+      continue;
+    }
+    // U+2000-U+206F general punctuation (dashes, quotes, spaces, ellipsis).
+    if (c == 0xE2 && (next == 0x80 || next == 0x81) && i + 2 < text.size()) {
+      i += 2;
+      continue;
+    }
+    key.push_back(static_cast<char>(c));
+  }
+  return key;
+}
+
 PublisherNames::PublisherNames(const std::vector<std::string>& names) {
   for (const std::string& name : names) {
     std::string compact = CompactName(name);

@@ -38,6 +38,11 @@ class PublisherNames {
   std::vector<std::string> compact_;  // letters and digits of each name, ASCII lower-cased
 };
 
+// The words of a headline without case, spaces or punctuation (ASCII and the common Unicode
+// marks: dashes, curly quotes, guillemets, no-break space), so that "Kicker: Headline – „Q“"
+// and "Kicker Headline - \"Q\"" have the same key. Other non-ASCII letters are kept as written.
+std::string HeadlineKey(std::string_view text);
+
 // BCP 47 form of a language tag: "vi_VN" -> "vi-VN", "EN-us" -> "en-US", "vi" -> "vi";
 // the first of a comma list; "" for anything that is not a tag.
 std::string NormalizeLanguageTag(std::string_view tag);

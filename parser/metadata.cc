@@ -14,6 +14,7 @@
 #include "parser/dom.h"
 #include "parser/html_entities.h"
 #include "parser/jsonld.h"
+#include "parser/meta_authors.h"
 #include "parser/meta_collect.h"
 #include "parser/meta_text.h"
 
@@ -23,29 +24,12 @@ namespace {
 constexpr size_t kMaxTags = 30;
 constexpr size_t kMaxImages = 10;
 
-// The first <meta> value among `keys` (earlier keys win over later ones).
-std::string Meta(const PageFacts& f, std::initializer_list<const char*> keys) {
-  for (const char* key : keys) {
-    for (const auto& [k, v] : f.metas) {
-      if (k == key && !v.empty()) return v;
-    }
-  }
-  return "";
-}
-
 std::vector<std::string> MetaAll(const PageFacts& f, const char* key) {
   std::vector<std::string> values;
   for (const auto& [k, v] : f.metas) {
     if (k == key && !v.empty()) values.push_back(v);
   }
   return values;
-}
-
-std::string Itemprop(const PageFacts& f, const char* key) {
-  for (const auto& [k, v] : f.itemprops) {
-    if (k == key && !v.empty()) return v;
-  }
-  return "";
 }
 
 bool IsAbsoluteHttp(std::string_view url) {
@@ -69,53 +53,20 @@ std::string HostWithoutWww(std::string_view page_url) {
   return host;
 }
 
-// Picks the best author list: the first source yielding plausible names wins.
-// Authors from the first source that names a person: JSON-LD, meta author tags, rel=author
-// links, itemprop=author, visible bylines. A source that names only the publisher is passed
-// over for a later one naming a person; with none, the publisher is the author (a byline of
-// the newsroom: "Habertürk", "朝日新聞デジタル").
-std::vector<std::string> PickAuthors(const PageFacts& f, const JsonLdArticle& ld,
-                                     const PublisherNames& publisher) {
-  std::vector<std::string> sources;
-  for (const std::string& a : ld.authors) sources.push_back(a);
-  const size_t ld_sources = sources.size();
-  sources.push_back(Meta(f, {"author", "dc.creator", "sailthru.author", "parsely-author", "byl"}));
-  std::string article_author = Meta(f, {"article:author"});
-  if (article_author.find("://") == std::string::npos && article_author.find('/') != 0) {
-    sources.push_back(article_author);
-  }
-  for (const std::string& r : f.rel_author) sources.push_back(r);
-  sources.push_back(Itemprop(f, "author"));
-  for (const TextCandidate& c : f.bylines) sources.push_back(c.text);
-
-  for (bool publisher_allowed : {false, true}) {
-    std::vector<std::string> authors;
-    for (size_t i = 0; i < sources.size(); ++i) {
-      // The JSON-LD author list is one source; every other source stands alone.
-      if (!authors.empty() && i >= ld_sources) break;
-      for (std::string& n : NormalizeAuthorNames(sources[i])) {
-        if (!publisher_allowed && publisher.Names(n)) continue;
-        if (std::find(authors.begin(), authors.end(), n) == authors.end()) {
-          authors.push_back(std::move(n));
-        }
-      }
-    }
-    if (!authors.empty()) return authors;
-  }
-  return {};
-}
-
 // Visible dates: the first candidate after the title, else the closest one before it; candidates
 // in page chrome were never collected (see meta_collect.h).
 std::optional<DateTimeParts> PickVisibleDate(const PageFacts& f, DayMonthOrder order) {
   std::optional<DateTimeParts> before;
-  for (const std::vector<TextCandidate>* list : {&f.time_datetimes, &f.date_texts}) {
+  // A date the page labels as such ("<strong>Datum</strong> 28.04.2023") comes before dates that
+  // only sit near the title (a live blog's entries carry dates of their own), wherever it is.
+  for (const std::vector<TextCandidate>* list :
+       {&f.time_datetimes, &f.labelled_dates, &f.date_texts}) {
     const std::vector<TextCandidate>& cands = *list;
     for (const TextCandidate& c : cands) {
       std::optional<DateTimeParts> d =
           list == &f.time_datetimes ? ParseMachineDate(c.text) : FindDateInText(c.text, order);
       if (!d) continue;
-      if (c.after_h1 || f.h1_order < 0 || c.in_article) return d;
+      if (c.after_h1 || f.h1_order < 0 || c.in_article || list == &f.labelled_dates) return d;
       before = d;  // keep the last (closest) one before the title
     }
   }
@@ -211,6 +162,24 @@ std::string PreferPrintedHeadline(const std::string& declared, const std::string
   return declared;
 }
 
+// Where the page prints `title` among `headings`, alone or after a kicker ("Meinung <title>",
+// "Topic: <title>" as two spans: the heading's key ends with the title's, and the title is most
+// of it): 2 * the position of the last heading printing it, plus one when that heading is the
+// title alone; -1 when no heading prints it. Larger means printed later, or more exactly.
+int PrintedPosition(const std::string& title, const std::vector<std::string>& headings) {
+  const std::string key = HeadlineKey(DecodeCharacterReferences(title));
+  if (key.size() < 12) return -1;
+  int last = -1;
+  for (size_t i = 0; i < headings.size(); ++i) {
+    const std::string printed = HeadlineKey(headings[i]);
+    if (printed.size() >= key.size() && printed.size() <= 2 * key.size() &&
+        printed.compare(printed.size() - key.size(), key.size(), key) == 0) {
+      last = 2 * static_cast<int>(i) + (printed.size() == key.size() ? 1 : 0);
+    }
+  }
+  return last;
+}
+
 std::string PickSection(const PageFacts& f, const JsonLdData& ld, const std::string& title) {
   std::string section = Meta(f, {"article:section", "og:article:section", "section"});
   if (section.empty()) section = ld.article.section;
@@ -295,6 +264,15 @@ PageMetadata ExtractMetadata(const GumboNode* document, std::string_view page_ur
     m.title = StripSiteSuffix(f.title, m.site, host, true);
   }
 
+  // The JSON-LD headline is often an SEO variant that the page never prints, or prints above
+  // the article (a page-top <h1>) while og:title is the headline printed nearest the body: the
+  // one printed last (or, in one heading, more exactly) wins; a tie keeps JSON-LD.
+  if (!a.headline.empty() && !og_title.empty()) {
+    std::string og = StripSiteSuffix(og_title, m.site, host, false);
+    if (og != m.title && PrintedPosition(og, f.headings) > PrintedPosition(m.title, f.headings)) {
+      m.title = std::move(og);
+    }
+  }
   m.title = PreferPrintedHeadline(m.title, f.h1);
 
   // A title cut inside a multi-byte character upstream ends in U+FFFD: drop it.

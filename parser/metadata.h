@@ -6,18 +6,32 @@
 //                 is a cut-off prefix of it ending in "…") > og:title > twitter:title > the first
 //                 <h1> outside page chrome that is not a logo > <title>. The site name is removed
 //                 from each (" - VnExpress", " | Site", "Site | "); from <title> also a short
-//                 trailing segment (" | The Site").
+//                 trailing segment (" | The Site"). og:title replaces the JSON-LD headline when
+//                 the page prints og:title as a heading (<h1>/<h2> outside chrome and
+//                 breadcrumbs, alone or after a kicker) later than the headline, or prints only
+//                 og:title: the headline printed nearest the body wins over an SEO variant or a
+//                 page-top heading.
 //   lead:         JSON-LD description > og:description > twitter:description > meta description
 //                 > a visible sapo/standfirst element (class/id contains sapo, lead, summary,
 //                 description, standfirst, excerpt, chapeau).
-//   authors:      JSON-LD author (name(s); URLs ignored) > meta name=author > article:author when
-//                 it is a name, not a URL > rel=author links > itemprop=author > visible byline
-//                 classes (author, byline, tac-gia). "By", "Theo", "Von", "Par", "Tác giả:" and
-//                 trailing "| date" are stripped; whitespace collapsed; duplicates removed.
+//   authors:      JSON-LD author (name(s); URLs ignored) > meta name=author (or articleAuthor)
+//                 > article:author when it is a name, not a URL > rel=author links
+//                 > itemprop=author > links to an author page (/author/, /autor(en)/,
+//                 /journalist/) > visible byline classes (author, byline, tac-gia; not a
+//                 brand/logo beside them) and bylines labelled by an element ("<strong>Autor
+//                 </strong> Name"). "By", "Theo", "Von", "Par", "Tác giả:" and trailing "| date"
+//                 are stripped; whitespace collapsed; duplicates removed. A source naming only the
+//                 publisher yields to a later one naming a person. The list grows to the
+//                 rel=author links outside chrome when they name all of it and more (co-authors),
+//                 and gives way to the printed byline when the page credits its names as editors
+//                 ("Editor: X"). With no person, the publisher is the author, also under its
+//                 host name ("Example.at").
 //   published_at: JSON-LD datePublished > article:published_time (and og:/dc./pubdate metas)
 //                 > itemprop=datePublished > <time datetime> inside the article (or the first
-//                 <time> with pubdate) > a visible date near the title/byline (class contains
-//                 date/time/publish/ngay) > the date in the URL (/2023/03/16/, -20230316).
+//                 <time> with pubdate) > a date labelled by an element of its own
+//                 ("<strong>Datum</strong> 28.04.2023") > a visible date near the title/byline
+//                 (class contains date/time/publish/ngay) > the date in the URL (/2023/03/16/,
+//                 -20230316).
 //                 Visible dates in the page header/navigation (<header>, nav, top bar) outside
 //                 the article are never used (they are "today" dates).
 //   modified_at:  JSON-LD dateModified > article:modified_time / og:updated_time

@@ -71,13 +71,17 @@ TEST_P(PageClassTest, Extracts) {
       EXPECT_EQ(article->doubt_reason, value == "-" ? "" : value);
     } else if (key == "title") {
       EXPECT_EQ(article->title, value);
+    } else if (key == "published") {
+      EXPECT_EQ(article->published_at, value == "-" ? "" : value);
     } else if (key == "lines") {
       EXPECT_EQ(std::to_string(1 + std::count(text.begin(), text.end(), '\n')), value) << text;
     } else {
       ADD_FAILURE() << "unknown key " << key;
     }
   }
-  if (check_authors) EXPECT_EQ(article->authors, authors);
+  if (check_authors) {
+    EXPECT_EQ(article->authors, authors);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, PageClassTest, ::testing::ValuesIn(FixtureNames()),
