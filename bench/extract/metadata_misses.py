@@ -4,7 +4,8 @@
 Usage: metadata_misses.py NEWSCRAWL_BINARY [EVAL_DIR/fundus]
 
 Runs `newscrawl extract --url URL --format json` on every page that has a <id>.meta.json and
-prints one line per miss: field, page id, expected, got (the comparison of summarize.py).
+prints one line per miss: field, page id, expected, got (the comparison of summarize.py),
+and for a published time whose ground truth is flagged `published_suspect`, that flag.
 """
 import json
 import os
@@ -12,7 +13,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from summarize import minute, norm  # noqa: E402
+from summarize import norm, published_matches  # noqa: E402
 
 
 def main():
@@ -36,8 +37,10 @@ def main():
         if gt.get("authors") is not None and {norm(a) for a in rec.get("authors") or []} != {
                 norm(a) for a in gt["authors"]}:
             print(f"authors\t{pid}\t{gt['authors']!r}\t{rec.get('authors')!r}")
-        if gt.get("published") and minute(rec.get("published_at")) != minute(gt["published"]):
-            print(f"published\t{pid}\t{gt['published']!r}\t{rec.get('published_at')!r}")
+        if gt.get("published") and not published_matches(rec.get("published_at"), gt["published"]):
+            suspect = f"\tground truth suspect: {gt['published_suspect']}" if gt.get(
+                "published_suspect") else ""
+            print(f"published\t{pid}\t{gt['published']!r}\t{rec.get('published_at')!r}{suspect}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ PRED_DIR holds <id>.json article records. Prints:
   * with --per-page (score.py's per-page TSV), the ten pages with the lowest F1 (full-text
     sets) or the most missed/unwanted segments (snippet sets);
   * when GT_DIR has <id>.meta.json (fundus): metadata accuracy - title exact (NFC, whitespace
-    folded), authors as an exact set, published time to the minute.
+    folded), authors as an exact set, published time to the minute (see published_matches),
+    over the pages whose ground truth is not flagged `published_suspect` and, beside it, over
+    all pages with a published time.
 """
 import argparse
 import datetime
@@ -23,16 +25,40 @@ def norm(text):
     return " ".join(unicodedata.normalize("NFC", text or "").split())
 
 
-def minute(stamp):
+def parse_time(stamp):
     if not stamp:
         return None
     try:
-        t = datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        return datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     except ValueError:
+        return None
+
+
+def minute(stamp):
+    """The time as UTC to the minute; a time without an offset is taken as UTC."""
+    t = parse_time(stamp)
+    if t is None:
         return None
     if t.tzinfo is None:
         t = t.replace(tzinfo=datetime.timezone.utc)
     return t.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M")
+
+
+def published_matches(ours, truth):
+    """True when our published time is the ground truth's to the minute.
+
+    A ground-truth time with an offset is one instant: ours matches when it is the same instant.
+    A ground-truth time without an offset ("2025-02-02T09:00:00") is a wall-clock time in a zone
+    nobody recorded: ours matches when it reads the same either in UTC or in the offset our
+    record carries (the page's own), since the ground truth was taken from one of the two.
+    """
+    ours_t, truth_t = parse_time(ours), parse_time(truth)
+    if ours_t is None or truth_t is None:
+        return False
+    if truth_t.tzinfo is not None:
+        return minute(ours) == minute(truth)
+    wall = truth_t.strftime("%Y-%m-%dT%H:%M")
+    return minute(ours) == wall or ours_t.strftime("%Y-%m-%dT%H:%M") == wall
 
 
 def main():
@@ -71,7 +97,8 @@ def main():
     metas = {pid: p for pid, p in metas.items() if os.path.exists(p)}
     if not metas:
         return
-    title = authors = published = n_authors = n_published = 0
+    title = authors = n_authors = 0
+    published = n_published = published_trusted = n_published_trusted = 0
     for pid, path in metas.items():
         with open(path, encoding="utf-8") as f:
             gt = json.load(f)
@@ -82,12 +109,18 @@ def main():
             authors += {norm(x) for x in rec.get("authors") or []} == {
                 norm(x) for x in gt["authors"]}
         if gt.get("published"):
+            hit = published_matches(rec.get("published_at"), gt["published"])
             n_published += 1
-            published += minute(rec.get("published_at")) == minute(gt["published"])
+            published += hit
+            if not gt.get("published_suspect"):
+                n_published_trusted += 1
+                published_trusted += hit
     print(f"metadata {name}: title {title}/{len(metas)} ({title / len(metas):.3f}), "
           f"authors {authors}/{n_authors} ({authors / max(1, n_authors):.3f}), "
-          f"published to the minute {published}/{n_published} "
-          f"({published / max(1, n_published):.3f})")
+          f"published to the minute {published_trusted}/{n_published_trusted} "
+          f"({published_trusted / max(1, n_published_trusted):.3f}) over pages whose ground "
+          f"truth is not flagged suspect, {published}/{n_published} "
+          f"({published / max(1, n_published):.3f}) over all")
 
 
 if __name__ == "__main__":
