@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "parser/dom.h"
+#include "parser/inline_links.h"
 
 namespace newscrawl::content {
 namespace {
@@ -193,7 +194,8 @@ ContentTree BuildTree(const GumboNode* root) {
       info.hint = CachedHints(node, &hint_cache, &token_hints);
       info.skipped = f.skipped || IsSkippedTag(tag) || info.hint == Hint::kHidden;
       info.block = (f.parent < 0 || dom::IsBlockTag(tag)) ? index : el[f.parent].block;
-      bool in_link = f.in_link || tag == GUMBO_TAG_A;
+      // A keyword link glued into CJK running text counts as the paragraph's text.
+      bool in_link = f.in_link || (tag == GUMBO_TAG_A && !IsLinkInCjkRunningText(node));
       const GumboVector& children = node->v.element.children;
       for (unsigned int k = children.length; k > 0; --k) {
         stack.push_back(
