@@ -180,6 +180,19 @@ int PrintedPosition(const std::string& title, const std::vector<std::string>& he
   return last;
 }
 
+// True when `candidate` and `current` are the same headline in other punctuation ("Kicker:
+// Headline" and "Kicker - Headline": the same words, so printed alike) and the document's
+// <title> spells it as `candidate` and not as `current`: the page's own spelling wins.
+bool SpelledByDocumentTitle(const std::string& candidate, const std::string& current,
+                            const std::string& document_title) {
+  const std::string a = DecodeCharacterReferences(candidate);
+  const std::string b = DecodeCharacterReferences(current);
+  if (HeadlineKey(a) != HeadlineKey(b) || HeadlineKey(a).size() < 12) return false;
+  const std::string t = text::CollapseWhitespace(DecodeCharacterReferences(document_title));
+  auto spells = [&t](const std::string& s) { return t.compare(0, s.size(), s) == 0; };
+  return spells(a) && !spells(b);
+}
+
 std::string PickSection(const PageFacts& f, const JsonLdData& ld, const std::string& title) {
   std::string section = Meta(f, {"article:section", "og:article:section", "section"});
   if (section.empty()) section = ld.article.section;
@@ -270,6 +283,8 @@ PageMetadata ExtractMetadata(const GumboNode* document, std::string_view page_ur
   if (!a.headline.empty() && !og_title.empty()) {
     std::string og = StripSiteSuffix(og_title, m.site, host, false);
     if (og != m.title && PrintedPosition(og, f.headings) > PrintedPosition(m.title, f.headings)) {
+      m.title = std::move(og);
+    } else if (og != m.title && SpelledByDocumentTitle(og, m.title, f.title)) {
       m.title = std::move(og);
     }
   }
