@@ -50,6 +50,13 @@ constexpr std::string_view kTrailerPhrases[] = {
     "Le puede interesar", "Te puede interesar", "Puedes ver", "Lee también", "Ver también", "Mire",
     "Leia também", "Veja também", "Leggi anche", "Vedi anche", "Lees ook", "Read also", "Also see",
     "Watch", "Related coverage", "Missed the main event",
+    // "You may also like" and "related" headings in Portuguese, Spanish, Italian, French
+    "Você pode gostar", "Você também pode gostar", "Você pode se interessar", "Talvez você goste",
+    "Posts relacionados", "Artigos relacionados", "Notícias relacionadas", "Mais lidas",
+    "También te puede interesar", "Te podría interesar", "Artículos relacionados",
+    "Noticias relacionadas", "Lo más leído", "Potrebbe interessarti", "Ti potrebbe interessare",
+    "Articoli correlati", "I più letti", "Vous aimerez aussi", "Vous pourriez aussi aimer",
+    "Vous aimerez peut-être aussi", "À voir aussi",
     // More German "related"/"further reading" headings
     "Ähnliche Beiträge", "Verwandte Beiträge", "Weiterführende Links", "Weiterführender Link",
     "Zum Weiterlesen", "Weiterlesen",

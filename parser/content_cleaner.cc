@@ -42,6 +42,8 @@ class Cleaner {
     for (int i = container_ + 1; i < end;) {
       if (drop_[i] || ShouldDrop(i)) {
         drop_[i] = IsImageBlock(i) ? kImageBlock : 1;
+        // A trailer heading dropped for its class ("relatedpoststitle") still heads its items.
+        if (HeadingKind kind = HeadingKindOf(i); kind != HeadingKind::kNone) DropSection(i, kind);
         i += el_[i].subtree_size;
         continue;
       }
