@@ -70,17 +70,57 @@ bool HoldsImage(const std::vector<ElementInfo>& el, int k) {
   return false;
 }
 
+// True when element k reads like a lead: a paragraph's worth of text with few links, no
+// headline or picture, and a class that names a lead.
+bool IsLeadCandidate(const std::vector<ElementInfo>& el, int k) {
+  const ElementInfo& e = el[k];
+  if (e.skipped) return false;
+  if (e.text_chars < 60 || e.text_chars > 1200 || e.link_chars * 5 > e.text_chars) return false;
+  if (dom::TagOf(e.node) == GUMBO_TAG_H1 || HoldsImage(el, k)) return false;
+  std::string hints = dom::ClassAndIdLower(e.node);
+  if (hints.find("share") != std::string::npos || hints.find("social") != std::string::npos ||
+      hints.find("newsletter") != std::string::npos || hints.find("caption") != std::string::npos) {
+    return false;  // "share this story" boxes have summaries and descriptions too
+  }
+  for (std::string_view word :
+       {"lead", "sapo", "standfirst", "teaser", "intro", "summary", "excerpt", "subtitle",
+        "chapeau", "abstract", "subline", "description", "dek"}) {
+    if (hints.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The last <h1> before element `before` in document order, or -1.
+int LastHeadlineBefore(const std::vector<ElementInfo>& el, int before) {
+  for (int k = before - 1; k > 0; --k) {
+    if (dom::TagOf(el[k].node) == GUMBO_TAG_H1) return k;
+  }
+  return -1;
+}
+
 // A lead/standfirst printed just before the body container (often in the article header, which
 // the container excludes): an element close before it whose class names a lead and whose text
-// reads like a paragraph. Returns its index or -1.
+// reads like a paragraph. Close means within four levels above the container, or, when the
+// headline (<h1>) sits farther away (a page <header> or intro section apart from the body's
+// section), right after that headline, before any other text. Returns its index or -1.
 int FindLeadBefore(const ContentTree& tree, int container) {
   const std::vector<ElementInfo>& el = tree.elements;
   int scope = container;
   for (int up = 0; up < 4 && el[scope].parent > 0; ++up) scope = el[scope].parent;
   const int end = container + el[container].subtree_size;
+  const int headline = LastHeadlineBefore(el, scope + 1);
   int found = -1;
-  for (int k = scope + 1; k < end; ++k) {
+  int start = scope + 1;
+  if (headline > 0 && headline + el[headline].subtree_size <= scope) {
+    start = headline + el[headline].subtree_size;
+  }
+  for (int k = start; k < end; ++k) {
     const ElementInfo& e = el[k];
+    if (k <= scope && k + e.subtree_size <= scope + 1 && !IsLeadCandidate(el, k) &&
+        e.own_chars >= 40 && !e.suppressed && !e.skipped) {
+      k = scope;  // other text between the headline and the body's section: no lead up there
+      continue;
+    }
     if (k >= container) {
       // Inside the container only what it does not render (an article <header>), and only
       // before its first paragraph.
@@ -89,24 +129,10 @@ int FindLeadBefore(const ContentTree& tree, int container) {
     } else if (k + e.subtree_size > container) {
       continue;  // an ancestor of the container
     }
-    if (e.skipped) continue;
-    if (e.text_chars < 60 || e.text_chars > 1200 || e.link_chars * 5 > e.text_chars) continue;
-    if (dom::TagOf(e.node) == GUMBO_TAG_H1 || HoldsImage(el, k)) continue;
-    std::string hints = dom::ClassAndIdLower(e.node);
-    if (hints.find("share") != std::string::npos || hints.find("social") != std::string::npos ||
-        hints.find("newsletter") != std::string::npos ||
-        hints.find("caption") != std::string::npos) {
-      continue;  // "share this story" boxes have summaries and descriptions too
+    if (IsLeadCandidate(el, k)) {
+      found = k;
+      k += e.subtree_size - 1;  // the outermost match; its children are inside
     }
-    for (std::string_view word :
-         {"lead", "sapo", "standfirst", "teaser", "intro", "summary", "excerpt", "subtitle",
-          "chapeau", "abstract", "subline", "description", "dek"}) {
-      if (hints.find(word) != std::string::npos) {
-        found = k;
-        break;
-      }
-    }
-    if (found == k) k += e.subtree_size - 1;  // the outermost match; its children are inside
   }
   return found;
 }
