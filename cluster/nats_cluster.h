@@ -162,6 +162,15 @@ struct NatsClusterOptions {
   std::chrono::milliseconds article_duplicate_window{std::chrono::hours(24)};
   // A URL claim not published after this long belongs to a dead claimer and may be taken over.
   std::chrono::milliseconds claim_takeover{std::chrono::minutes(5)};
+  // The near-duplicate window: NC_CLAIMLOG keeps a claim's message this long (its MaxAge, set
+  // by the instance that creates the stream), and an article is compared with the articles
+  // claimed within this time before it. Every instance keeps the window's signatures in memory
+  // (about 2.5 KB per article of 400 words: 100,000 articles a day for 14 days is ~3.5 GB; see
+  // newscrawl_cluster_claim_index_bytes). Every instance of a cluster must use the same value.
+  std::chrono::milliseconds near_dup_window{std::chrono::hours(24 * 14)};
+  // How long a claim waits for this instance's index to apply the claim log up to its own
+  // message before it returns Unavailable (retried later; never a guess).
+  std::chrono::milliseconds claim_index_wait{5000};
   // Stream / bucket name prefix, for tests sharing one NATS cluster ("" = NC_LEASES, ...;
   // "T1_" = T1_NC_LEASES, ...; subjects get the lower-case prefix too).
   std::string name_prefix;
@@ -227,6 +236,9 @@ class NatsCluster : public pipeline::ClusterHooks {
   // Stops renewing leases without releasing them (tests: an instance that hangs). OwnsHost turns
   // false by itself when the leases run out.
   void PauseRenewalsForTesting();
+  // While paused, this instance's near-duplicate index applies no claim log message (tests: a
+  // lagging consumer); claims of texts with band keys return Unavailable after claim_index_wait.
+  void PauseClaimIndexForTesting(bool paused);
 
   const NatsClusterOptions& options() const;
 

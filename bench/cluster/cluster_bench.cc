@@ -162,8 +162,9 @@ int Path(const std::string& urls, int n) {
   return stored == n ? 0 : 1;
 }
 
-// Round trips on the cluster's own connection type: what one request costs on loopback, and what
-// a claim's worth of KV puts sent together costs.
+// Round trips on the cluster's own connection type: what one request costs on loopback, what
+// many KV puts (a claim before the claim log: 19) or claim log publishes sent together cost, and
+// what a claim sends now (two KV creates and one log publish).
 int RoundTrips(const std::string& urls, int n) {
   using namespace newscrawl::cluster;
   const std::string prefix = Prefix();
@@ -204,6 +205,20 @@ int RoundTrips(const std::string& urls, int n) {
     time_batch("KV create-only put (R3)", 1, fresh_put);
     time_batch("KV create-only put (R3)", 19, fresh_put);
     time_batch("KV get (stream leader)", 19, get);
+    // The claim log: a plain stream publish (no per-subject expectation) against a KV put.
+    const ClusterNames names = NamesFor(prefix);
+    auto log_publish = [&] {
+      JsRequest r;
+      r.subject = names.claimlog_subject;
+      r.body = std::string(1200, 's');  // a signature of ~300 words
+      return r;
+    };
+    time_batch("claim log publish (R3 stream)", 1, log_publish);
+    time_batch("claim log publish (R3 stream)", 19, log_publish);
+    // What one claim of a new article sends now: u. and c. creates and its log message.
+    int part = 0;
+    time_batch("claim: 2 KV create-only puts + 1 log publish", 3,
+               [&] { return ++part % 3 == 0 ? log_publish() : fresh_put(); });
     requests.reset();
   }
   cluster.Stop();
