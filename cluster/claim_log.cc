@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace newscrawl::cluster {
 
@@ -58,33 +59,34 @@ Result<ClaimIndex::Verdict> ClaimLog::VerdictAfter(uint64_t seq, const ClaimLogE
   const int64_t latest_time_ns = (client_->clock().UnixNowMs() + 3600 * 1000) * 1000000;
   const auto deadline = std::chrono::steady_clock::now() + options_.claim_index_wait;
   std::unique_lock<std::mutex> lock(mu_);
-  wanted_seq_ = std::max(wanted_seq_, seq - 1);
+  ++waiters_;
+  std::optional<ClaimIndex::Verdict> verdict;
   // Every message before ours applied: ours is decided as the index will decide it.
+  wanted_seq_ = std::max(wanted_seq_, seq - 1);
   applied_cv_.wait_until(lock, deadline,
                          [&] { return applied_seq_ + 1 >= seq || stopping_.load(); });
-  if (applied_seq_ + 1 == seq) {
-    if (auto verdict = index_.Predict(entry, latest_time_ns)) return *verdict;
-  }
-  // Otherwise (it was applied already, or the prediction depends on an entry at the edge of the
-  // window): the verdict the index gave our message.
-  wanted_seq_ = std::max(wanted_seq_, seq);
-  applied_cv_.wait_until(lock, deadline, [&] { return applied_seq_ >= seq || stopping_.load(); });
-  if (applied_seq_ < seq) {
-    const Status behind = Status::Unavailable(
-        "cluster: the near-duplicate index has applied the claim log through message " +
-        std::to_string(applied_seq_) + ", this claim is message " + std::to_string(seq) +
-        "; retry later");
-    lock.unlock();
-    client_->NoteBrokerError("claim_index", behind);
-    return behind;
-  }
-  auto verdict = index_.VerdictOf(entry.id);
+  if (applied_seq_ + 1 == seq) verdict = index_.Predict(entry, latest_time_ns);
   if (!verdict) {
+    // Applied already, or the prediction depends on an entry at the edge of the window: the
+    // verdict the index gave our message.
+    wanted_seq_ = std::max(wanted_seq_, seq);
+    applied_cv_.wait_until(lock, deadline, [&] { return applied_seq_ >= seq || stopping_.load(); });
+    if (applied_seq_ >= seq) verdict = index_.VerdictOf(entry.id);
+  }
+  --waiters_;
+  const uint64_t applied = applied_seq_;
+  lock.unlock();
+  if (verdict) return *verdict;
+  if (applied >= seq) {
     // Its message was applied, so only a window shorter than the wait could drop it.
     return Status::Internal("cluster: claim log message " + std::to_string(seq) + " of " +
                             entry.id + " applied but not in the index");
   }
-  return *verdict;
+  const Status behind = Status::Unavailable(
+      "cluster: the near-duplicate index has applied the claim log through message " +
+      std::to_string(applied) + ", this claim is message " + std::to_string(seq) + "; retry later");
+  client_->NoteBrokerError("claim_index", behind);
+  return behind;
 }
 
 bool ClaimLog::Subscribe() {
@@ -150,7 +152,7 @@ void ClaimLog::ReadLoop() {
     bool stalled = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      stalled = wanted_seq_ > applied_seq_ && now - last_progress > kStallLimit;
+      stalled = waiters_ > 0 && wanted_seq_ > applied_seq_ && now - last_progress > kStallLimit;
     }
     if (s == NATS_TIMEOUT && !stalled) continue;
     // A lost subscription, or a claim waiting for messages that do not come: start again from

@@ -80,6 +80,7 @@ class ClaimLog {
   ClaimIndex index_;          // guarded by mu_
   uint64_t applied_seq_ = 0;  // guarded by mu_: the last stream sequence applied
   uint64_t wanted_seq_ = 0;   // guarded by mu_: the highest sequence a claim waits for
+  int waiters_ = 0;           // guarded by mu_: claims in VerdictAfter
 
   Gauge* entries_ = nullptr;
   Gauge* bytes_ = nullptr;

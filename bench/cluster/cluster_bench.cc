@@ -158,6 +158,16 @@ int Path(const std::string& urls, int n) {
       "article (median; mean %.0f us); all confirmed: %.0f us per article overall\n",
       stored, n, Median(claim_us), Median(publish_us), Median(total_us),
       total_us.empty() ? 0.0 : sum / total_us.size(), overall_us);
+  // The near-duplicate index this instance built (every article of the run is in it).
+  const std::string metrics = newscrawl::MetricsRegistry::Default().RenderPrometheus();
+  auto gauge = [&](const std::string& name) {
+    const size_t at = metrics.find("\n" + name + " ");
+    return at == std::string::npos ? 0.0 : std::atof(metrics.c_str() + at + name.size() + 2);
+  };
+  const double entries = gauge("newscrawl_cluster_claim_index_entries");
+  if (entries > 0)
+    std::printf("near-duplicate index: %.0f entries, %.0f bytes each (~300 words per article)\n",
+                entries, gauge("newscrawl_cluster_claim_index_bytes") / entries);
   cluster.Stop();
   return stored == n ? 0 : 1;
 }

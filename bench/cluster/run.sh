@@ -31,8 +31,9 @@ median() { sort -n | sed -n 2p; }
 per_article=()
 overall=()
 for run in 1 2 3; do
-  line="$("$bin" path "$urls" "${ARTICLES:-2000}")"
-  echo "run $run: $line"
+  out="$("$bin" path "$urls" "${ARTICLES:-2000}")"
+  line="$(echo "$out" | grep '^cluster path')"
+  echo "run $run: $out"
   per_article+=("$(echo "$line" | sed -E 's/.* = ([0-9]+) us per article.*/\1/')")
   # Absent from the output of versions whose Publish waited for its PubAck.
   overall+=("$(echo "$line" | sed -nE 's/.*confirmed: ([0-9]+) us per article overall.*/\1/p')")
