@@ -15,8 +15,8 @@
 //
 // Time is the server's timestamp of each message, so eviction is the same on every instance:
 // before a message is applied, entries older than its time minus `window` are dropped.
-// Memory: the signature (4 bytes per word of text), the id and hash, ~16 band keys: about 2.5 KB
-// for an article of 400 words; ApproximateBytes() reports the total.
+// Memory: the signature (4 bytes per distinct 5-word shingle), the id and hash, 16 band keys
+// and the map nodes: ApproximateBytes() says 2.5 KB per article of ~300 words (bench/cluster).
 //
 // Thread safety: none; the claim log guards it with its own mutex.
 #pragma once

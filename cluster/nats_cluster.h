@@ -86,7 +86,7 @@
 //   from the last applied message (op="claim_log").
 //   Start-up: the index is rebuilt by replaying NC_CLAIMLOG from its start (near_dup_window of
 //   claims); claims made meanwhile wait for it as above. Memory: the window's signatures (about
-//   2.5 KB per article of 400 words), newscrawl_cluster_claim_index_{entries,bytes}.
+//   2.5 KB per article of 300 words), newscrawl_cluster_claim_index_{entries,bytes}.
 //   A claim that ends in kDuplicate deletes its URL claim and rewrites the content key it created
 //   (on its revision) to name the original, so a later exact copy is a duplicate of the article
 //   that is stored. A claim held by this instance and not published (a crash, a failed release)
@@ -184,7 +184,7 @@ struct NatsClusterOptions {
   // The near-duplicate window: NC_CLAIMLOG keeps a claim's message this long (its MaxAge, set
   // by the instance that creates the stream), and an article is compared with the articles
   // claimed within this time before it. Every instance keeps the window's signatures in memory
-  // (about 2.5 KB per article of 400 words: 100,000 articles a day for 14 days is ~3.5 GB; see
+  // (about 2.5 KB per article of 300 words: 100,000 articles a day for 14 days is ~3.5 GB; see
   // newscrawl_cluster_claim_index_bytes). Every instance of a cluster must use the same value.
   std::chrono::milliseconds near_dup_window{std::chrono::hours(24 * 14)};
   // How long a claim waits for this instance's index to apply the claim log up to its own
