@@ -92,10 +92,10 @@
 //   that is stored. A claim held by this instance and not published (a crash, a failed release)
 //   is decided again, with the same answer.
 // Known limits: near duplicates are found within near_dup_window only (older articles are no
-// longer in the log; an instance's own store still finds its own); two exact copies whose log
-// messages came in the other order than their content claims leave the content claim's loser
-// as an "original" in the index, so a later near copy may name it in duplicate_of (it is still
-// a duplicate, never a second new); URL and content keys rely on create-only puts (see
+// longer in the log; an instance's own store still finds its own); a content claim's loser stays
+// an "original" in the index when its log message came first (two exact copies claimed at once)
+// or its exact original is older than the window, so a later near copy may name it in
+// duplicate_of (still a duplicate of a stored text, never a second new); URL and content keys rely on create-only puts (see
 // docs/cluster.md on nats-server 2.9.10). Instances before the claim log wrote band keys that
 // this version neither writes nor reads: upgrade every instance of a cluster together.
 //
