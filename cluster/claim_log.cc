@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <optional>
+#include <string_view>
+#include <vector>
 
 namespace newscrawl::cluster {
 
@@ -12,6 +14,11 @@ namespace {
 
 // A waiting claim that sees no message applied for this long has the consumer recreated.
 constexpr auto kStallLimit = std::chrono::seconds(1);
+// How long a claim waits for the consumer before it reads the missing messages itself, and how
+// many it reads at most (a longer gap is the start-up replay: the consumer's).
+constexpr auto kCatchUpAfter = std::chrono::milliseconds(100);
+constexpr uint64_t kMaxCatchUp = 4096;
+constexpr uint64_t kCatchUpChunk = 256;
 
 }  // namespace
 
@@ -63,8 +70,16 @@ Result<ClaimIndex::Verdict> ClaimLog::VerdictAfter(uint64_t seq, const ClaimLogE
   std::optional<ClaimIndex::Verdict> verdict;
   // Every message before ours applied: ours is decided as the index will decide it.
   wanted_seq_ = std::max(wanted_seq_, seq - 1);
-  applied_cv_.wait_until(lock, deadline,
-                         [&] { return applied_seq_ + 1 >= seq || stopping_.load(); });
+  auto before_ours = [&] { return applied_seq_ + 1 >= seq || stopping_.load(); };
+  applied_cv_.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + kCatchUpAfter),
+                         before_ours);
+  if (!before_ours() && seq - 1 - applied_seq_ <= kMaxCatchUp && !catch_up_paused_.load()) {
+    lock.unlock();
+    Status caught_up = CatchUp(seq - 1);
+    if (!caught_up.ok()) spdlog::warn("cluster: reading the claim log: {}", caught_up.ToString());
+    lock.lock();
+  }
+  applied_cv_.wait_until(lock, deadline, before_ours);
   if (applied_seq_ + 1 == seq) verdict = index_.Predict(entry, latest_time_ns);
   if (!verdict) {
     // Applied already, or the prediction depends on an entry at the edge of the window: the
@@ -171,20 +186,56 @@ void ClaimLog::ApplyMessage(natsMsg* raw) {
   const int64_t time_ns = meta->Timestamp;
   jsMsgMetaData_Destroy(meta);
   const char* data = natsMsg_GetData(raw);
-  auto entry = DecodeClaimLogEntry(std::string_view(
-      data != nullptr ? data : "", static_cast<size_t>(natsMsg_GetDataLength(raw))));
   std::lock_guard<std::mutex> lock(mu_);
-  if (seq <= applied_seq_) return;  // delivered again after a resubscribe
-  if (entry.ok()) {
-    index_.Apply(seq, time_ns, *entry);
-  } else {
-    client_->BrokerErrors("decode_claim_log").Increment();
+  ApplyLocked(seq, time_ns,
+              std::string_view(data != nullptr ? data : "",
+                               static_cast<size_t>(natsMsg_GetDataLength(raw))),
+              /*missing=*/false);
+}
+
+void ClaimLog::ApplyLocked(uint64_t seq, int64_t time_ns, std::string_view body, bool missing) {
+  if (seq <= applied_seq_) return;  // delivered again after a resubscribe, or read by a claim
+  if (!missing) {
+    auto entry = DecodeClaimLogEntry(body);
+    if (entry.ok()) {
+      index_.Apply(seq, time_ns, *entry);
+    } else {
+      client_->BrokerErrors("decode_claim_log").Increment();
+    }
   }
   applied_seq_ = seq;
   entries_->Set(static_cast<double>(index_.size()));
   bytes_->Set(static_cast<double>(index_.ApproximateBytes()));
   applied_gauge_->Set(static_cast<double>(seq));
   applied_cv_.notify_all();
+}
+
+Status ClaimLog::CatchUp(uint64_t through) {
+  while (!stopping_.load()) {
+    uint64_t from = 0;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      from = applied_seq_ + 1;
+    }
+    if (from > through) return Status::Ok();
+    const uint64_t to = std::min(through, from + kCatchUpChunk - 1);
+    std::vector<JsRequest> requests;
+    for (uint64_t seq = from; seq <= to; ++seq)
+      requests.push_back(MessageBySeqRequest(stream_, seq));
+    std::vector<JsReply> replies;
+    NC_RETURN_IF_ERROR(client_->RoundTrip("claim_log_read", requests, &replies));
+    std::lock_guard<std::mutex> lock(mu_);
+    for (size_t i = 0; i < replies.size(); ++i) {
+      auto message = ParseKvGet(replies[i].body);
+      const bool missing = message.status().code() == StatusCode::kNotFound;  // aged out
+      if (!message.ok() && !missing) return message.status();
+      if (!missing && message->time_ns == 0)
+        return Status::Corruption("cluster: claim log message " + std::to_string(from + i) +
+                                  " read without a readable time");
+      ApplyLocked(from + i, missing ? 0 : message->time_ns, missing ? "" : message->value, missing);
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace newscrawl::cluster

@@ -5,9 +5,14 @@
 // VerdictAfter(seq of its message): the verdict once every message before it is applied (its own
 // is then decided by ClaimIndex::Predict, exactly as the index will apply it).
 //
+// Catching up: a claim that finds the messages before its own not applied within 100 ms reads
+// them itself from the stream's leader (STREAM.MSG.GET by sequence, up to 4,096 of them), so a
+// claim needs the stream's leader only, as a KV put does, not a consumer: recreating the
+// consumer of a dead node needs the meta leader, which can take many seconds after a node loss.
+//
 // Lagging: VerdictAfter waits at most `claim_index_wait` (NatsClusterOptions); when the index
-// has not reached the claim's message by then (start-up replay, a consumer lost with its node, a
-// stalled connection) it returns Unavailable and never guesses; the claim is retried later and
+// has not reached the claim's message by then (start-up replay of a long log, the stream
+// unreadable) it returns Unavailable and never guesses; the claim is retried later and
 // gets the same verdict (the first message of an id decides). A consumer that delivers nothing
 // for a second while a claim waits is recreated from the last applied message (counted in
 // newscrawl_cluster_broker_errors_total{op="claim_log"}). Gauges: newscrawl_cluster_claim_index_
@@ -56,14 +61,24 @@ class ClaimLog {
   // log is stopping.
   Result<ClaimIndex::Verdict> VerdictAfter(uint64_t seq, const ClaimLogEntry& entry);
 
-  // Tests: while paused, no message is applied (a lagging consumer).
-  void PauseForTesting(bool paused) { paused_.store(paused); }
+  // Tests: `reader`: the consumer applies nothing (lost, or lagging); `catch_up`: claims read
+  // nothing from the stream themselves either (the stream unreadable too).
+  void PauseForTesting(bool reader, bool catch_up) {
+    paused_.store(reader);
+    catch_up_paused_.store(catch_up);
+  }
 
  private:
   void ReadLoop();
   // (Re)creates the ordered consumer from the message after the last applied one.
   bool Subscribe();
   void ApplyMessage(natsMsg* msg);
+  // Applies `seq` (stored at time_ns; `body` unread when `missing`) unless already applied;
+  // requires mu_.
+  void ApplyLocked(uint64_t seq, int64_t time_ns, std::string_view body, bool missing);
+  // Reads the messages after the last applied one through `through` from the stream leader and
+  // applies them (at most kMaxCatchUp; more is the consumer's replay).
+  Status CatchUp(uint64_t through);
 
   JsClient* const client_;
   const NatsClusterOptions& options_;
@@ -72,6 +87,7 @@ class ClaimLog {
 
   std::atomic<bool> stopping_{false};
   std::atomic<bool> paused_{false};
+  std::atomic<bool> catch_up_paused_{false};
   std::thread reader_;
   NatsSubscriptionPtr sub_;  // reader thread only (and Stop after joining it)
 

@@ -280,8 +280,8 @@ Status NatsCluster::RenewNow() { return impl_->leases.RenewNow(); }
 
 void NatsCluster::PauseRenewalsForTesting() { impl_->leases.PauseRenewals(); }
 
-void NatsCluster::PauseClaimIndexForTesting(bool paused) {
-  impl_->claim_log.PauseForTesting(paused);
+void NatsCluster::PauseClaimIndexForTesting(bool reader, bool catch_up) {
+  impl_->claim_log.PauseForTesting(reader, catch_up);
 }
 
 // ---------------------------------------------------------------------------------------------

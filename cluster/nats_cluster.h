@@ -78,12 +78,14 @@
 //      of the id's first message again; a duplicate is never indexed, so later copies are compared
 //      with the original only.
 //   4. otherwise kStore; Publish later marks "u.<id>" "p".
-//   Lagging: when this instance's index has not applied the messages before the claim's within
-//   `claim_index_wait` (5 s; start-up replay, a consumer lost with its node), the claim returns
-//   Unavailable (retried later like broker trouble, counted in
-//   newscrawl_cluster_broker_errors_total{op="claim_index"} and claims_total{result="retry"});
-//   it never guesses. A consumer that delivers nothing for 1 s while a claim waits is recreated
-//   from the last applied message (op="claim_log").
+//   Lagging: a claim whose instance has not applied the messages before its own within 100 ms
+//   reads them itself from the stream's leader (up to 4,096), so after a node loss claims need
+//   the stream's leader only, not the consumer (whose re-creation needs the meta leader). When
+//   the index still has not got there within `claim_index_wait` (10 s; the start-up replay of a
+//   long log, the stream unreadable), the claim returns Unavailable (retried later like broker
+//   trouble, counted in newscrawl_cluster_broker_errors_total{op="claim_index"} and
+//   claims_total{result="retry"}); it never guesses. A consumer that delivers nothing for 1 s
+//   while a claim waits is recreated from the last applied message (op="claim_log").
 //   Start-up: the index is rebuilt by replaying NC_CLAIMLOG from its start (near_dup_window of
 //   claims); claims made meanwhile wait for it as above. Memory: the window's signatures (about
 //   2.5 KB per article of 300 words), newscrawl_cluster_claim_index_{entries,bytes}.
@@ -95,9 +97,10 @@
 // longer in the log; an instance's own store still finds its own); a content claim's loser stays
 // an "original" in the index when its log message came first (two exact copies claimed at once)
 // or its exact original is older than the window, so a later near copy may name it in
-// duplicate_of (still a duplicate of a stored text, never a second new); URL and content keys rely on create-only puts (see
-// docs/cluster.md on nats-server 2.9.10). Instances before the claim log wrote band keys that
-// this version neither writes nor reads: upgrade every instance of a cluster together.
+// duplicate_of (still a duplicate of a stored text, never a second new); URL and content keys rely
+// on create-only puts (see docs/cluster.md on nats-server 2.9.10). Instances before the claim log
+// wrote band keys that this version neither writes nor reads: upgrade every instance of a cluster
+// together.
 //
 // Publish() sends the stored record to ARTICLES (Nats-Msg-Id "<id>.<version>") without waiting:
 // the PubAcks are collected asynchronously (at most 512 publishes in flight; Publish waits for
@@ -189,7 +192,7 @@ struct NatsClusterOptions {
   std::chrono::milliseconds near_dup_window{std::chrono::hours(24 * 14)};
   // How long a claim waits for this instance's index to apply the claim log up to its own
   // message before it returns Unavailable (retried later; never a guess).
-  std::chrono::milliseconds claim_index_wait{5000};
+  std::chrono::milliseconds claim_index_wait{10000};
   // Stream / bucket name prefix, for tests sharing one NATS cluster ("" = NC_LEASES, ...;
   // "T1_" = T1_NC_LEASES, ...; subjects get the lower-case prefix too).
   std::string name_prefix;
@@ -255,9 +258,10 @@ class NatsCluster : public pipeline::ClusterHooks {
   // Stops renewing leases without releasing them (tests: an instance that hangs). OwnsHost turns
   // false by itself when the leases run out.
   void PauseRenewalsForTesting();
-  // While paused, this instance's near-duplicate index applies no claim log message (tests: a
-  // lagging consumer); claims of texts with band keys return Unavailable after claim_index_wait.
-  void PauseClaimIndexForTesting(bool paused);
+  // Tests: `reader`: this instance's claim log consumer applies nothing (lost or lagging);
+  // `catch_up`: claims do not read the log themselves either, so claims of texts with band keys
+  // return Unavailable after claim_index_wait (see claim_log.h).
+  void PauseClaimIndexForTesting(bool reader, bool catch_up);
 
   const NatsClusterOptions& options() const;
 

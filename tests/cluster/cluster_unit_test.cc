@@ -323,6 +323,14 @@ TEST(JetStreamWire, KvRequestsAndReads) {
   EXPECT_EQ(found->value, "id hash");
   EXPECT_EQ(found->revision, 5u);
   EXPECT_FALSE(found->deleted);
+  EXPECT_EQ(found->time_ns, 0);  // unreadable time
+  // 2026-12-07T15:00:58.5Z = 1796655658.5 s since the epoch.
+  auto timed =
+      ParseKvGet(R"({"message":{"seq":7,"data":"","time":"2026-12-07T15:00:58.500000001Z"}})");
+  ASSERT_TRUE(timed.ok());
+  EXPECT_EQ(timed->time_ns, int64_t{1796655658500000001});
+  EXPECT_EQ(MessageBySeqRequest("S", 42).body, R"({"seq":42})");
+  EXPECT_EQ(MessageBySeqRequest("S", 42).subject, "$JS.API.STREAM.MSG.GET.S");
   auto deleted =
       ParseKvGet(R"({"message":{"seq":6,"hdrs":"TkFUUy8xLjANCktWLU9wZXJhdGlvbjogREVMDQoNCg=="}})");
   ASSERT_TRUE(deleted.ok());

@@ -564,8 +564,8 @@ TEST_F(NatsClusterTest, ALaggingIndexMakesAClaimRetryNeverGuess) {
   o.claim_index_wait = milliseconds(300);
   Instance& a = Add("inst-a", &o);
   Instance& b = Add("inst-b");
-  // inst-a's index stops applying the log; inst-b claims a story meanwhile.
-  a.cluster->PauseClaimIndexForTesting(true);
+  // inst-a's index stops applying the log and cannot read it either; inst-b claims a story.
+  a.cluster->PauseClaimIndexForTesting(/*reader=*/true, /*catch_up=*/true);
   Article x = MakeArticle("https://b.example.org/lag", RoundStory(7, false));
   auto first = b.cluster->Claim(x);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
@@ -580,13 +580,20 @@ TEST_F(NatsClusterTest, ALaggingIndexMakesAClaimRetryNeverGuess) {
   EXPECT_EQ(CounterValue(a.metrics, "newscrawl_cluster_claims_total{result=\"retry\"}"), 1u);
   EXPECT_GE(CounterValue(a.metrics, "newscrawl_cluster_broker_errors_total{op=\"claim_index\"}"),
             1u);
-  // Caught up, the retry gets the verdict of the log: x came first.
-  a.cluster->PauseClaimIndexForTesting(false);
+  // With the consumer still gone (its node died) but the stream readable, the retry reads the
+  // messages before its own from the stream: the verdict of the log, x came first.
+  a.cluster->PauseClaimIndexForTesting(/*reader=*/true, /*catch_up=*/false);
   auto retried = a.cluster->Claim(copy);
   ASSERT_TRUE(retried.ok()) << retried.status().ToString();
   EXPECT_EQ(retried->verdict, pipeline::ClaimVerdict::kDuplicate);
   EXPECT_EQ(retried->reason, "near_duplicate");
   EXPECT_EQ(retried->duplicate_of, x.id);
+  // The consumer back: what the claim read is not applied twice, and the next claims go on.
+  a.cluster->PauseClaimIndexForTesting(false, false);
+  Article other = MakeArticle("https://a.example.com/other", RoundStory(8, false));
+  auto fresh = a.cluster->Claim(other);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_EQ(fresh->verdict, pipeline::ClaimVerdict::kStore);
 }
 
 // Reads every message of `stream` (an ephemeral pull consumer) and returns their msg ids.
