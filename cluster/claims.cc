@@ -1,17 +1,16 @@
-// ArticleClaims: global claims (canonical URL, content hash, near-duplicate bands) in the KV bucket
-// NC_CLAIMS; see "Claims" in nats_cluster.h. Every key of a claim is written in one round trip
-// (create-only puts sent together); only keys that already exist are read, in a second one.
+// ArticleClaims: global claims (canonical URL and content hash in the KV bucket NC_CLAIMS, the
+// near-duplicate signature in the claim log); see "Claims" in nats_cluster.h. Both keys and the
+// log message of a claim are written in one round trip; only keys that already exist are read,
+// in a second one.
 #include "cluster/claims.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <set>
 
 #include "common/article_identity.h"
 #include "common/fingerprint.h"
 #include "common/near_duplicate.h"
-#include "common/text.h"
 #include "store/near_dup.h"
 
 namespace newscrawl::cluster {
@@ -77,8 +76,8 @@ const char* ResultName(const pipeline::ClaimDecision& d) {
 // Claim.
 
 ArticleClaims::ArticleClaims(JsClient* client, const NatsClusterOptions& options,
-                             const ClusterNames& names, ShardLeases* leases)
-    : client_(client), options_(options), bucket_(names.claims_bucket), leases_(leases) {
+                             const ClusterNames& names, ShardLeases* leases, ClaimLog* log)
+    : client_(client), options_(options), bucket_(names.claims_bucket), leases_(leases), log_(log) {
   for (const char* result :
        {"store", "duplicate_url", "duplicate_content", "duplicate_near", "retry"})
     results_[result] = &client_->metrics().GetCounter("newscrawl_cluster_claims_total",
@@ -104,19 +103,17 @@ Result<pipeline::ClaimDecision> ArticleClaims::Decide(const std::string& id, con
   const store::NearDupProbe probe = store::MakeNearDupProbe(text);
   const std::string content_hash =
       article.content_hash.empty() ? probe.content_hash : article.content_hash;
-  const std::string holder_value = id + " " + content_hash;
 
-  // 1. Every key at once: the URL claim, the content claim, the band keys (create-only), and the
-  // signature, sent first so that whoever sees one of our bands finds it.
+  // 1. In one round trip: the URL claim and the content claim (create-only), and the claim log
+  // message with the signature (only a text with band keys can have near duplicates).
   std::vector<ClaimKey> keys;
   keys.push_back({"u." + id, FormatUrlClaim({id, self, false})});
-  if (!content_hash.empty()) keys.push_back({"c." + content_hash, holder_value});
-  const size_t first_band = keys.size();
-  for (const std::string& k : probe.index_keys)
-    keys.push_back({"b." + text::HexEncode(k), holder_value});
+  if (!content_hash.empty()) keys.push_back({"c." + content_hash, id + " " + content_hash});
+  const ClaimLogEntry log_entry{id, content_hash, probe.signature};
   std::vector<JsRequest> extra;
-  if (!probe.index_keys.empty()) extra.push_back(KvPutRequest(bucket_, "s." + id, probe.signature));
-  NC_RETURN_IF_ERROR(CreateKeys(&keys, extra));
+  if (!probe.index_keys.empty()) extra.push_back(log_->PublishRequest(log_entry));
+  std::vector<uint64_t> log_seqs;
+  NC_RETURN_IF_ERROR(CreateKeys(&keys, extra, &log_seqs));
 
   // 2. The URL claim decides who may go on.
   ClaimKey& url = keys[0];
@@ -125,7 +122,7 @@ Result<pipeline::ClaimDecision> ArticleClaims::Decide(const std::string& id, con
     if (c.instance == self) {
       // Ours and published: a new version of an article stored here. Ours, not published: an
       // earlier attempt (a crash, or a duplicate whose release failed): decided again below,
-      // with the same answer (band holders never change).
+      // with the same answer (the content key's holder and the id's first log message stay).
       if (c.published) return pipeline::ClaimDecision{};
     } else if (c.published) {
       return Duplicate(c.id, "url");
@@ -137,21 +134,24 @@ Result<pipeline::ClaimDecision> ArticleClaims::Decide(const std::string& id, con
   }
 
   // 3. Exact content: whoever created "c.<hash>" first.
-  if (first_band > 1) {
+  if (keys.size() > 1) {
     const ClaimKey& content = keys[1];
     KeyHolder holder = content.created ? KeyHolder{id, content_hash} : ParseHolder(content.value);
     if (holder.id != id) {
-      ReleaseKeys(keys, id, holder.id);
+      ReleaseKeys(keys, id, holder.id, holder.content_hash);
       return Duplicate(holder.id, "content");
     }
   }
 
-  // 4. Near duplicates among the holders of our band keys.
-  auto near = NearDuplicateOf(id, content_hash, probe, keys, first_band);
-  if (!near.ok()) return near.status();
-  if (!near->empty()) {
-    ReleaseKeys(keys, id, *near);
-    return Duplicate(*near, "near_duplicate");
+  // 4. Near duplicates: the verdict of the claim log on this id, once this instance's index has
+  // applied every message before ours (see claim_index.h, claim_log.h).
+  if (!log_seqs.empty()) {
+    auto verdict = log_->VerdictAfter(log_seqs[0], log_entry);
+    if (!verdict.ok()) return verdict.status();
+    if (!verdict->original_id.empty() && verdict->original_id != id) {
+      ReleaseKeys(keys, id, verdict->original_id, verdict->original_content_hash);
+      return Duplicate(verdict->original_id, "near_duplicate");
+    }
   }
   return pipeline::ClaimDecision{};
 }
@@ -159,7 +159,8 @@ Result<pipeline::ClaimDecision> ArticleClaims::Decide(const std::string& id, con
 // Creates every key (create-only; a key holding only a delete marker counts as free) and reads
 // the ones that exist: afterwards each key is either `created` by this call, or `value` and
 // `revision` are what holds it.
-Status ArticleClaims::CreateKeys(std::vector<ClaimKey>* keys, const std::vector<JsRequest>& extra) {
+Status ArticleClaims::CreateKeys(std::vector<ClaimKey>* keys, const std::vector<JsRequest>& extra,
+                                 std::vector<uint64_t>* extra_seqs) {
   std::vector<size_t> todo(keys->size());
   for (size_t i = 0; i < todo.size(); ++i) todo[i] = i;
   std::vector<uint64_t> expected(keys->size(), 0);
@@ -173,6 +174,7 @@ Status ArticleClaims::CreateKeys(std::vector<ClaimKey>* keys, const std::vector<
     for (size_t r = 0; r < first_key; ++r) {
       PubAckReply ack = ParsePubAck(replies[r].body);
       if (ack.code != 0) return Status::IoError("cluster: claim: " + ack.description);
+      extra_seqs->push_back(ack.sequence);
     }
     std::vector<size_t> exist;
     for (size_t j = 0; j < todo.size(); ++j) {
@@ -234,89 +236,15 @@ Result<uint64_t> ArticleClaims::TakeOverUrlClaim(const std::string& id, const st
   return *taken;
 }
 
-// The id of the article `id` is a near duplicate of, or "" when none. A candidate is any other
-// holder of one of our band keys whose signature matches. Between two matching articles, of the
-// band keys both have and either of them holds, the one written first (lowest revision: the KV
-// stream's sequence orders every write) names the original. Both sides of a simultaneous claim
-// see the same holder and revision of each such key (create-only: the first write wins), so they
-// end as one original and one duplicate, never two originals (see OtherIsOriginal). A key a
-// duplicate released and a later claim wrote again has a higher revision than every key of the
-// original, so later articles still find the original first.
-Result<std::string> ArticleClaims::NearDuplicateOf(const std::string& id,
-                                                   const std::string& content_hash,
-                                                   const store::NearDupProbe& probe,
-                                                   const std::vector<ClaimKey>& keys,
-                                                   size_t first_band) {
-  std::vector<HeldKey> band_holders;
-  std::vector<KeyHolder> candidates;
-  for (size_t i = first_band; i < keys.size(); ++i) {
-    KeyHolder h = keys[i].created ? KeyHolder{id, content_hash} : ParseHolder(keys[i].value);
-    band_holders.push_back({keys[i].key, h.id, keys[i].revision});
-    if (h.id == id) continue;
-    if (std::none_of(candidates.begin(), candidates.end(),
-                     [&](const KeyHolder& c) { return c.id == h.id; }))
-      candidates.push_back(std::move(h));
-  }
-  if (candidates.empty()) return std::string();
-
-  std::vector<JsRequest> reads;
-  for (const KeyHolder& c : candidates) reads.push_back(KvGetRequest(bucket_, "s." + c.id));
-  std::vector<JsReply> replies;
-  NC_RETURN_IF_ERROR(client_->RoundTrip("claim_signatures", reads, &replies));
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    const KeyHolder& other = candidates[i];
-    auto sig = ParseKvGet(replies[i].body);
-    for (int attempt = 1;
-         attempt <= 3 && sig.ok() == false && sig.status().code() == StatusCode::kNotFound;
-         ++attempt) {
-      // Sent before its band keys, but not necessarily stored before we read them.
-      std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt));
-      std::vector<JsReply> again;
-      NC_RETURN_IF_ERROR(client_->RoundTrip("claim_signatures", {reads[i]}, &again));
-      sig = ParseKvGet(again[0].body);
-    }
-    if (!sig.ok()) {
-      if (sig.status().code() == StatusCode::kNotFound) continue;  // its claim never finished
-      return sig.status();
-    }
-    if (sig->deleted || !store::SignaturesMatch(probe.signature, sig->value)) continue;
-    // Same text: the content claim (ours, or we would not be here) decided between us.
-    if (!content_hash.empty() && other.content_hash == content_hash) continue;
-    std::set<std::string> theirs;
-    for (const std::string& k : store::IndexKeysOfSignature(sig->value))
-      theirs.insert("b." + text::HexEncode(k));
-    if (OtherIsOriginal(band_holders, theirs, id, other.id)) return other.id;
-  }
-  return std::string();
-}
-
-bool OtherIsOriginal(std::vector<HeldKey> holders, const std::set<std::string>& their_keys,
-                     const std::string& self, const std::string& other) {
-  std::sort(holders.begin(), holders.end(),
-            [](const HeldKey& a, const HeldKey& b) { return a.revision < b.revision; });
-  for (const HeldKey& k : holders) {
-    if (!their_keys.count(k.key) || (k.holder != self && k.holder != other)) continue;
-    return k.holder == other;  // the first-written shared key either of us holds decides
-  }
-  return false;
-}
-
 // A claim that ends in a duplicate of `original` hands the keys it holds over: its URL claim is
-// deleted, its content and band keys are rewritten (compare-and-set on their revisions) to name
-// the original, so a later copy that shares only those bands with the original still finds it
-// (deleting them lost that: a band won by the duplicate in a race was free again afterwards).
-// Best effort: a key left as it was only costs a comparison with the duplicate's signature.
+// deleted, its content key is rewritten (compare-and-set on its revision) to name the original,
+// so a later exact copy of this text is a duplicate of the original, not of an article nobody
+// stores. Best effort: a key left as it was only names this id as the original of later copies.
 void ArticleClaims::ReleaseKeys(const std::vector<ClaimKey>& keys, const std::string& id,
-                                const std::string& original) {
-  std::string original_value = original;  // "<id> <content hash>" when a key tells the hash
-  for (const ClaimKey& k : keys) {
-    if (k.key[0] == 'u' || k.created) continue;
-    const KeyHolder holder = ParseHolder(k.value);
-    if (holder.id == original && !holder.content_hash.empty()) {
-      original_value = original + " " + holder.content_hash;
-      break;
-    }
-  }
+                                const std::string& original,
+                                const std::string& original_content_hash) {
+  const std::string original_value =
+      original_content_hash.empty() ? original : original + " " + original_content_hash;
   std::vector<JsRequest> requests;
   for (const ClaimKey& k : keys) {
     const bool url_claim = k.key[0] == 'u';

@@ -1,16 +1,17 @@
 // ArticleClaims: NatsCluster's global claims (internal to cluster/): which instance stores an
-// article, decided in the KV bucket NC_CLAIMS by its URL, its exact content and its near-duplicate
-// bands. See "Claims" in nats_cluster.h for the keys, the protocol and its limits.
+// article, decided by its URL and its exact content in the KV bucket NC_CLAIMS, and by its
+// near-duplicate signature in the claim log (claim_log.h). See "Claims" in nats_cluster.h for the
+// keys, the protocol and its limits.
 //
 // Thread safety: Claim and IsPublished from any number of threads at once (after Start).
 #pragma once
 
 #include <map>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "cluster/claim_log.h"
 #include "cluster/js_client.h"
 #include "cluster/names.h"
 #include "cluster/nats_cluster.h"
@@ -18,7 +19,6 @@
 #include "common/article.h"
 #include "common/fingerprint.h"
 #include "pipeline/cluster_hooks.h"
-#include "store/near_dup.h"
 
 namespace newscrawl::cluster {
 
@@ -31,25 +31,12 @@ struct UrlClaim {
 std::string FormatUrlClaim(const UrlClaim& claim);
 UrlClaim ParseUrlClaim(std::string_view value);
 
-// A band key of a claim, who holds it and since which revision.
-struct HeldKey {
-  std::string key;
-  std::string holder;  // article id
-  uint64_t revision = 0;
-};
-
-// Of two matching articles, whether `other` is the original of `self`: `holders` are the band
-// keys of `self` with their holders, `their_keys` the band keys of `other`; of the keys both have
-// and either holds, the one with the lowest revision (written first) decides. Both sides of a
-// simultaneous claim compute the same answer from the same holders.
-bool OtherIsOriginal(std::vector<HeldKey> holders, const std::set<std::string>& their_keys,
-                     const std::string& self, const std::string& other);
-
 class ArticleClaims {
  public:
-  // `client`, `options` and `leases` (asked whether a claimer is alive) must outlive this.
+  // `client`, `options`, `leases` (asked whether a claimer is alive) and `log` (started by the
+  // owner) must outlive this.
   ArticleClaims(JsClient* client, const NatsClusterOptions& options, const ClusterNames& names,
-                ShardLeases* leases);
+                ShardLeases* leases, ClaimLog* log);
   ArticleClaims(const ArticleClaims&) = delete;
   ArticleClaims& operator=(const ArticleClaims&) = delete;
 
@@ -74,19 +61,20 @@ class ArticleClaims {
 
   Result<pipeline::ClaimDecision> Decide(const std::string& id, const Article& article,
                                          const TextFingerprints& text);
-  Status CreateKeys(std::vector<ClaimKey>* keys, const std::vector<JsRequest>& extra);
+  // Creates `keys` as create-only puts and sends `extra` with the first round; *extra_seqs gets
+  // the stream sequence of each extra publish.
+  Status CreateKeys(std::vector<ClaimKey>* keys, const std::vector<JsRequest>& extra,
+                    std::vector<uint64_t>* extra_seqs);
   Result<uint64_t> TakeOverUrlClaim(const std::string& id, const std::string& key,
                                     const std::string& holder);
-  Result<std::string> NearDuplicateOf(const std::string& id, const std::string& content_hash,
-                                      const store::NearDupProbe& probe,
-                                      const std::vector<ClaimKey>& keys, size_t first_band);
   void ReleaseKeys(const std::vector<ClaimKey>& keys, const std::string& id,
-                   const std::string& original);
+                   const std::string& original, const std::string& original_content_hash);
 
   JsClient* const client_;
   const NatsClusterOptions& options_;
   const std::string bucket_;  // NC_CLAIMS
   ShardLeases* const leases_;
+  ClaimLog* const log_;
   kvStore* claims_kv_ = nullptr;
   std::map<std::string, Counter*> results_;  // newscrawl_cluster_claims_total by result
 };

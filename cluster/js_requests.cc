@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 
 namespace newscrawl::cluster {
@@ -33,6 +34,33 @@ std::string Base64Decode(std::string_view in) {
     }
   }
   return out;
+}
+
+// Days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+// A JetStream time ("2026-12-07T15:00:58.123456789Z", UTC as the server writes it) in ns since
+// the epoch; 0 when it does not parse.
+int64_t ParseServerTime(const std::string& t) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, used = 0;
+  if (std::sscanf(t.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &used) != 6)
+    return 0;
+  int64_t ns = 0;
+  size_t i = static_cast<size_t>(used);
+  if (i < t.size() && t[i] == '.') {
+    int64_t scale = 100000000;
+    for (++i; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i, scale /= 10)
+      ns += (t[i] - '0') * scale;
+  }
+  const int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  return ((days * 24 + h) * 60 + mi) * 60 * int64_t{1000000000} + s * int64_t{1000000000} + ns;
 }
 
 }  // namespace
@@ -210,6 +238,13 @@ JsRequest KvGetRequest(const std::string& bucket, const std::string& key) {
   return LastMessageRequest("KV_" + bucket, "$KV." + bucket + "." + key);
 }
 
+JsRequest MessageBySeqRequest(const std::string& stream, uint64_t seq) {
+  JsRequest r;
+  r.subject = "$JS.API.STREAM.MSG.GET." + stream;
+  r.body = nlohmann::json{{"seq", seq}}.dump();
+  return r;
+}
+
 JsRequest LastMessageRequest(const std::string& stream, const std::string& subject) {
   JsRequest r;
   r.subject = "$JS.API.STREAM.MSG.GET." + stream;
@@ -233,6 +268,7 @@ Result<KvRecord> ParseKvGet(std::string_view body) {
   KvRecord record;
   record.revision = m->value("seq", uint64_t{0});
   record.value = Base64Decode(m->value("data", std::string()));
+  record.time_ns = ParseServerTime(m->value("time", std::string()));
   const std::string headers = Base64Decode(m->value("hdrs", std::string()));
   record.deleted = headers.find("KV-Operation") != std::string::npos;  // DEL or PURGE
   return record;

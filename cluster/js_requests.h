@@ -124,12 +124,17 @@ JsRequest KvGetRequest(const std::string& bucket, const std::string& key);
 // ParseKvGet; NotFound when the subject has none).
 JsRequest LastMessageRequest(const std::string& stream, const std::string& subject);
 
+// A read of message `seq` of `stream` from its leader (answered like a KV read: ParseKvGet;
+// NotFound when the stream has no such message, e.g. deleted by its MaxAge).
+JsRequest MessageBySeqRequest(const std::string& stream, uint64_t seq);
+
 // A KV read's answer: found (value, revision), a delete/purge marker (deleted, revision), or
 // absent (NotFound). Corruption when the reply does not parse, IoError for a JetStream error.
 struct KvRecord {
   std::string value;
   uint64_t revision = 0;
   bool deleted = false;
+  int64_t time_ns = 0;  // when the server stored it (ns since the epoch; 0 when unreadable)
 };
 Result<KvRecord> ParseKvGet(std::string_view body);
 

@@ -11,7 +11,9 @@ namespace newscrawl::cluster {
 
 struct ClusterNames {
   std::string leases_bucket;            // KV: shard leases and instance heartbeats
-  std::string claims_bucket;            // KV: URL, content and near-duplicate claims
+  std::string claims_bucket;            // KV: URL and content claims
+  std::string claimlog_stream;          // the claim log: one message per claim (near duplicates)
+  std::string claimlog_subject;         // its one subject
   std::string urls_stream;              // routed URLs, one subject per shard
   std::string urls_subject_prefix;      // + shard number
   std::string articles_stream;          // stored records for indexers
@@ -30,8 +32,9 @@ inline ClusterNames NamesFor(const std::string& prefix) {
   // Subjects are conventionally lower case; stream and bucket names keep the prefix as given.
   std::string lower = prefix;
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ClusterNames{prefix + "NC_LEASES", prefix + "NC_CLAIMS", prefix + "NC_URLS",
-                      lower + "nc.urls.",   prefix + "ARTICLES",  lower + "articles."};
+  return ClusterNames{prefix + "NC_LEASES",  prefix + "NC_CLAIMS", prefix + "NC_CLAIMLOG",
+                      lower + "nc.claimlog", prefix + "NC_URLS",   lower + "nc.urls.",
+                      prefix + "ARTICLES",   lower + "articles."};
 }
 
 }  // namespace newscrawl::cluster

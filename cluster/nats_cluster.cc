@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "cluster/claim_log.h"
 #include "cluster/claims.h"
 #include "cluster/js_client.h"
 #include "cluster/names.h"
@@ -49,6 +50,10 @@ Status ValidateOptions(const NatsClusterOptions& o) {
         "cluster: renew_interval must be shorter than lease_ttl minus the safety margin");
   if (o.replicas < 1 || o.replicas > 5)
     return Status::InvalidArgument("cluster: replicas must be 1..5");
+  if (o.near_dup_window < std::chrono::seconds(1))
+    return Status::InvalidArgument("cluster: near_dup_window must be at least 1s");
+  if (o.claim_index_wait.count() <= 0)
+    return Status::InvalidArgument("cluster: claim_index_wait must be positive");
   if (!IsNameToken(o.name_prefix))
     return Status::InvalidArgument("cluster: name_prefix must be [-_A-Za-z0-9]");
   return Status::Ok();
@@ -98,7 +103,8 @@ struct NatsCluster::Impl {
         client(JsClient::Options{options.op_timeout, options.request_timeout, options.metrics,
                                  options.clock}),
         leases(&client, options, names),
-        claims(&client, options, names, &leases),
+        claim_log(&client, options, names),
+        claims(&client, options, names, &leases, &claim_log),
         publisher(&client, options, names),
         routed(&client.metrics().GetCounter(
             "newscrawl_cluster_routed_total",
@@ -110,6 +116,7 @@ struct NatsCluster::Impl {
   const ClusterNames names;
   JsClient client;  // declared first of the parts: destroyed last
   ShardLeases leases;
+  ClaimLog claim_log;
   ArticleClaims claims;
   Publisher publisher;
   Counter* const routed;
@@ -148,10 +155,17 @@ Status NatsCluster::Start(UrlSink sink) {
   NC_RETURN_IF_ERROR(m.client.EnsureStream(
       m.names.urls_stream, m.names.urls_subject_prefix + "*", m.options.replicas,
       m.options.url_max_age, m.options.url_max_bytes, m.options.url_duplicate_window));
+  // The claim log: no Nats-Msg-Id is sent (a repeated message of an id changes nothing), so a
+  // short duplicate window.
+  NC_RETURN_IF_ERROR(m.client.EnsureStream(
+      m.names.claimlog_stream, m.names.claimlog_subject, m.options.replicas,
+      m.options.near_dup_window, -1,
+      std::min<std::chrono::milliseconds>(std::chrono::minutes(1), m.options.near_dup_window)));
   NC_RETURN_IF_ERROR(m.client.EnsureStream(
       m.names.articles_stream, m.names.articles_subject_prefix + ">", m.options.replicas,
       m.options.article_max_age, -1, m.options.article_duplicate_window));
   m.started = true;
+  m.claim_log.Start();  // replays the claim log into the near-duplicate index
   m.claims.Start(*claims_kv);
   m.leases.Start(*leases_kv, std::move(sink));
   m.publisher.Start();
@@ -166,6 +180,7 @@ void NatsCluster::Stop() {
   m.stopped = true;
   m.client.BeginStop();
   m.leases.Stop();
+  m.claim_log.Stop();
   m.publisher.Stop();
   m.client.Close();
   spdlog::info("cluster: instance {} left", m.options.instance_name);
@@ -264,6 +279,10 @@ bool NatsCluster::Connected() const { return impl_->client.connected(); }
 Status NatsCluster::RenewNow() { return impl_->leases.RenewNow(); }
 
 void NatsCluster::PauseRenewalsForTesting() { impl_->leases.PauseRenewals(); }
+
+void NatsCluster::PauseClaimIndexForTesting(bool reader, bool catch_up) {
+  impl_->claim_log.PauseForTesting(reader, catch_up);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Factory.

@@ -8,8 +8,9 @@
 //   KV  NC_CLAIMS    "u.<id>"  -> "<id> <instance> c|p"  the article (URL) claim; c = claimed,
 //                                                         p = published (stored for good)
 //                    "c.<content hash>" -> "<id> <hash>"   exact-content claim
-//                    "b.<hex band key>" -> "<id> <hash>"   near-duplicate band keys (first wins)
-//                    "s.<id>"  -> signature bytes          near-duplicate signature of <id>
+//   stream NC_CLAIMLOG  subject "nc.claimlog": one message per claim of a text with band keys,
+//                    "<id> <content hash>\n<near-duplicate signature>"; kept `near_dup_window`
+//                    (default 14 days, its MaxAge); every instance reads it all (claim_log.h).
 //   stream NC_URLS   subjects "nc.urls.<shard>": FrontierEntry JSON, Nats-Msg-Id = XXH3-128 of
 //                    the URL (repeats within `url_duplicate_window` are dropped by the server);
 //                    kept `url_max_age` (default 7 days) and at most `url_max_bytes`.
@@ -50,13 +51,12 @@
 //
 // Claims. Claim(article) takes the article id the store will use (article.id, set by the daemon
 // from IdentifyArticle; derived with IdentifyArticleUrls when empty, common/article_identity.h)
-// and decides in one round trip when the article is new (all keys below sent together as
-// create-only puts on "$KV.NC_CLAIMS.<key>", expected last subject sequence 0), two or three when
-// keys exist:
-//   keys: "u.<id>" (the URL claim), "c.<content hash>", the MinHash band keys "b.<hex>" of
-//   store/near_dup.h (16 bands x 3 rows over 5-word shingles), each held by "<id> <content hash>";
-//   and "s.<id>" (the signature, sent first). Then the keys that existed are read (from the
-//   stream leader) and:
+// and decides in one round trip when the article is new, two or three when keys exist. Sent
+// together: "u.<id>" and "c.<content hash>" as create-only puts on "$KV.NC_CLAIMS.<key>"
+// (expected last subject sequence 0), and the claim log message (id, content hash, the MinHash
+// signature of store/near_dup.h) to NC_CLAIMLOG: three JetStream writes per new article (before
+// the claim log, 19: 16 band keys and a signature key besides). Then the keys that existed are
+// read (from the stream leader) and:
 //   1. "u.<id>" held by this instance and published -> kStore (a new version). Held by another
 //      instance and published -> kDuplicate "url"; not yet published: when that instance is dead
 //      (its heartbeat key is gone) or the claim is older than `claim_takeover`, it is taken over
@@ -64,23 +64,43 @@
 //      FailedPrecondition "held by instance X, not yet published" (retry that URL later; not
 //      broker trouble).
 //   2. "c.<content hash>" held by another id -> kDuplicate "content".
-//   3. near duplicates: every other id holding one of our band keys is a candidate, verified
-//      with the store's own rule (store::SignaturesMatch: containment >= 0.75 of the smaller
-//      shingle set, sizes within 0.3) against its signature "s.<id>". Of two matching articles
-//      the one holding the lowest band key (in key order) both have, among the keys either of
-//      them holds, is the original -> the other kDuplicate "near_duplicate". Both claims see the
-//      same holder of that key (create-only: the first write wins), so two similar articles
-//      claimed at the same moment on two instances end as one kStore and one kDuplicate, never
-//      two kStore (tests/cluster: SimultaneousSimilarClaimsNeverBothStore).
+//   3. near duplicates: the claim log's verdict on the id. Every instance applies the log in
+//      stream order to an in-memory index (claim_index.h): the first message of an id decides
+//      it; it is a near duplicate of the earliest ORIGINAL message before it within
+//      near_dup_window whose signature matches (store::SignaturesMatch: containment >= 0.75 of
+//      the smaller shingle set, sizes within 0.3) and whose content hash differs (the same text
+//      is step 2's), else an original. The claim waits until its instance has applied every
+//      message before its own (its own is then decided exactly as the index will apply it), so
+//      of two similar articles claimed at the same moment on two instances, whichever message
+//      the stream stored first is the original on both: one kStore and one kDuplicate
+//      "near_duplicate", never two kStore (tests/cluster: SimultaneousSimilarClaimsNeverBothStore).
+//      A re-claim of the same id (a crash before the store, a takeover, a retry) gets the verdict
+//      of the id's first message again; a duplicate is never indexed, so later copies are compared
+//      with the original only.
 //   4. otherwise kStore; Publish later marks "u.<id>" "p".
-//   A claim that ends in kDuplicate deletes its URL claim and rewrites the content and band keys
-//   it holds (on their revisions) to name the original, so later copies still find the original
-//   through bands the duplicate won in a race, and are not compared with one nobody stores. A claim
-//   held by this instance and not published (a crash, a failed release) is decided again, with the
-//   same answer.
-// Known limits: a third article may be compared with a duplicate's band keys in the moment
-// before they are handed over; values written by versions before issue #14 ("<id>" only) are read,
-// but every instance of a cluster should run the same version.
+//   Lagging: a claim whose instance has not applied the messages before its own within 100 ms
+//   reads them itself from the stream's leader (up to 4,096), so after a node loss claims need
+//   the stream's leader only, not the consumer (whose re-creation needs the meta leader). When
+//   the index still has not got there within `claim_index_wait` (10 s; the start-up replay of a
+//   long log, the stream unreadable), the claim returns Unavailable (retried later like broker
+//   trouble, counted in newscrawl_cluster_broker_errors_total{op="claim_index"} and
+//   claims_total{result="retry"}); it never guesses. A consumer that delivers nothing for 1 s
+//   while a claim waits is recreated from the last applied message (op="claim_log").
+//   Start-up: the index is rebuilt by replaying NC_CLAIMLOG from its start (near_dup_window of
+//   claims); claims made meanwhile wait for it as above. Memory: the window's signatures (about
+//   2.5 KB per article of 300 words), newscrawl_cluster_claim_index_{entries,bytes}.
+//   A claim that ends in kDuplicate deletes its URL claim and rewrites the content key it created
+//   (on its revision) to name the original, so a later exact copy is a duplicate of the article
+//   that is stored. A claim held by this instance and not published (a crash, a failed release)
+//   is decided again, with the same answer.
+// Known limits: near duplicates are found within near_dup_window only (older articles are no
+// longer in the log; an instance's own store still finds its own); a content claim's loser stays
+// an "original" in the index when its log message came first (two exact copies claimed at once)
+// or its exact original is older than the window, so a later near copy may name it in
+// duplicate_of (still a duplicate of a stored text, never a second new); URL and content keys rely
+// on create-only puts (see docs/cluster.md on nats-server 2.9.10). Instances before the claim log
+// wrote band keys that this version neither writes nor reads: upgrade every instance of a cluster
+// together.
 //
 // Publish() sends the stored record to ARTICLES (Nats-Msg-Id "<id>.<version>") without waiting:
 // the PubAcks are collected asynchronously (at most 512 publishes in flight; Publish waits for
@@ -102,17 +122,19 @@
 //   duplicate_near|retry}, newscrawl_cluster_published_total{result=new|duplicate},
 //   newscrawl_cluster_routed_total, newscrawl_cluster_delivered_total,
 //   newscrawl_cluster_lease_changes_total{change=acquired|lost|released},
-//   newscrawl_cluster_reconnects_total, newscrawl_cluster_connected (0/1).
+//   newscrawl_cluster_reconnects_total, newscrawl_cluster_connected (0/1),
+//   newscrawl_cluster_claim_index_{entries,bytes,applied_seq}.
 //
 // Connection: nats.c with SendAsap (a publish is written at once; nats.c's flusher otherwise waits
 // a millisecond first, which was most of a claim's time on loopback).
 //
 // Code: the parts over one JetStream client (js_client.h, shared with ArticleReader):
-// shard_leases.h (leases, URL delivery), claims.h, publisher.h; routing in nats_cluster.cc.
+// shard_leases.h (leases, URL delivery), claims.h with claim_log.h and claim_index.h, publisher.h;
+// routing in nats_cluster.cc.
 //
-// Thread safety: as ClusterHooks (every method concurrently, except Start/Stop). Owns three
-// background threads (leases, publish confirmations, request replies) plus the nats.c threads
-// that deliver URLs.
+// Thread safety: as ClusterHooks (every method concurrently, except Start/Stop). Owns four
+// background threads (leases, publish confirmations, request replies, the claim log reader) plus
+// the nats.c threads that deliver URLs.
 #pragma once
 
 #include <chrono>
@@ -162,6 +184,15 @@ struct NatsClusterOptions {
   std::chrono::milliseconds article_duplicate_window{std::chrono::hours(24)};
   // A URL claim not published after this long belongs to a dead claimer and may be taken over.
   std::chrono::milliseconds claim_takeover{std::chrono::minutes(5)};
+  // The near-duplicate window: NC_CLAIMLOG keeps a claim's message this long (its MaxAge, set
+  // by the instance that creates the stream), and an article is compared with the articles
+  // claimed within this time before it. Every instance keeps the window's signatures in memory
+  // (about 2.5 KB per article of 300 words: 100,000 articles a day for 14 days is ~3.5 GB; see
+  // newscrawl_cluster_claim_index_bytes). Every instance of a cluster must use the same value.
+  std::chrono::milliseconds near_dup_window{std::chrono::hours(24 * 14)};
+  // How long a claim waits for this instance's index to apply the claim log up to its own
+  // message before it returns Unavailable (retried later; never a guess).
+  std::chrono::milliseconds claim_index_wait{10000};
   // Stream / bucket name prefix, for tests sharing one NATS cluster ("" = NC_LEASES, ...;
   // "T1_" = T1_NC_LEASES, ...; subjects get the lower-case prefix too).
   std::string name_prefix;
@@ -227,6 +258,10 @@ class NatsCluster : public pipeline::ClusterHooks {
   // Stops renewing leases without releasing them (tests: an instance that hangs). OwnsHost turns
   // false by itself when the leases run out.
   void PauseRenewalsForTesting();
+  // Tests: `reader`: this instance's claim log consumer applies nothing (lost or lagging);
+  // `catch_up`: claims do not read the log themselves either, so claims of texts with band keys
+  // return Unavailable after claim_index_wait (see claim_log.h).
+  void PauseClaimIndexForTesting(bool reader, bool catch_up);
 
   const NatsClusterOptions& options() const;
 

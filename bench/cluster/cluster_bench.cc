@@ -158,12 +158,23 @@ int Path(const std::string& urls, int n) {
       "article (median; mean %.0f us); all confirmed: %.0f us per article overall\n",
       stored, n, Median(claim_us), Median(publish_us), Median(total_us),
       total_us.empty() ? 0.0 : sum / total_us.size(), overall_us);
+  // The near-duplicate index this instance built (every article of the run is in it).
+  const std::string metrics = newscrawl::MetricsRegistry::Default().RenderPrometheus();
+  auto gauge = [&](const std::string& name) {
+    const size_t at = metrics.find("\n" + name + " ");
+    return at == std::string::npos ? 0.0 : std::atof(metrics.c_str() + at + name.size() + 2);
+  };
+  const double entries = gauge("newscrawl_cluster_claim_index_entries");
+  if (entries > 0)
+    std::printf("near-duplicate index: %.0f entries, %.0f bytes each (~300 words per article)\n",
+                entries, gauge("newscrawl_cluster_claim_index_bytes") / entries);
   cluster.Stop();
   return stored == n ? 0 : 1;
 }
 
-// Round trips on the cluster's own connection type: what one request costs on loopback, and what
-// a claim's worth of KV puts sent together costs.
+// Round trips on the cluster's own connection type: what one request costs on loopback, what
+// many KV puts (a claim before the claim log: 19) or claim log publishes sent together cost, and
+// what a claim sends now (two KV creates and one log publish).
 int RoundTrips(const std::string& urls, int n) {
   using namespace newscrawl::cluster;
   const std::string prefix = Prefix();
@@ -204,6 +215,20 @@ int RoundTrips(const std::string& urls, int n) {
     time_batch("KV create-only put (R3)", 1, fresh_put);
     time_batch("KV create-only put (R3)", 19, fresh_put);
     time_batch("KV get (stream leader)", 19, get);
+    // The claim log: a plain stream publish (no per-subject expectation) against a KV put.
+    const ClusterNames names = NamesFor(prefix);
+    auto log_publish = [&] {
+      JsRequest r;
+      r.subject = names.claimlog_subject;
+      r.body = std::string(1200, 's');  // a signature of ~300 words
+      return r;
+    };
+    time_batch("claim log publish (R3 stream)", 1, log_publish);
+    time_batch("claim log publish (R3 stream)", 19, log_publish);
+    // What one claim of a new article sends now: u. and c. creates and its log message.
+    int part = 0;
+    time_batch("claim: 2 KV create-only puts + 1 log publish", 3,
+               [&] { return ++part % 3 == 0 ? log_publish() : fresh_put(); });
     requests.reset();
   }
   cluster.Stop();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cluster benchmark (issues #6, #14): builds Release in build/bench, starts a 3-node NATS
 # JetStream cluster on loopback (scripts/nats-cluster.sh; stopped by PID on exit), then:
-#  0. round trips on loopback (one request; a claim's 19 KV puts sent together), for reference;
+#  0. round trips on loopback (one request; 19 KV puts or log publishes sent together, what a
+#     claim sent before the claim log; what a claim sends now: 2 KV puts + 1 log publish);
 #  1. the cluster path per article: Claim + Publish (one thread, as a daemon worker), 2000
 #     articles, 3 runs;
 #  2. end-to-end articles/s on the loopback news web, politeness off (3 sites x PER_SITE
@@ -30,8 +31,9 @@ median() { sort -n | sed -n 2p; }
 per_article=()
 overall=()
 for run in 1 2 3; do
-  line="$("$bin" path "$urls" "${ARTICLES:-2000}")"
-  echo "run $run: $line"
+  out="$("$bin" path "$urls" "${ARTICLES:-2000}")"
+  line="$(echo "$out" | grep '^cluster path')"
+  echo "run $run: $out"
   per_article+=("$(echo "$line" | sed -E 's/.* = ([0-9]+) us per article.*/\1/')")
   # Absent from the output of versions whose Publish waited for its PubAck.
   overall+=("$(echo "$line" | sed -nE 's/.*confirmed: ([0-9]+) us per article overall.*/\1/p')")

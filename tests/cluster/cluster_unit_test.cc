@@ -4,12 +4,14 @@
 #include <map>
 #include <set>
 
+#include "cluster/claim_index.h"
 #include "cluster/claims.h"
 #include "cluster/js_requests.h"
 #include "cluster/nats_cluster.h"
 #include "cluster/shard_leases.h"
 #include "common/fingerprint.h"
 #include "config/config.h"
+#include "store/near_dup.h"
 
 namespace newscrawl::cluster {
 namespace {
@@ -152,38 +154,129 @@ TEST(NatsCluster, StartFailsWhenNoServerAnswers) {
   cluster.Stop();  // idempotent, no crash after a failed Start
 }
 
-// The decision between two matching articles claimed at the same moment (issue #14): for every
-// way their shared band keys can be held (by either of them or by a third article) and every
-// order they were written in, the two sides never both think they are the original, and exactly
-// one is when either holds a shared key.
-TEST(OtherIsOriginal, BothSidesAgreeOnEveryHolding) {
-  const std::vector<std::string> shared = {"b.10", "b.20", "b.30"};
-  const char* kHolders[] = {"A", "B", "C"};
-  const std::vector<std::vector<uint64_t>> kOrders = {{1, 2, 3}, {3, 2, 1}, {2, 3, 1}};
-  for (const auto& order : kOrders) {
-    for (int assignment = 0; assignment < 27; ++assignment) {
-      std::vector<HeldKey> a_view = {{"b.05", "A", 4}}, b_view = {{"b.99", "B", 5}};
-      std::set<std::string> a_keys = {"b.05"}, b_keys = {"b.99"};
-      bool any = false;
-      for (int i = 0, code = assignment; i < 3; ++i, code /= 3) {
-        a_view.push_back({shared[i], kHolders[code % 3], order[i]});
-        b_view.push_back({shared[i], kHolders[code % 3], order[i]});
-        a_keys.insert(shared[i]);
-        b_keys.insert(shared[i]);
-        any = any || code % 3 != 2;
-      }
-      const bool b_first = OtherIsOriginal(a_view, b_keys, "A", "B");
-      const bool a_first = OtherIsOriginal(b_view, a_keys, "B", "A");
-      EXPECT_FALSE(a_first && b_first) << assignment;
-      EXPECT_EQ(a_first || b_first, any) << assignment;
+// A claim log entry of `text` under `id` (as ArticleClaims sends it).
+ClaimLogEntry LogEntry(const std::string& id, const std::string& text) {
+  const store::NearDupProbe probe = store::MakeNearDupProbe(FingerprintText(text));
+  return ClaimLogEntry{id, probe.content_hash, probe.signature};
+}
+
+// ~12 paragraphs of story `n`; `edited`: one sentence added, one reworded (a near duplicate).
+std::string Story(int n, bool edited) {
+  std::string text;
+  for (int p = 0; p < 12; ++p) {
+    if (edited && p == 4) {
+      text += "A reworded paragraph of story " + std::to_string(n) + " quotes the minister.\n";
+      continue;
     }
+    text += "Story " + std::to_string(n) + " paragraph " + std::to_string(p) +
+            " says the harbour board " + std::to_string(n * 13 + p) +
+            " approved the dredging plan after weeks of talks with fishermen and shippers.\n";
   }
-  // The first-written shared key decides, not the number of keys held nor the key order.
-  EXPECT_TRUE(OtherIsOriginal({{"b.3", "B", 1}, {"b.1", "A", 2}, {"b.2", "A", 3}},
-                              {"b.1", "b.2", "b.3"}, "A", "B"));
-  EXPECT_FALSE(OtherIsOriginal({{"b.3", "B", 9}, {"b.1", "A", 2}}, {"b.1", "b.3"}, "A", "B"));
-  // Keys the other article does not have do not count.
-  EXPECT_FALSE(OtherIsOriginal({{"b.1", "B", 1}, {"b.2", "A", 2}}, {"b.2"}, "A", "B"));
+  if (edited) text += "A closing sentence added by the syndication desk.\n";
+  return text;
+}
+
+constexpr auto kWindow = std::chrono::hours(24 * 14);
+constexpr int64_t kSecond = 1000000000;
+
+TEST(ClaimLogEntry, EncodesAndDecodes) {
+  ClaimLogEntry e{"abc", "0123", std::string("sig\n\0bytes", 11)};
+  auto back = DecodeClaimLogEntry(EncodeClaimLogEntry(e));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->id, "abc");
+  EXPECT_EQ(back->content_hash, "0123");
+  EXPECT_EQ(back->signature, e.signature);
+  EXPECT_EQ(DecodeClaimLogEntry("no line").status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(DecodeClaimLogEntry(" hash\nsig").status().code(), StatusCode::kCorruption);
+}
+
+// The near-duplicate race of issue #14: whichever of two matching articles is first in the log
+// is the original, the other its duplicate; every instance applying the same log agrees.
+TEST(ClaimIndex, TheFirstMessageInTheLogIsTheOriginal) {
+  const ClaimLogEntry x = LogEntry("X", Story(1, false)), y = LogEntry("Y", Story(1, true));
+  ASSERT_NE(x.content_hash, y.content_hash);
+  ASSERT_TRUE(store::SignaturesMatch(x.signature, y.signature));
+  for (bool x_first : {true, false}) {
+    ClaimIndex on_a(kWindow), on_b(kWindow);  // two instances, the same log
+    const ClaimLogEntry& first = x_first ? x : y;
+    const ClaimLogEntry& second = x_first ? y : x;
+    for (ClaimIndex* index : {&on_a, &on_b}) {
+      EXPECT_EQ(index->Apply(1, kSecond, first).original_id, "");
+      const ClaimIndex::Verdict dup = index->Apply(2, kSecond, second);
+      EXPECT_EQ(dup.original_id, first.id);
+      EXPECT_EQ(dup.original_content_hash, first.content_hash);
+      EXPECT_EQ(index->originals(), 1u);  // a duplicate is not indexed
+    }
+    // An unrelated story is an original.
+    EXPECT_EQ(on_a.Apply(3, kSecond, LogEntry("Z", Story(2, false))).original_id, "");
+  }
+}
+
+TEST(ClaimIndex, AnIdKeepsTheVerdictOfItsFirstMessage) {
+  // Re-claims after a crash, retries, the loser of a URL claim: later messages of an id change
+  // nothing, even with another text.
+  ClaimIndex index(kWindow);
+  index.Apply(1, kSecond, LogEntry("X", Story(1, false)));
+  index.Apply(2, kSecond, LogEntry("Y", Story(1, true)));
+  EXPECT_EQ(index.Apply(3, kSecond, LogEntry("X", Story(1, false))).original_id, "");
+  EXPECT_EQ(index.Apply(4, kSecond, LogEntry("Y", Story(3, false))).original_id, "X");
+  EXPECT_EQ(index.VerdictOf("Y")->original_id, "X");
+  EXPECT_FALSE(index.VerdictOf("W").has_value());
+  EXPECT_EQ(index.size(), 2u);
+}
+
+TEST(ClaimIndex, TheSameTextIsLeftToTheContentClaim) {
+  // Two URLs with one text: the content key "c.<hash>" decides between them, whatever the log
+  // order (the two orders can differ); the log never makes both duplicates.
+  ClaimIndex index(kWindow);
+  EXPECT_EQ(index.Apply(1, kSecond, LogEntry("X", Story(1, false))).original_id, "");
+  EXPECT_EQ(index.Apply(2, kSecond, LogEntry("AMP", Story(1, false))).original_id, "");
+  // A near duplicate of both: the earlier one.
+  EXPECT_EQ(index.Apply(3, kSecond, LogEntry("Y", Story(1, true))).original_id, "X");
+}
+
+TEST(ClaimIndex, OnlyTheWindowBeforeAMessageCounts) {
+  const int64_t window_ns = std::chrono::nanoseconds(kWindow).count();
+  ClaimIndex index(kWindow);
+  index.Apply(1, kSecond, LogEntry("X", Story(1, false)));
+  EXPECT_EQ(index.Apply(2, kSecond + window_ns - 1, LogEntry("Y", Story(1, true))).original_id,
+            "X");
+  // Later than the window after X: X is forgotten, the copy is an original.
+  EXPECT_EQ(index.Apply(3, kSecond + window_ns + 1, LogEntry("Z", Story(1, true) + "More.\n"))
+                .original_id,
+            "");
+  EXPECT_FALSE(index.VerdictOf("X").has_value());
+  EXPECT_EQ(index.size(), 2u);  // Y (within its window) and Z
+  // Everything gone: nothing is left behind.
+  index.Apply(4, kSecond + 3 * window_ns, LogEntry("Q", Story(9, false)));
+  EXPECT_EQ(index.size(), 1u);
+  EXPECT_EQ(index.originals(), 1u);
+  EXPECT_GT(index.ApproximateBytes(), 0u);
+}
+
+TEST(ClaimIndex, APredictionIsWhatApplyGivesOrNothing) {
+  const int64_t window_ns = std::chrono::nanoseconds(kWindow).count();
+  ClaimIndex index(kWindow);
+  const ClaimLogEntry x = LogEntry("X", Story(1, false)), y = LogEntry("Y", Story(1, true));
+  const ClaimLogEntry z = LogEntry("Z", Story(2, false));
+  EXPECT_EQ(index.Predict(x, kSecond)->original_id, "");
+  index.Apply(1, kSecond, x);
+  EXPECT_EQ(index.Predict(y, 2 * kSecond)->original_id, "X");
+  EXPECT_EQ(index.Predict(z, 2 * kSecond)->original_id, "");
+  EXPECT_EQ(index.Predict(x, 2 * kSecond)->original_id, "");  // a known id
+  // When the next message may come late enough for Apply to drop X first, there is no answer.
+  EXPECT_FALSE(index.Predict(y, kSecond + window_ns + 1).has_value());
+  EXPECT_FALSE(index.Predict(x, kSecond + window_ns + 1).has_value());
+  // A text matching nothing is an original whenever it comes.
+  EXPECT_EQ(index.Predict(z, kSecond + window_ns + 1)->original_id, "");
+  EXPECT_EQ(index.Apply(2, 2 * kSecond, y).original_id, "X");
+}
+
+TEST(ClaimIndex, ATextWithoutBandKeysIsNeverIndexed) {
+  ClaimIndex index(kWindow);
+  EXPECT_EQ(index.Apply(1, kSecond, LogEntry("S", "Too short.")).original_id, "");
+  EXPECT_EQ(index.originals(), 0u);
+  EXPECT_EQ(index.Apply(2, kSecond, LogEntry("T", "Too short.")).original_id, "");
 }
 
 TEST(JetStreamWire, PubAcksAndErrors) {
@@ -230,6 +323,14 @@ TEST(JetStreamWire, KvRequestsAndReads) {
   EXPECT_EQ(found->value, "id hash");
   EXPECT_EQ(found->revision, 5u);
   EXPECT_FALSE(found->deleted);
+  EXPECT_EQ(found->time_ns, 0);  // unreadable time
+  // 2026-12-07T15:00:58.5Z = 1796655658.5 s since the epoch.
+  auto timed =
+      ParseKvGet(R"({"message":{"seq":7,"data":"","time":"2026-12-07T15:00:58.500000001Z"}})");
+  ASSERT_TRUE(timed.ok());
+  EXPECT_EQ(timed->time_ns, int64_t{1796655658500000001});
+  EXPECT_EQ(MessageBySeqRequest("S", 42).body, R"({"seq":42})");
+  EXPECT_EQ(MessageBySeqRequest("S", 42).subject, "$JS.API.STREAM.MSG.GET.S");
   auto deleted =
       ParseKvGet(R"({"message":{"seq":6,"hdrs":"TkFUUy8xLjANCktWLU9wZXJhdGlvbjogREVMDQoNCg=="}})");
   ASSERT_TRUE(deleted.ok());

@@ -482,7 +482,7 @@ TEST_F(NatsClusterTest, SimultaneousSimilarClaimsNeverBothStore) {
   // same moment, many times: one is stored, the other is a duplicate, every time.
   Instance& a = Add("inst-a");
   Instance& b = Add("inst-b");
-  constexpr int kRounds = 40;
+  constexpr int kRounds = 100;
   std::vector<Result<pipeline::ClaimDecision>> got_a(kRounds, Status::Internal("unset"));
   std::vector<Result<pipeline::ClaimDecision>> got_b(kRounds, Status::Internal("unset"));
   std::vector<Article> xs, ys;
@@ -531,6 +531,69 @@ TEST_F(NatsClusterTest, SimultaneousSimilarClaimsNeverBothStore) {
     EXPECT_EQ(verdict->verdict, pipeline::ClaimVerdict::kDuplicate) << "round " << r;
   }
   RecordProperty("rounds_won_by_inst_a", stored_x);
+}
+
+TEST_F(NatsClusterTest, ALateInstanceRebuildsTheNearDuplicateIndexFromTheClaimLog) {
+  Instance& a = Add("inst-a");
+  constexpr int kStories = 6;
+  std::vector<std::string> ids;
+  for (int r = 0; r < kStories; ++r) {
+    Article x = MakeArticle("https://a.example.com/s" + std::to_string(r), RoundStory(r, false));
+    auto verdict = a.cluster->Claim(x);
+    ASSERT_TRUE(verdict.ok()) << verdict.status().ToString();
+    ASSERT_EQ(verdict->verdict, pipeline::ClaimVerdict::kStore);
+    ids.push_back(x.id);
+  }
+  // Started after every claim: it knows them only by replaying the log.
+  Instance& late = Add("inst-late");
+  for (int r = 0; r < kStories; ++r) {
+    Article copy =
+        MakeArticle("https://late.example.org/s" + std::to_string(r), RoundStory(r, true));
+    auto verdict = late.cluster->Claim(copy);
+    ASSERT_TRUE(verdict.ok()) << verdict.status().ToString();
+    EXPECT_EQ(verdict->verdict, pipeline::ClaimVerdict::kDuplicate) << r;
+    EXPECT_EQ(verdict->reason, "near_duplicate") << r;
+    EXPECT_EQ(verdict->duplicate_of, ids[r]) << r;
+  }
+  EXPECT_EQ(CounterValue(late.metrics, "newscrawl_cluster_claim_index_entries"),
+            static_cast<uint64_t>(2 * kStories));
+}
+
+TEST_F(NatsClusterTest, ALaggingIndexMakesAClaimRetryNeverGuess) {
+  NatsClusterOptions o = Options("inst-a");
+  o.claim_index_wait = milliseconds(300);
+  Instance& a = Add("inst-a", &o);
+  Instance& b = Add("inst-b");
+  // inst-a's index stops applying the log and cannot read it either; inst-b claims a story.
+  a.cluster->PauseClaimIndexForTesting(/*reader=*/true, /*catch_up=*/true);
+  Article x = MakeArticle("https://b.example.org/lag", RoundStory(7, false));
+  auto first = b.cluster->Claim(x);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->verdict, pipeline::ClaimVerdict::kStore);
+  // A near copy on inst-a cannot see x's message: it is not stored on a guess, it is retried.
+  Article copy = MakeArticle("https://a.example.com/lag", RoundStory(7, true));
+  auto behind = a.cluster->Claim(copy);
+  EXPECT_EQ(behind.status().code(), StatusCode::kUnavailable) << behind.status().ToString();
+  EXPECT_NE(behind.status().message().find("near-duplicate index has applied the claim log"),
+            std::string::npos)
+      << behind.status().ToString();
+  EXPECT_EQ(CounterValue(a.metrics, "newscrawl_cluster_claims_total{result=\"retry\"}"), 1u);
+  EXPECT_GE(CounterValue(a.metrics, "newscrawl_cluster_broker_errors_total{op=\"claim_index\"}"),
+            1u);
+  // With the consumer still gone (its node died) but the stream readable, the retry reads the
+  // messages before its own from the stream: the verdict of the log, x came first.
+  a.cluster->PauseClaimIndexForTesting(/*reader=*/true, /*catch_up=*/false);
+  auto retried = a.cluster->Claim(copy);
+  ASSERT_TRUE(retried.ok()) << retried.status().ToString();
+  EXPECT_EQ(retried->verdict, pipeline::ClaimVerdict::kDuplicate);
+  EXPECT_EQ(retried->reason, "near_duplicate");
+  EXPECT_EQ(retried->duplicate_of, x.id);
+  // The consumer back: what the claim read is not applied twice, and the next claims go on.
+  a.cluster->PauseClaimIndexForTesting(false, false);
+  Article other = MakeArticle("https://a.example.com/other", RoundStory(8, false));
+  auto fresh = a.cluster->Claim(other);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_EQ(fresh->verdict, pipeline::ClaimVerdict::kStore);
 }
 
 // Reads every message of `stream` (an ephemeral pull consumer) and returns their msg ids.
