@@ -66,6 +66,8 @@ NatsClusterOptions OptionsFromConfig(const ClusterConfig& config) {
   o.shards = static_cast<int>(config.shards);
   o.lease_ttl = config.lease_ttl;
   o.replicas = static_cast<int>(config.replicas);
+  o.near_dup_window = config.near_dup_window;
+  o.claim_index_wait = config.claim_index_wait;
   return o;
 }
 

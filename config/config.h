@@ -133,6 +133,12 @@ struct ClusterConfig {
   ConfigDuration lease_ttl = std::chrono::seconds(10);
   // Copies of every JetStream stream and bucket: 1 for one NATS server, 3 for a 3-node cluster.
   uint32_t replicas = 3;
+  // How far back near duplicates are found across the cluster (the claim log's retention and
+  // every instance's in-memory index: about 2.5 KB per article). At least 1h.
+  ConfigDuration near_dup_window = std::chrono::hours(24 * 14);
+  // How long a claim waits for this instance's index to reach it before it is retried later
+  // (broker trouble, a long replay at start). At least 1s.
+  ConfigDuration claim_index_wait = std::chrono::seconds(10);
 };
 
 // Archiving what the daemon fetched as WARC files (docs/warc.md): off unless `dir` is set.

@@ -230,7 +230,8 @@ void ReadSite(Reader& r, const YAML::Node& node, const PolitenessConfig& politen
 
 void ReadCluster(Reader& r, const YAML::Node& node, ClusterConfig* cluster) {
   if (!r.CheckMap(node, "cluster",
-                  {"enabled", "nats_urls", "instance_name", "shards", "lease_ttl", "replicas"}))
+                  {"enabled", "nats_urls", "instance_name", "shards", "lease_ttl", "replicas",
+                   "near_dup_window", "claim_index_wait"}))
     return;
   r.Bool(node, "enabled", &cluster->enabled);
   r.StringList(node, "nats_urls", &cluster->nats_urls);
@@ -238,6 +239,8 @@ void ReadCluster(Reader& r, const YAML::Node& node, ClusterConfig* cluster) {
   r.Uint(node, "shards", 1, 4096, &cluster->shards);
   r.Duration(node, "lease_ttl", std::chrono::seconds(2), &cluster->lease_ttl);
   r.Uint(node, "replicas", 1, 5, &cluster->replicas);
+  r.Duration(node, "near_dup_window", std::chrono::hours(1), &cluster->near_dup_window);
+  r.Duration(node, "claim_index_wait", std::chrono::seconds(1), &cluster->claim_index_wait);
   for (char c : cluster->instance_name) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) {
       r.Error(node["instance_name"],

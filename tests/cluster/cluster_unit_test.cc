@@ -125,12 +125,16 @@ TEST(Options, FromConfig) {
   c.shards = 32;
   c.lease_ttl = std::chrono::seconds(6);
   c.replicas = 1;
+  c.near_dup_window = std::chrono::hours(48);
+  c.claim_index_wait = std::chrono::seconds(3);
   NatsClusterOptions o = OptionsFromConfig(c);
   EXPECT_EQ(o.urls, c.nats_urls);
   EXPECT_EQ(o.instance_name, "node-2");
   EXPECT_EQ(o.shards, 32);
   EXPECT_EQ(o.lease_ttl, std::chrono::seconds(6));
   EXPECT_EQ(o.replicas, 1);
+  EXPECT_EQ(o.near_dup_window, std::chrono::hours(48));
+  EXPECT_EQ(o.claim_index_wait, std::chrono::seconds(3));
   auto made = MakeNatsCluster(c);
   ASSERT_TRUE(made.ok()) << made.status().ToString();
   c.enabled = false;

@@ -235,16 +235,28 @@ TEST(ConfigTest, WarcIsOffByDefaultAndKeepsArticlesWhenOn) {
 TEST(ConfigTest, ClusterShardsLeaseAndReplicas) {
   auto loaded = LoadConfigString(
       "cluster: {enabled: true, nats_urls: ['nats://a:4222'], instance_name: n-1, shards: 32, "
-      "lease_ttl: 6s, replicas: 1}\n",
+      "lease_ttl: 6s, replicas: 1, near_dup_window: 3d, claim_index_wait: 4s}\n",
       "test.yaml");
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   EXPECT_EQ(loaded->cluster.shards, 32u);
   EXPECT_EQ(loaded->cluster.lease_ttl, seconds(6));
   EXPECT_EQ(loaded->cluster.replicas, 1u);
+  EXPECT_EQ(loaded->cluster.near_dup_window, std::chrono::hours(72));
+  EXPECT_EQ(loaded->cluster.claim_index_wait, seconds(4));
   Config defaults;
   EXPECT_EQ(defaults.cluster.shards, 64u);
   EXPECT_EQ(defaults.cluster.lease_ttl, seconds(10));
   EXPECT_EQ(defaults.cluster.replicas, 3u);
+  EXPECT_EQ(defaults.cluster.near_dup_window, std::chrono::hours(24 * 14));
+  EXPECT_EQ(defaults.cluster.claim_index_wait, seconds(10));
+  // Below the minimum: an error naming the key.
+  auto short_window = LoadConfigString(
+      "cluster: {enabled: true, nats_urls: ['nats://a:4222'], instance_name: n-1, "
+      "near_dup_window: 10m}\n",
+      "test.yaml");
+  ASSERT_FALSE(short_window.ok());
+  EXPECT_NE(short_window.status().message().find("near_dup_window"), std::string::npos)
+      << short_window.status().message();
 }
 
 TEST(ConfigTest, ErrorsCarryFileLineColumn) {
