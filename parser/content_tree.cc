@@ -3,6 +3,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "parser/cjk.h"
 #include "parser/dom.h"
 #include "parser/inline_links.h"
 
@@ -153,8 +154,7 @@ uint32_t WeightedChars(std::string_view text) {
     } else if (c < 0xF0) {
       uint32_t cp =
           i + 2 < n ? ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu) : 0;
-      bool cjk = (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x9FFF) ||
-                 (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF);
+      bool cjk = IsCjkLetter(cp);
       bool space = cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200B);
       if (!space) count += cjk ? 3 : 1;
       i += 3;

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "parser/cjk.h"
+
 namespace newscrawl::content {
 namespace {
 
@@ -26,10 +28,8 @@ uint32_t LastCodePoint(std::string_view s) {
 // separators menus and breadcrumbs put between links: "・" (U+30FB), "｜", "／", "＞".
 bool IsRunningTextChar(uint32_t cp) {
   if (cp == 0x30FB) return false;
-  return (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x9FFF) ||
-         (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) || cp == 0x3001 ||
-         cp == 0x3002 || (cp >= 0x300C && cp <= 0x300F) || cp == 0xFF1A || cp == 0xFF08 ||
-         cp == 0xFF09 || cp == 0xFF0C;
+  return IsCjkLetter(cp) || cp == 0x3001 || cp == 0x3002 || (cp >= 0x300C && cp <= 0x300F) ||
+         cp == 0xFF1A || cp == 0xFF08 || cp == 0xFF09 || cp == 0xFF0C;
 }
 
 // The text of a node that is a text node, else empty.
