@@ -28,7 +28,27 @@ size_t ClaimIndex::CostOf(const Original& o) {
   return o.id.size() + o.content_hash.size() + o.signature.size() + o.band_keys.size() * 64 + 128;
 }
 
+namespace {
+
+// The signature of a claim log entry and its band keys, parsed once; no keys when it does not
+// parse (such an entry matches nothing and is no original).
+struct ParsedSignature {
+  NearDupSignature signature;
+  std::vector<std::string> keys;
+};
+
+ParsedSignature ParseSignature(std::string_view bytes) {
+  auto parsed = NearDupSignature::Parse(bytes);
+  if (!parsed.ok()) return {};
+  ParsedSignature p{std::move(parsed).value(), {}};
+  p.keys = NearDupIndexKeys(p.signature);
+  return p;
+}
+
+}  // namespace
+
 const ClaimIndex::Original* ClaimIndex::EarliestMatch(const ClaimLogEntry& entry,
+                                                      const NearDupSignature& mine,
                                                       const std::vector<std::string>& keys) const {
   // Candidates: the originals under any of our band keys, earliest first.
   std::vector<uint64_t> candidates;
@@ -42,7 +62,7 @@ const ClaimIndex::Original* ClaimIndex::EarliestMatch(const ClaimLogEntry& entry
   for (uint64_t c : candidates) {
     const Original& o = originals_.at(c);
     if (!entry.content_hash.empty() && o.content_hash == entry.content_hash) continue;
-    if (store::SignaturesMatch(entry.signature, o.signature)) return &o;
+    if (store::SignatureMatches(mine, o.signature)) return &o;
   }
   return nullptr;
 }
@@ -52,8 +72,9 @@ ClaimIndex::Verdict ClaimIndex::Apply(uint64_t seq, int64_t time_ns, const Claim
   if (auto it = ids_.find(entry.id); it != ids_.end()) return it->second.verdict;
 
   IdState state{seq, time_ns, {}};
-  const std::vector<std::string> keys = store::IndexKeysOfSignature(entry.signature);
-  if (const Original* o = EarliestMatch(entry, keys)) {
+  const ParsedSignature parsed = ParseSignature(entry.signature);
+  const std::vector<std::string>& keys = parsed.keys;
+  if (const Original* o = EarliestMatch(entry, parsed.signature, keys)) {
     state.verdict = Verdict{o->id, o->content_hash};
   } else if (!keys.empty()) {
     Original o{entry.id, entry.content_hash, entry.signature, keys, time_ns};
@@ -74,7 +95,8 @@ std::optional<ClaimIndex::Verdict> ClaimIndex::Predict(const ClaimLogEntry& entr
     if (it->second.time_ns < surely_kept) return std::nullopt;
     return it->second.verdict;
   }
-  const Original* o = EarliestMatch(entry, store::IndexKeysOfSignature(entry.signature));
+  const ParsedSignature parsed = ParseSignature(entry.signature);
+  const Original* o = EarliestMatch(entry, parsed.signature, parsed.keys);
   if (o == nullptr) return Verdict{};  // eviction only removes candidates
   if (o->time_ns < surely_kept) return std::nullopt;
   return Verdict{o->id, o->content_hash};

@@ -30,6 +30,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/near_duplicate.h"
 #include "common/status.h"
 
 namespace newscrawl::cluster {
@@ -87,8 +88,9 @@ class ClaimIndex {
   };
 
   void Evict(int64_t before_ns);
-  // The earliest original applied so far that `entry` is a near duplicate of; nullptr when none.
-  const Original* EarliestMatch(const ClaimLogEntry& entry,
+  // The earliest original applied so far that `entry` (its signature parsed once: `mine`, its
+  // band keys `keys`) is a near duplicate of; nullptr when none.
+  const Original* EarliestMatch(const ClaimLogEntry& entry, const NearDupSignature& mine,
                                 const std::vector<std::string>& keys) const;
   static size_t CostOf(const Original& o);
 

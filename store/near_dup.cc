@@ -13,6 +13,7 @@ NearDupProbe MakeNearDupProbe(const TextFingerprints& fp) {
   probe.index_keys = NearDupIndexKeys(signature, options);
   probe.signature = signature.Serialize();
   probe.simhash = signature.simhash;
+  probe.parsed_signature = std::move(signature);
   return probe;
 }
 
@@ -28,8 +29,12 @@ std::vector<std::string> IndexKeysOfSignature(std::string_view signature) {
 
 bool SignaturesMatch(std::string_view a, std::string_view b) {
   auto sa = NearDupSignature::Parse(a);
-  auto sb = NearDupSignature::Parse(b);
-  return sa.ok() && sb.ok() && IsNearDuplicate(sa.value(), sb.value());
+  return sa.ok() && SignatureMatches(sa.value(), b);
+}
+
+bool SignatureMatches(const NearDupSignature& mine, std::string_view other) {
+  auto theirs = NearDupSignature::Parse(other);
+  return theirs.ok() && IsNearDuplicate(mine, theirs.value());
 }
 
 }  // namespace newscrawl::store

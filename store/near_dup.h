@@ -13,12 +13,14 @@
 
 #include "common/article.h"
 #include "common/fingerprint.h"
+#include "common/near_duplicate.h"
 
 namespace newscrawl::store {
 
 struct NearDupProbe {
   std::vector<std::string> index_keys;  // band_index keys: look up, then file the article under
   std::string signature;                // serialised signature, stored in the signatures CF
+  NearDupSignature parsed_signature;    // the same, to compare with candidates (SignatureMatches)
   uint64_t simhash = 0;                 // SimHash64 of the text (computed on the way)
   std::string content_hash;             // ContentHash of the text (computed on the way)
 };
@@ -36,5 +38,7 @@ std::vector<std::string> IndexKeysOfSignature(std::string_view signature);
 // True when the two stored signatures are of near-duplicate texts. A signature that does not
 // parse never matches.
 bool SignaturesMatch(std::string_view a, std::string_view b);
+// The same with one side parsed already: a probe compared with many candidates parses only them.
+bool SignatureMatches(const NearDupSignature& mine, std::string_view other);
 
 }  // namespace newscrawl::store

@@ -120,7 +120,7 @@ Result<StoreImpl::DedupLookup> StoreImpl::DuplicateOf(const std::string& content
         s = ReadForDecision(ColumnFamily::kSignatures, raw, &other);
         if (s.IsNotFound()) continue;
         if (!s.ok()) return FromRocks(s, "reading a near-duplicate signature");
-        if (SignaturesMatch(probe.signature, other)) {
+        if (SignatureMatches(probe.parsed_signature, other)) {
           original_raw = raw;
           break;
         }
