@@ -120,7 +120,8 @@ TEST_F(DaemonOperatorTest, EveryFailedFetchIsOneJournalLineWithItsCause) {
     if (request.host == 1 && request.path() != "/robots.txt") response.header_delay = 30s;
     return response;
   });
-  const std::string refusing = "http://" + NewsWeb::FreeBind();
+  const RefusingPort refusing_port;
+  const std::string refusing = refusing_port.Url();
   const std::string not_found = server->BaseUrl(0), slow = server->BaseUrl(1);
   const std::string bind = NewsWeb::FreeBind();
   Start("storage_path: " + Path("db") +

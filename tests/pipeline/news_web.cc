@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <random>
 #include <sstream>
@@ -61,9 +62,16 @@ std::string Escape(const std::string& s) {
 
 NewsWeb::NewsWeb(int per_site, int syndicate_every, int server_threads)
     : published_(kSites, 0), syndicate_every_(syndicate_every) {
+  // Handle reads server_ (for absolute URLs): until it is set, a stray request (a port another
+  // test's client still tries) gets a 503 instead of reaching it.
   server_ = TestServer::Start(
-      kSites, [this](const TestRequest& request) { return Handle(request); }, server_threads);
+      kSites,
+      [](const TestRequest&) {
+        return TestResponse{503, {}, "starting"};
+      },
+      server_threads);
   Publish(per_site);
+  server_->SetHandler([this](const TestRequest& request) { return Handle(request); });
 }
 
 NewsWeb::~NewsWeb() { server_.reset(); }
@@ -313,6 +321,24 @@ TestResponse NewsWeb::Handle(const TestRequest& request) {
   }
   return NotFound();
 }
+
+RefusingPort::RefusingPort() {
+  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    std::fprintf(stderr, "RefusingPort: cannot bind a loopback port\n");
+    std::abort();
+  }
+  port_ = ntohs(addr.sin_port);
+}
+
+RefusingPort::~RefusingPort() { ::close(fd_); }
+
+std::string RefusingPort::Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
 std::string NewsWeb::FreeBind() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -41,6 +41,22 @@ struct NewsStory {
   std::string published_at;     // ISO 8601 UTC
 };
 
+// A loopback port that refuses connections for as long as this object lives: bound but never
+// listening, so no other socket (a test server of a test running beside this one) can take it,
+// as it could a port that FreeBind() found free and released.
+class RefusingPort {
+ public:
+  RefusingPort();
+  ~RefusingPort();
+  RefusingPort(const RefusingPort&) = delete;
+  RefusingPort& operator=(const RefusingPort&) = delete;
+  std::string Url() const;  // "http://127.0.0.1:<port>"
+
+ private:
+  int fd_ = -1;
+  uint16_t port_ = 0;
+};
+
 class NewsWeb {
  public:
   static constexpr int kSites = 3;
